@@ -1,0 +1,116 @@
+"""Run a loaded classifier on images: preprocessing, mirror TTA, temperature calibration, ood_score, CAM maps.
+
+Every classifier outputs 12 logits (the card's classes + "other"); `evaluation.split_outputs` turns them into
+calibrated probabilities over the known classes and `ood_score` = P(other), the same way training measured them.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import evaluation, images
+from .models import xception_derm as xd
+
+
+@dataclass
+class ClassifierOutput:
+    logits: np.ndarray  # (N, 12) mean over TTA views
+    probabilities: np.ndarray  # (N, n_classes), calibrated, sums to 1
+    ood_score: np.ndarray  # (N,) in [0, 1]
+    cam: np.ndarray | None  # (N, h, w) class-activation map of the top-1 class, >= 0, or None
+
+
+@lru_cache(maxsize=1)
+def shared_trunk():
+    """The frozen sklesion trunk, built once per process and shared by the classifier and the segmenter."""
+    import tensorflow as tf
+
+    trunk = xd.build_trunk()
+    fn = tf.function(lambda x: trunk(x, training=False), reduce_retracing=True)
+    return trunk, fn
+
+
+def _load_keras(path):
+    import keras
+
+    return keras.saving.load_model(path, safe_mode=True, compile=False)
+
+
+class BaseClassifier:
+    """Shared behaviour: card fields, calibration and the output contract."""
+
+    uses_trunk = False
+
+    def __init__(self, spec, card: dict):
+        self.spec, self.card = spec, card
+        self.name = spec.name
+        self.classes: list[str] = list(card["classes"])
+        self.input_size: int = int(card["input_size"])
+        self.temperature: float = float(card.get("temperature", 1.0))
+        self.thresholds: dict = dict(card.get("thresholds", {}))
+        self._lock = threading.Lock()
+
+    def prepare(self, rgb: np.ndarray) -> np.ndarray:
+        return images.resize(rgb, self.input_size)
+
+    def _finish(self, logits: np.ndarray, cam: np.ndarray | None) -> ClassifierOutput:
+        probs, ood = evaluation.split_outputs(logits, self.temperature)
+        return ClassifierOutput(logits, probs, ood, cam)
+
+
+class XceptionClassifier(BaseClassifier):
+    """sklesion trunk (shared) + fine-tuned exit flow; CAM from the last feature map and the dense weights."""
+
+    uses_trunk = True
+
+    def __init__(self, spec, card):
+        super().__init__(spec, card)
+        import keras
+        import tensorflow as tf
+
+        head = _load_keras(spec.weights_path)
+        self.head = keras.Model(head.input, [head.get_layer("cam_fmap").output, head.output])
+        self.dense_w = head.get_layer("logits").get_weights()[0]  # (2048, 12)
+        self._head_fn = tf.function(lambda f: self.head(f, training=False), reduce_retracing=True)
+
+    def trunk_features(self, batch: np.ndarray) -> dict:
+        _, fn = shared_trunk()
+        return fn(batch.astype(np.float32))
+
+    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool = True) -> ClassifierOutput:
+        """batch: (N, 254, 254, 3) uint8. trunk_out: precomputed trunk features of that batch, if any."""
+        with self._lock:
+            if trunk_out is None:
+                trunk_out = self.trunk_features(batch)[xd.TRUNK_OUT]
+            fmap, logits = self._head_fn(trunk_out)
+            logits = np.asarray(logits, np.float64)
+            if tta:  # mirror TTA at feature level is not exact; run the mirrored image through the trunk
+                mirrored = self.trunk_features(batch[:, :, ::-1])[xd.TRUNK_OUT]
+                _, logits_m = self._head_fn(mirrored)
+                logits = (logits + np.asarray(logits_m, np.float64)) / 2
+        fmap = np.asarray(fmap)
+        top = logits[:, : len(self.classes)].argmax(1)
+        cam = np.maximum(np.einsum("nhwc,nc->nhw", fmap, self.dense_w[:, top].T), 0)
+        return self._finish(logits, cam)
+
+
+class KerasClassifier(BaseClassifier):
+    """A self-contained Keras model (custom CNN, EfficientNet, ResNet): uint8 image in, 12 logits out."""
+
+    def __init__(self, spec, card):
+        super().__init__(spec, card)
+        import tensorflow as tf
+
+        self.model = _load_keras(spec.weights_path)
+        self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+
+    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool = True) -> ClassifierOutput:
+        with self._lock:
+            x = batch.astype(np.float32)
+            logits = np.asarray(self._fn(x), np.float64)
+            if tta:
+                logits = (logits + np.asarray(self._fn(x[:, :, ::-1]), np.float64)) / 2
+        return self._finish(logits, None)

@@ -1,0 +1,241 @@
+"""Command line (public API, keep stable): models, predict, segment, evaluate, memo, bench.
+
+    python -m skin_core models --json
+    python -m skin_core predict [--model NAME] --json PATH...
+    python -m skin_core segment --out DIR [--json] PATH...
+    python -m skin_core evaluate --model NAME DIR
+    python -m skin_core memo CONDITION --lang en|ko [--json]
+    python -m skin_core bench [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".gif"}
+BATCH = 16
+
+
+def _expand(paths: list[str]) -> list[Path]:
+    """Files as given, folders recursed for image files (sorted); missing paths are kept to report them."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def _progress(it, total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(it, total=total, desc=desc, file=sys.stderr, disable=None, unit="img")
+
+
+def _print(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def cmd_models(args) -> int:
+    from . import registry
+
+    rows = [registry.describe(n) for n in registry.list_models()]
+    if args.json:
+        _print(rows)
+    else:
+        for r in rows:
+            acc = r["test_metrics"].get("accuracy", r["test_metrics"].get("mean_iou"))
+            print(f"{r['name']:<18} {r['task']:<15} {'default' if r['default'] else '':<8} test={acc}")
+    return 0
+
+
+def _error_line(path: Path, model: str, message: str) -> dict:
+    return {"path": str(path), "model": model, "status": "error", "label": None, "probabilities": {},
+            "top3": [], "ood_score": None, "urgency": None, "message": message}
+
+
+def cmd_predict(args) -> int:
+    """Batch classification: quality + classifier + decisions (no segmentation or heatmaps: speed)."""
+    import numpy as np
+
+    from . import decisions, images, pipeline, quality, registry
+
+    try:
+        clf = registry.load_model(args.model, "classification")
+    except (KeyError, registry.ModelNotFoundError, registry.WeightsIntegrityError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    paths = _expand(args.paths)
+    failed = 0
+    for start in _progress(range(0, len(paths), BATCH), (len(paths) + BATCH - 1) // BATCH, "predict"):
+        chunk = paths[start : start + BATCH]
+        loaded = []
+        for p in chunk:
+            try:
+                loaded.append((p, images.load_image(p)))
+            except images.InvalidImageError as exc:
+                loaded.append((p, exc))
+        good = [(p, im) for p, im in loaded if isinstance(im, np.ndarray)]
+        outputs = {}
+        if good:
+            _, out = pipeline.classify_batch([im for _, im in good], clf.name)
+            outputs = {p: (im, out.probabilities[i], float(out.ood_score[i])) for i, (p, im) in enumerate(good)}
+        for p, im in loaded:
+            if not isinstance(im, np.ndarray):
+                failed += 1
+                _print(_error_line(p, clf.name, str(im)))
+                continue
+            rgb, pv, ood = outputs[p]
+            probs = decisions.as_dict(clf.classes, pv)
+            rep = quality.check(rgb)
+            if not rep.is_skin:
+                dec = decisions.rejected("not_skin", next(i.message for i in rep.issues if i.code == "not_skin"))
+            elif rep.issues and not args.allow_poor_quality:
+                dec = decisions.rejected("poor_quality", " ".join(i.message for i in rep.issues), probs, clf.thresholds)
+            else:
+                dec = decisions.decide(probs, ood, clf.thresholds)
+            _print({"path": str(p), "model": clf.name, "status": dec.status,
+                    "label": dec.label if dec.status in ("ok", "uncertain") else None,
+                    "probabilities": probs, "top3": [[c, q] for c, q in decisions.top_k(probs)],
+                    "ood_score": ood, "urgency": dec.urgency, "message": dec.reason})
+    return 2 if failed else 0
+
+
+def cmd_segment(args) -> int:
+    from . import images, registry
+
+    if not registry.list_models("segmentation"):
+        print("error: no segmentation model is available in weights/", file=sys.stderr)
+        return 2
+    from . import segmentation
+
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = _expand(args.paths)
+    failed = 0
+    for p in _progress(paths, len(paths), "segment"):
+        try:
+            rgb = images.load_image(p)
+        except images.InvalidImageError as exc:
+            failed += 1
+            if args.json:
+                _print({"path": str(p), "mask": None, "area_fraction": None, "status": "error", "message": str(exc)})
+            else:
+                print(f"{p}: error: {exc}", file=sys.stderr)
+            continue
+        res = segmentation.segment(rgb)
+        mask_path = out_dir / f"{p.stem}.png"
+        mask_path.write_bytes(images.encode_png(res.mask))
+        if args.json:
+            _print({"path": str(p), "mask": str(mask_path), "area_fraction": res.area_fraction,
+                    "status": res.status, "message": res.message})
+    return 2 if failed else 0
+
+
+def cmd_evaluate(args) -> int:
+    import numpy as np
+
+    from . import images, metrics, pipeline, registry
+
+    clf = registry.load_model(args.model, "classification")
+    root = Path(args.dir)
+    files, labels = [], []
+    for cls_dir in sorted(d for d in root.iterdir() if d.is_dir()):
+        if cls_dir.name not in clf.classes:
+            print(f"skipping folder {cls_dir.name}: not a class of {clf.name}", file=sys.stderr)
+            continue
+        for f in _expand([str(cls_dir)]):
+            files.append(f)
+            labels.append(clf.classes.index(cls_dir.name))
+    probs = []
+    for start in _progress(range(0, len(files), BATCH), (len(files) + BATCH - 1) // BATCH, "evaluate"):
+        ims = [images.load_image(f) for f in files[start : start + BATCH]]
+        probs.append(pipeline.classify_batch(ims, clf.name)[1].probabilities)
+    p = np.concatenate(probs)
+    res = metrics.classification_metrics(p, np.array(labels), clf.classes)
+    if args.json:
+        _print({k: res[k] for k in ("n", "accuracy", "macro_f1", "top3_accuracy", "per_class")})
+    else:
+        print(f"model {clf.name}: n={res['n']} accuracy={res['accuracy']:.4f} macro_f1={res['macro_f1']:.4f} "
+              f"top3={res['top3_accuracy']:.4f}")
+        print(f"{'class':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}")
+        for c, d in res["per_class"].items():
+            print(f"{c:<22}{d['precision']:>10.3f}{d['recall']:>10.3f}{d['f1-score']:>10.3f}{int(d['support']):>6}")
+    return 0
+
+
+def cmd_memo(args) -> int:
+    from . import knowledge
+
+    try:
+        m = knowledge.memo(args.condition, args.lang)
+    except (KeyError, ValueError) as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print(m.to_dict())
+    else:
+        print(m.to_text())
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from . import bench
+
+    res = bench.run(n=args.n)
+    if args.json:
+        _print(res)
+    else:
+        print(bench.format_report(res))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m skin_core", description="SkinLens skin-condition analysis")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("models", help="list registered models")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_models)
+    p = sub.add_parser("predict", help="classify images or folders (one JSON line per image)")
+    p.add_argument("--model", default=None)
+    p.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
+    p.add_argument("--allow-poor-quality", action="store_true", help="classify blurry/dark photos anyway")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(fn=cmd_predict)
+    p = sub.add_parser("segment", help="write lesion masks (0/255 PNG at each input's size)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(fn=cmd_segment)
+    p = sub.add_parser("evaluate", help="metrics on a folder-per-class directory")
+    p.add_argument("--model", default=None)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("dir")
+    p.set_defaults(fn=cmd_evaluate)
+    p = sub.add_parser("memo", help="print the memo for a condition")
+    p.add_argument("condition")
+    p.add_argument("--lang", default="en", choices=["en", "ko"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_memo)
+    p = sub.add_parser("bench", help="print timing and memory figures")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--n", type=int, default=20)
+    p.set_defaults(fn=cmd_bench)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: a clear message, never a traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,93 @@
+"""Turn a model's raw outputs on the manifest splits into calibration, thresholds and the card's metrics.
+
+Every classifier family feeds the same function, so every card reports the same numbers the same way:
+temperature and thresholds are fitted on val; metrics are computed on test only.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import metrics
+from .data import CLASSES, MALIGNANT, OTHER, STUDY_CLASSES, skin_group
+
+N_KNOWN = len(CLASSES)
+
+
+def split_outputs(logits12: np.ndarray, temperature: float) -> tuple[np.ndarray, np.ndarray]:
+    """12-way logits (11 classes + other) -> (probabilities over the 11 classes, ood_score = P(other))."""
+    p = metrics.softmax(logits12, temperature)
+    ood = p[:, N_KNOWN]
+    known = p[:, :N_KNOWN] / np.clip(p[:, :N_KNOWN].sum(axis=1, keepdims=True), 1e-12, None)
+    return known, ood
+
+
+def label_index(labels: list[str]) -> np.ndarray:
+    """Class index per label; "other" -> N_KNOWN."""
+    lut = {c: i for i, c in enumerate(CLASSES)}
+    lut[OTHER] = N_KNOWN
+    return np.array([lut[lbl] for lbl in labels])
+
+
+def fit_decisions(logits12: np.ndarray, labels: list[str]) -> dict:
+    """Temperature and decision thresholds, all chosen on the validation split."""
+    y = label_index(labels)
+    temperature = metrics.fit_temperature(logits12, y)
+    known_p, ood = split_outputs(logits12, temperature)
+    known = y < N_KNOWN
+    top = np.sort(known_p[known], axis=1)
+    conf, margin = top[:, -1], top[:, -1] - top[:, -2]
+    mal = np.isin(y, [CLASSES.index(c) for c in MALIGNANT])
+    mal_score = known_p[:, [CLASSES.index(c) for c in MALIGNANT]].sum(axis=1)
+    return {
+        "temperature": temperature,
+        # at most 10 % of known-class val images are rejected as out of scope
+        "ood": float(np.quantile(ood[known], 0.90)),
+        # the least confident 15 % / narrowest-margin 10 % of known-class val images become "uncertain"
+        "min_confidence": float(np.quantile(conf, 0.15)),
+        "min_margin": float(np.quantile(margin, 0.10)),
+        # recall-first: 97 % of val melanoma + BCC images reach `urgent`
+        "urgent": float(np.quantile(mal_score[mal], 0.03)) if mal.any() else 0.3,
+    }
+
+
+def card_metrics(
+    logits12: np.ndarray,
+    labels: list[str],
+    sources: list[str],
+    skin_types: list[int],
+    decisions: dict,
+) -> dict:
+    """All card metrics on one split (call with the test split)."""
+    y = label_index(labels)
+    known_p, ood = split_outputs(logits12, decisions["temperature"])
+    known = y < N_KNOWN
+    src = np.array(sources)
+    out = metrics.classification_metrics(known_p[known], y[known], list(CLASSES))
+    yk, pk = y[known], known_p[known]
+    study = np.isin(yk, [CLASSES.index(c) for c in STUDY_CLASSES])
+    out["study5_accuracy"] = metrics.subset_accuracy(pk, yk, study)
+    mel = yk == CLASSES.index("melanoma")
+    out["melanoma_recall"] = metrics.subset_accuracy(pk, yk, mel)
+    mal_idx = [CLASSES.index(c) for c in MALIGNANT]
+    mal = np.isin(yk, mal_idx)
+    out["malignant_urgent_rate"] = float((pk[mal][:, mal_idx].sum(1) >= decisions["urgent"]).mean())
+    ood_known, ood_other = ood[known], ood[~known]
+    out["ood"] = metrics.ood_auroc(ood_known, ood_other) if (~known).any() else None
+    out["ood_known_rejected"] = float((ood_known > decisions["ood"]).mean())
+    out["ood_other_rejected"] = float((ood_other > decisions["ood"]).mean()) if (~known).any() else None
+    by_source = {}
+    for s in sorted(set(src[known])):
+        m = src[known] == s
+        by_source[s] = {"n": int(m.sum()), "accuracy": metrics.subset_accuracy(pk, yk, m)}
+    out["by_source"] = by_source
+    groups = np.array([skin_group(t) for t in np.array(skin_types)[known]])
+    fitz = src[known] == "fitzpatrick"
+    by_group = {}
+    for g in ("I-II", "III-IV", "V-VI"):
+        m = fitz & (groups == g)
+        by_group[g] = {"n": int(m.sum()), "accuracy": metrics.subset_accuracy(pk, yk, m)}
+    out["fitzpatrick_by_skin_group"] = by_group
+    accs = [v["accuracy"] for v in by_group.values() if v["accuracy"] is not None and v["n"] >= 10]
+    out["fitzpatrick_skin_group_gap"] = float(max(accs) - min(accs)) if accs else None
+    out["reliability"] = metrics.reliability_bins(pk, yk)
+    return out

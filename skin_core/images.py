@@ -1,0 +1,192 @@
+"""Decode untrusted image bytes into an upright RGB uint8 array, or raise a clear `InvalidImageError`.
+
+Every limit is checked before full decoding: byte size, format allow-list, pixel count (bomb guard).
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # HEIC/HEIF support (iPhone photos); optional at import time so the core stays importable.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    _HEIF = True
+except Exception:  # pragma: no cover - exercised only where pillow-heif is missing
+    _HEIF = False
+
+MAX_BYTES = 15 * 1024 * 1024  # same cap as the app's upload limit (.streamlit/config.toml)
+MAX_PIXELS = 50_000_000  # a 8000x6000 phone photo passes; a 30000x30000 bomb does not
+MIN_SIDE = 32  # below this no model can see a lesion
+MAX_SIDE = 1600  # huge photos are downscaled to this longest side, never rejected
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF", "MPO"}
+
+ImageInput = Union[str, Path, bytes, bytearray, io.IOBase]
+
+
+class InvalidImageError(ValueError):
+    """The input cannot be used as a photo; `str(err)` is a sentence a person understands."""
+
+    code = "invalid_image"
+
+
+class EmptyImageError(InvalidImageError):
+    code = "empty"
+
+
+class FileTooLargeError(InvalidImageError):
+    code = "too_large"
+
+
+class UnsupportedFormatError(InvalidImageError):
+    code = "unsupported_format"
+
+
+class CorruptImageError(InvalidImageError):
+    code = "corrupt"
+
+
+class DecompressionBombError(InvalidImageError):
+    code = "too_many_pixels"
+
+
+class ImageTooSmallError(InvalidImageError):
+    code = "too_small"
+
+
+def _read_bytes(source: ImageInput, max_bytes: int) -> bytes:
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidImageError(f"No such file: {path}.")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FileTooLargeError(
+                f"The file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. Please use a smaller photo."
+            )
+        data = path.read_bytes()
+    elif hasattr(source, "read"):
+        data = source.read(max_bytes + 1)
+        if isinstance(data, str):
+            raise UnsupportedFormatError("This is text, not an image.")
+    else:
+        raise InvalidImageError(f"Cannot read an image from a {type(source).__name__}.")
+    if len(data) == 0:
+        raise EmptyImageError("The file is empty.")
+    if len(data) > max_bytes:
+        raise FileTooLargeError(
+            f"The file is over the {max_bytes / 1e6:.0f} MB limit. Please use a smaller photo."
+        )
+    return data
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """Flatten every mode Pillow can give (16-bit, CMYK, alpha, palette, grey) to 8-bit RGB."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(arr.min()), float(arr.max())
+        if img.mode.startswith("I;16") or (img.mode == "I" and hi > 255):
+            top = 65535.0 if hi > 255 else 255.0
+            arr = arr / top * 255.0
+        elif hi > lo and (hi > 255 or lo < 0):
+            arr = (arr - lo) / (hi - lo) * 255.0
+        img = Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), "L")
+    if img.mode == "P":
+        img = img.convert("RGBA") if "transparency" in img.info else img.convert("RGB")
+    if img.mode in ("LA", "PA"):
+        img = img.convert("RGBA")
+    if img.mode == "RGBA":
+        background = Image.new("RGB", img.size, (255, 255, 255))
+        background.paste(img, mask=img.getchannel("A"))
+        img = background
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    return img
+
+
+def load_image(
+    source: ImageInput,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    min_side: int = MIN_SIDE,
+    max_side: int = MAX_SIDE,
+) -> np.ndarray:
+    """Return an upright RGB uint8 array (H, W, 3) from a path, bytes or file object.
+
+    Raises an `InvalidImageError` subclass for anything that is not a usable photo.
+    """
+    data = _read_bytes(source, max_bytes)
+    head = data[:256].lstrip().lower()
+    if head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head:
+        raise UnsupportedFormatError("SVG drawings are not supported; please upload a photo (JPEG, PNG, WEBP or HEIC).")
+    if data[:5] == b"%PDF-":
+        raise UnsupportedFormatError("This is a PDF document, not a photo. Please upload a JPEG, PNG, WEBP or HEIC photo.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as exc:
+            raise DecompressionBombError("The image has too many pixels to be processed safely.") from exc
+        except Image.DecompressionBombWarning as exc:
+            raise DecompressionBombError("The image has too many pixels to be processed safely.") from exc
+        except UnidentifiedImageError as exc:
+            raise UnsupportedFormatError(
+                "This file is not an image we can read. Please upload a JPEG, PNG, WEBP or HEIC photo."
+            ) from exc
+        except Exception as exc:  # Pillow raises many types on hostile input
+            raise CorruptImageError("The image file is damaged and cannot be read.") from exc
+        fmt = (img.format or "").upper()
+        if fmt not in ALLOWED_FORMATS:
+            raise UnsupportedFormatError(
+                f"{fmt or 'This'} files are not supported. Please upload a JPEG, PNG, WEBP, BMP, TIFF or HEIC photo."
+            )
+        width, height = img.size
+        if width * height > max_pixels:
+            raise DecompressionBombError(
+                f"The image is {width}x{height} pixels, more than the {max_pixels // 1_000_000} megapixel limit."
+            )
+        if min(width, height) < min_side:
+            raise ImageTooSmallError(
+                f"The image is only {width}x{height} pixels; at least {min_side}x{min_side} is needed."
+            )
+        try:
+            if getattr(img, "n_frames", 1) > 1:
+                img.seek(0)  # animated GIF/WEBP or multi-page TIFF: first frame only
+            if fmt == "JPEG" and max(width, height) > 2 * max_side:
+                img.draft("RGB", (max_side, max_side))  # decode a huge JPEG at reduced scale
+            img.load()
+            img = ImageOps.exif_transpose(img)
+            img = _to_rgb(img)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise DecompressionBombError("The image has too many pixels to be processed safely.") from exc
+        except InvalidImageError:
+            raise
+        except Exception as exc:
+            raise CorruptImageError("The image file is damaged or truncated and cannot be read.") from exc
+    if max(img.size) > max_side:
+        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    arr = np.asarray(img, dtype=np.uint8)
+    if arr.ndim != 3 or arr.shape[2] != 3:
+        raise CorruptImageError("The image could not be converted to colour pixels.")
+    return np.ascontiguousarray(arr)
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    """PNG bytes of an RGB or L array (no metadata, so no EXIF/GPS leaves the app)."""
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def resize(rgb: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
+    """Resize to (size, size) or (w, h) with a good filter; used by every model's preprocessing."""
+    wh = (size, size) if isinstance(size, int) else size
+    return np.asarray(Image.fromarray(rgb).resize(wh, Image.Resampling.BILINEAR), dtype=np.uint8)

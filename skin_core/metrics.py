@@ -1,0 +1,92 @@
+"""Evaluation metrics: thin wrappers over scikit-learn plus ECE, temperature fitting and threshold choice."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from sklearn.metrics import (
+    accuracy_score,
+    classification_report,
+    confusion_matrix,
+    f1_score,
+    roc_auc_score,
+    roc_curve,
+    top_k_accuracy_score,
+)
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = logits / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def expected_calibration_error(probs: np.ndarray, y: np.ndarray, n_bins: int = 15) -> float:
+    """Top-1 ECE with equal-width confidence bins (Guo et al. 2017)."""
+    conf = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == y).astype(float)
+    edges = np.linspace(0, 1, n_bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            ece += m.mean() * abs(correct[m].mean() - conf[m].mean())
+    return float(ece)
+
+
+def reliability_bins(probs: np.ndarray, y: np.ndarray, n_bins: int = 15) -> list[dict]:
+    conf = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == y
+    edges = np.linspace(0, 1, n_bins + 1)
+    out = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            out.append({"lo": float(lo), "hi": float(hi), "n": int(m.sum()),
+                        "confidence": float(conf[m].mean()), "accuracy": float(correct[m].mean())})
+    return out
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """Temperature minimising validation NLL (post-hoc calibration)."""
+
+    def nll(t: float) -> float:
+        p = softmax(logits, t)
+        return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
+
+    return float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+
+
+def classification_metrics(probs: np.ndarray, y: np.ndarray, classes: list[str]) -> dict:
+    """Accuracy, macro-F1, top-3, ECE, per-class report and confusion matrix for integer labels y."""
+    pred = probs.argmax(axis=1)
+    labels = list(range(len(classes)))
+    k = min(3, len(classes))
+    return {
+        "n": int(len(y)),
+        "accuracy": float(accuracy_score(y, pred)),
+        "macro_f1": float(f1_score(y, pred, labels=labels, average="macro", zero_division=0)),
+        "top3_accuracy": float(top_k_accuracy_score(y, probs, k=k, labels=labels)) if len(y) else 0.0,
+        "ece_15": expected_calibration_error(probs, y),
+        "per_class": {
+            c: {kk: float(v) for kk, v in d.items()}
+            for c, d in classification_report(
+                y, pred, labels=labels, target_names=classes, output_dict=True, zero_division=0
+            ).items()
+            if c in classes
+        },
+        "confusion_matrix": confusion_matrix(y, pred, labels=labels).tolist(),
+    }
+
+
+def subset_accuracy(probs: np.ndarray, y: np.ndarray, mask: np.ndarray) -> float | None:
+    return float((probs[mask].argmax(1) == y[mask]).mean()) if mask.any() else None
+
+
+def ood_auroc(score_known: np.ndarray, score_unknown: np.ndarray) -> dict:
+    """AUROC of an out-of-distribution score (unknown = positive) and its ROC curve points."""
+    y = np.r_[np.zeros(len(score_known)), np.ones(len(score_unknown))]
+    s = np.r_[score_known, score_unknown]
+    fpr, tpr, _ = roc_curve(y, s)
+    step = max(1, len(fpr) // 60)
+    return {"auroc": float(roc_auc_score(y, s)), "fpr": fpr[::step].round(4).tolist(), "tpr": tpr[::step].round(4).tolist()}

@@ -1,0 +1,136 @@
+"""The dermoscopy-pretrained Xception (PyPI `sklesion`) rebuilt as one flat functional graph.
+
+sklesion ships a nested `xception` inside a multi-input model; we rebuild keras.applications.Xception with
+no weights, copy sklesion's weights layer by layer and keep its `normalization` layer in front, so every
+intermediate feature map is addressable (Grad-CAM, DeepLabV3+ skip features) and nothing is downloaded.
+
+The trunk (entry flow + middle flow, blocks 1-12) stays frozen and is shared by the classifier and the
+segmentation decoder; the classifier fine-tunes the exit flow (blocks 13-14) on top of it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+INPUT_SIZE = 254
+TRUNK_OUT = "trunk_out"  # block-12 output, stride 16: (16, 16, 728)
+LOW_LEVEL = "low_level"  # block-3 output before pooling, stride 4: (62, 62, 256)
+
+
+def sklesion_model_path() -> Path:
+    import sklesion
+
+    return Path(os.path.dirname(sklesion.__file__)) / "model.keras"
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _sklesion_weights() -> tuple[dict, tuple]:
+    """Per-layer weights of sklesion's Xception and its normalization (mean, variance)."""
+    import keras
+
+    src = keras.saving.load_model(sklesion_model_path(), safe_mode=True, compile=False)
+    xcp = src.get_layer("xception")
+    weights = [layer.get_weights() for layer in xcp.layers if layer.weights]
+    norm = src.get_layer("normalization")
+    mean = norm.mean.numpy() if hasattr(norm.mean, "numpy") else norm.mean
+    var = norm.variance.numpy() if hasattr(norm.variance, "numpy") else norm.variance
+    return weights, (mean.reshape(-1).tolist(), var.reshape(-1).tolist())
+
+
+def build_full_xception():
+    """Flat Xception (254 px input in 0-255 RGB) with sklesion's weights; outputs the last 8x8x2048 map."""
+    import keras
+
+    weights, (mean, var) = _sklesion_weights()
+    inp = keras.Input((INPUT_SIZE, INPUT_SIZE, 3), name="image")
+    x = keras.layers.Normalization(mean=mean, variance=var, name="normalization")(inp)
+    base = keras.applications.Xception(include_top=False, weights=None, input_tensor=x)
+    targets = [layer for layer in base.layers if layer.weights]
+    if len(targets) != len(weights):
+        raise RuntimeError("sklesion's Xception does not match keras.applications.Xception layer for layer")
+    for layer, w in zip(targets, weights):  # by order: residual conv/bn names are auto-generated
+        layer.set_weights(w)
+    return base
+
+
+def _block_adds(model):
+    import keras
+
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.Add)]
+
+
+def build_trunk():
+    """Frozen shared trunk: image -> {trunk_out (16x16x728), low_level (62x62x256)}."""
+    import keras
+
+    base = build_full_xception()
+    adds = _block_adds(base)
+    trunk_out = adds[10].output  # adds[0..11] close blocks 2..13; adds[10] closes block 12
+    low = base.get_layer("block3_sepconv2_bn").output
+    trunk = keras.Model(base.inputs, {TRUNK_OUT: trunk_out, LOW_LEVEL: low}, name="xception_trunk")
+    trunk.trainable = False
+    return trunk
+
+
+def build_exit_flow(base=None):
+    """Blocks 13-14 of the Xception as a model on the trunk output, initialised from sklesion."""
+    import keras
+
+    base = base or build_full_xception()
+    adds = _block_adds(base)
+    inp = keras.Input((16, 16, 728), name=TRUNK_OUT)
+    sub = keras.Model(adds[10].output, base.output, name="exit_flow_src")
+    out = sub(inp)
+    flat = keras.Model(inp, out, name="exit_flow")
+    return flat
+
+
+def build_classifier_head(n_outputs: int, dropout: float = 0.3, init_from_sklesion: bool = True):
+    """Flat exit flow (blocks 13-14) + GAP + dense: trunk_out -> logits. `cam_fmap` feeds Grad-CAM."""
+    import keras
+    from keras import layers
+
+    inp = keras.Input((16, 16, 728), name=TRUNK_OUT)
+    residual = layers.Conv2D(1024, 1, strides=2, padding="same", use_bias=False, name="block13_res_conv")(inp)
+    residual = layers.BatchNormalization(name="block13_res_bn")(residual)
+    x = layers.Activation("relu", name="block13_sepconv1_act")(inp)
+    x = layers.SeparableConv2D(728, 3, padding="same", use_bias=False, name="block13_sepconv1")(x)
+    x = layers.BatchNormalization(name="block13_sepconv1_bn")(x)
+    x = layers.Activation("relu", name="block13_sepconv2_act")(x)
+    x = layers.SeparableConv2D(1024, 3, padding="same", use_bias=False, name="block13_sepconv2")(x)
+    x = layers.BatchNormalization(name="block13_sepconv2_bn")(x)
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="block13_pool")(x)
+    x = layers.Add(name="block13_add")([x, residual])
+    x = layers.SeparableConv2D(1536, 3, padding="same", use_bias=False, name="block14_sepconv1")(x)
+    x = layers.BatchNormalization(name="block14_sepconv1_bn")(x)
+    x = layers.Activation("relu", name="block14_sepconv1_act")(x)
+    x = layers.SeparableConv2D(2048, 3, padding="same", use_bias=False, name="block14_sepconv2")(x)
+    x = layers.BatchNormalization(name="block14_sepconv2_bn")(x)
+    fmap = layers.Activation("relu", name="cam_fmap")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(fmap)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    out = layers.Dense(n_outputs, name="logits")(x)
+    head = keras.Model(inp, out, name="xception_derm_head")
+    if init_from_sklesion:
+        base = build_full_xception()
+        for layer in head.layers:
+            if layer.weights and layer.name.startswith(("block13_sep", "block14")):
+                layer.set_weights(base.get_layer(layer.name).get_weights())
+        convs = [l for l in base.layers if isinstance(l, layers.Conv2D) and not isinstance(l, layers.SeparableConv2D)
+                 and tuple(l.kernel.shape) == (1, 1, 728, 1024)]
+        head.get_layer("block13_res_conv").set_weights(convs[0].get_weights())
+        # the residual BN is the 1024-channel BN that consumes that conv's output
+        res_bn = [l for l in base.layers if isinstance(l, layers.BatchNormalization)
+                  and l.input is convs[0].output]
+        head.get_layer("block13_res_bn").set_weights(res_bn[0].get_weights())
+    return head

@@ -1,0 +1,168 @@
+"""The one path a photo takes: load -> quality -> segment -> classify -> decide -> explain -> memo -> Analysis.
+
+The app page, the PDF and the CLI's JSON all render the `Analysis` this returns; nothing else decides.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import decisions, explain, images, quality, registry
+from .images import ImageInput
+
+
+@dataclass
+class Analysis:
+    """Everything known about one photo after analysis (arrays are RGB uint8 at the loaded image's size)."""
+
+    status: str
+    label: str | None
+    urgency: str
+    message: str
+    classifier: str
+    classifier_version: str
+    classes: list[str]
+    probabilities: dict[str, float]
+    top3: list[tuple[str, float]]
+    ood_score: float
+    malignancy_score: float
+    quality: quality.QualityReport
+    image: np.ndarray
+    segmentation: Any = None  # segmentation.SegmentationResult or None
+    heatmap: np.ndarray | None = None  # (H, W) in [0, 1]
+    memo: Any = None  # knowledge.Memo or None
+    cancer_banner: dict | None = None
+    lang: str = "en"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def confident(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable summary (no pixels): what the CLI prints and tests compare."""
+        seg = self.segmentation
+        return {
+            "status": self.status,
+            "label": self.label if self.status in ("ok", "uncertain") else None,
+            "probabilities": self.probabilities,
+            "top3": [[c, p] for c, p in self.top3],
+            "ood_score": self.ood_score,
+            "urgency": self.urgency,
+            "message": self.message,
+            "model": self.classifier,
+            "model_version": self.classifier_version,
+            "malignancy_score": self.malignancy_score,
+            "quality": self.quality.to_dict(),
+            "segmentation": seg.to_dict() if seg is not None else None,
+            "memo": self.memo.to_dict() if self.memo is not None else None,
+            "cancer_banner": self.cancer_banner,
+        }
+
+
+def _memo_for(status: str, label: str | None, lang: str):
+    try:
+        from . import knowledge
+    except Exception:  # knowledge base not installed: the rest of the analysis still stands
+        return None
+    if status == "ok" and label:
+        return knowledge.memo(label, lang)
+    if status == "uncertain":
+        return knowledge.memo("uncertain", lang)
+    if status == "out_of_scope":
+        return knowledge.memo("other", lang)
+    return None
+
+
+def _banner(urgency: str, lang: str) -> dict | None:
+    if urgency != "urgent":
+        return None
+    try:
+        from .knowledge import cancer_banner
+    except Exception:
+        return {"title": "Possible skin cancer", "body": "See a doctor within 2 weeks."}
+    return cancer_banner(lang)
+
+
+def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool = True):
+    """(model, ClassifierOutput) for a list of RGB images, run through the model as one batch."""
+    clf = registry.load_model(classifier, "classification")
+    batch = np.stack([clf.prepare(im) for im in rgbs])
+    return clf, clf.predict(batch, tta=tta)
+
+
+def analyze(
+    image: ImageInput | np.ndarray,
+    classifier: str | None = None,
+    *,
+    lang: str = "en",
+    allow_poor_quality: bool = False,
+    segment: bool = True,
+    explain_heatmap: bool = True,
+) -> Analysis:
+    """Analyse one photo. Raises `images.InvalidImageError` if it cannot be read at all."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings[name] = (now - t) * 1000
+        t = now
+
+    rgb = image if isinstance(image, np.ndarray) else images.load_image(image)
+    lap("load")
+    report = quality.check(rgb)
+    lap("quality")
+    clf = registry.load_model(classifier, "classification")
+    x = clf.prepare(rgb)[None]
+    trunk = clf.trunk_features(x) if clf.uses_trunk else None
+    seg = None
+    if segment:
+        from . import segmentation
+
+        seg = segmentation.segment(rgb, trunk_out=trunk)
+        lap("segment")
+    out = clf.predict(x, trunk_out=None if trunk is None else trunk["trunk_out"])
+    probs = decisions.as_dict(clf.classes, out.probabilities[0])
+    ood = float(out.ood_score[0])
+    lap("classify")
+    if not report.is_skin:
+        dec = decisions.rejected("not_skin", next(i.message for i in report.issues if i.code == "not_skin"))
+    elif report.issues and not allow_poor_quality:
+        dec = decisions.rejected("poor_quality", " ".join(i.message for i in report.issues), probs, clf.thresholds)
+    else:
+        dec = decisions.decide(probs, ood, clf.thresholds)
+    heat = None
+    if explain_heatmap and dec.status in ("ok", "uncertain", "out_of_scope"):
+        if out.cam is not None:
+            heat = explain.upsample(out.cam[0], *rgb.shape[:2])
+        elif getattr(clf, "cam_layer", None):
+            heat = explain.upsample(clf.gradcam(x, clf.classes.index(max(probs, key=probs.get)))[0], *rgb.shape[:2])
+        lap("explain")
+    memo = _memo_for(dec.status, dec.label, lang)
+    lap("memo")
+    return Analysis(
+        status=dec.status,
+        label=dec.label,
+        urgency=dec.urgency,
+        message=dec.reason,
+        classifier=clf.name,
+        classifier_version=str(clf.card.get("version", "")),
+        classes=clf.classes,
+        probabilities=probs,
+        top3=decisions.top_k(probs, 3),
+        ood_score=ood,
+        malignancy_score=dec.malignancy_score,
+        quality=report,
+        image=rgb,
+        segmentation=seg,
+        heatmap=heat,
+        memo=memo,
+        cancer_banner=_banner(dec.urgency, lang),
+        lang=lang,
+        timings_ms=timings,
+    )

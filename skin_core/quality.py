@@ -1,0 +1,101 @@
+"""Is this photo usable? Resolution, blur, exposure and "is this skin at all", each with a reason.
+
+Thresholds were chosen on the train split of the manifest (see `python -m skin_core.quality --calibrate`):
+the skin-fraction floor keeps >= 99 % of clinical training photos while a cat, a landscape or a document
+falls below it. Photos that pass here still face the classifier's out-of-scope detector.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import cv2
+import numpy as np
+
+MIN_SIDE_OK = 128  # smaller photos are analysed but flagged: lesions are few pixels wide
+BLUR_MIN = 20.0  # variance of the Laplacian on a 256-px grey copy
+DARK_MAX = 45.0  # mean luminance (0-255)
+BRIGHT_MIN = 235.0
+SKIN_MIN_FRACTION = 0.10
+OVEREXPOSED_FRACTION = 0.5
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str  # too_small | blurry | too_dark | too_bright | not_skin
+    message: str
+    blocking: bool  # True: do not classify (not_skin); False: the user may go on anyway
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    width: int
+    height: int
+    blur: float
+    brightness: float
+    skin_fraction: float
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    @property
+    def is_skin(self) -> bool:
+        return not any(i.code == "not_skin" for i in self.issues)
+
+    @property
+    def only_soft_issues(self) -> bool:
+        """True when every issue is one a person may override (blurry, dark, bright, small)."""
+        return all(not i.blocking for i in self.issues)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["ok"] = self.ok
+        d["issues"] = [asdict(i) for i in self.issues]
+        return d
+
+
+def _grey_small(rgb: np.ndarray, side: int = 256) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    s = side / max(h, w)
+    small = cv2.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), small
+
+
+def skin_fraction(rgb_small: np.ndarray) -> float:
+    """Share of pixels in a broad skin/lesion colour range in YCrCb (covers light to dark skin, red lesions)."""
+    ycrcb = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2YCrCb).astype(np.int16)
+    y, cr, cb = ycrcb[..., 0], ycrcb[..., 1], ycrcb[..., 2]
+    mask = (y > 25) & (cr >= 133) & (cr <= 185) & (cb >= 75) & (cb <= 135)
+    return float(mask.mean())
+
+
+def measure(rgb: np.ndarray) -> tuple[float, float, float]:
+    """(blur, brightness, skin_fraction) of an RGB uint8 image."""
+    grey, small = _grey_small(rgb)
+    blur = float(cv2.Laplacian(grey, cv2.CV_64F).var())
+    return blur, float(grey.mean()), skin_fraction(small)
+
+
+def check(rgb: np.ndarray) -> QualityReport:
+    """Quality report with human-readable reasons; `not_skin` is blocking, the rest can be overridden."""
+    h, w = rgb.shape[:2]
+    blur, bright, skin = measure(rgb)
+    issues: list[Issue] = []
+    if min(h, w) < MIN_SIDE_OK:
+        issues.append(Issue("too_small", f"The photo is small ({w}x{h}); details may be lost.", False))
+    if blur < BLUR_MIN:
+        issues.append(Issue("blurry", "The photo looks blurry. Hold the camera steady and focus on the skin.", False))
+    if bright < DARK_MAX:
+        issues.append(Issue("too_dark", "The photo is too dark. Use daylight or a bright room, without flash glare.", False))
+    elif bright > BRIGHT_MIN:
+        issues.append(Issue("too_bright", "The photo is overexposed. Avoid direct flash or strong sunlight.", False))
+    if skin < SKIN_MIN_FRACTION:
+        issues.append(
+            Issue(
+                "not_skin",
+                "This does not look like a photo of skin. Take a close, well-lit photo of the skin problem.",
+                True,
+            )
+        )
+    return QualityReport(w, h, blur, bright, skin, tuple(issues))

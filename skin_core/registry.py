@@ -1,0 +1,164 @@
+"""The model registry: one name -> one builder -> one weights file + card (like timm's create_model).
+
+This is the only module that knows file names in `weights/`. Cards are the source of truth for classes,
+input size, temperature and thresholds; weights are checked against the card's sha256 before loading.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from . import cards
+from .config import REPO_ROOT, WEIGHTS_DIR
+
+
+class ModelNotFoundError(KeyError):
+    """No model of that name is registered, or its weights/card are missing."""
+
+    def __str__(self) -> str:  # KeyError quotes its message otherwise
+        return str(self.args[0]) if self.args else "model not found"
+
+
+class WeightsIntegrityError(RuntimeError):
+    """A weights file does not match the sha256 recorded in its card (tampered with or corrupted)."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    task: str  # classification | segmentation
+    family: str
+    builder: Callable  # (spec, card) -> runtime model object
+    weights_file: str
+    default: bool = False
+
+    @property
+    def card_path(self):
+        return WEIGHTS_DIR / f"{self.name}.json"
+
+    @property
+    def weights_path(self):
+        return WEIGHTS_DIR / self.weights_file
+
+    def available(self) -> bool:
+        return self.card_path.is_file() and self.weights_path.is_file()
+
+    def card(self) -> dict:
+        return cards.read_card(self.name)
+
+
+_REGISTRY: dict[str, ModelSpec] = {}
+
+
+def register(spec: ModelSpec) -> ModelSpec:
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def _build_xception_classifier(spec, card):
+    from .classifiers import XceptionClassifier
+
+    return XceptionClassifier(spec, card)
+
+
+def _build_keras_classifier(spec, card):
+    from .classifiers import KerasClassifier
+
+    return KerasClassifier(spec, card)
+
+
+def _build_deeplab(spec, card):
+    from .segmentation import DeepLabSegmenter
+
+    return DeepLabSegmenter(spec, card)
+
+
+register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras", default=True))
+register(ModelSpec("efficientnet_b0", "classification", "efficientnet", _build_keras_classifier, "efficientnet_b0.keras"))
+register(ModelSpec("resnet_small", "classification", "resnet", _build_keras_classifier, "resnet_small.keras"))
+register(ModelSpec("custom_cnn", "classification", "cnn", _build_keras_classifier, "custom_cnn.keras"))
+register(ModelSpec("deeplabv3plus", "segmentation", "deeplabv3plus", _build_deeplab, "deeplabv3plus.keras", default=True))
+
+
+def list_models(task: str | None = None, available_only: bool = True) -> list[str]:
+    """Registered model names (those with weights + card on disk unless available_only=False)."""
+    return [s.name for s in _REGISTRY.values()
+            if (task is None or s.task == task) and (not available_only or s.available())]
+
+
+def get_spec(name: str) -> ModelSpec:
+    if name not in _REGISTRY:
+        raise ModelNotFoundError(f"Unknown model '{name}'. Available: {', '.join(list_models()) or 'none'}.")
+    return _REGISTRY[name]
+
+
+def default_model(task: str = "classification") -> str | None:
+    names = list_models(task)
+    for n in names:
+        if _REGISTRY[n].default:
+            return n
+    return names[0] if names else None
+
+
+def read_card(name: str) -> dict:
+    spec = get_spec(name)
+    if not spec.card_path.is_file():
+        raise ModelNotFoundError(f"Model '{name}' has no card in weights/ (not trained yet).")
+    return spec.card()
+
+
+def verify_weights(spec: ModelSpec, card: dict) -> None:
+    """Raise WeightsIntegrityError unless the weights file's sha256 equals the card's."""
+    from .models.xception_derm import file_sha256
+
+    if not spec.weights_path.is_file():
+        raise ModelNotFoundError(f"Weights for '{spec.name}' are missing: {spec.weights_path.name}.")
+    actual = file_sha256(spec.weights_path)
+    if actual != card.get("sha256"):
+        raise WeightsIntegrityError(
+            f"Weights file {spec.weights_path.name} does not match its model card (sha256 {actual[:12]}... != "
+            f"{str(card.get('sha256'))[:12]}...). Refusing to load a modified model."
+        )
+
+
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def _load(name: str):
+    spec = get_spec(name)
+    card = read_card(name)
+    verify_weights(spec, card)
+    return spec.builder(spec, card)
+
+
+def load_model(name: str | None = None, task: str = "classification"):
+    """Load (once per process, thread-safe) and return the runtime model for `name`."""
+    name = name or default_model(task)
+    if name is None:
+        raise ModelNotFoundError(f"No {task} model is available in weights/.")
+    with _LOCK:
+        return _load(name)
+
+
+def describe(name: str) -> dict:
+    """The CLI/app summary of a model: name, task, classes, files, default flag and test metrics."""
+    spec = get_spec(name)
+    card = read_card(name)
+    m = card.get("test_metrics", {})
+    keep = ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall", "ece_15",
+            "malignant_urgent_rate", "mean_iou", "dice", "thresholded_jaccard")
+    summary = {k: m[k] for k in keep if k in m}
+    if isinstance(m.get("ood"), dict):
+        summary["ood_auroc"] = m["ood"]["auroc"]
+    return {
+        "name": name,
+        "task": spec.task,
+        "classes": card.get("classes", []),
+        "weights": str(spec.weights_path.relative_to(REPO_ROOT)),
+        "card": str(spec.card_path.relative_to(REPO_ROOT)),
+        "default": default_model(spec.task) == name,
+        "test_metrics": summary,
+    }

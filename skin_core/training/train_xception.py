@@ -1,0 +1,175 @@
+"""Fine-tune the dermoscopy Xception's exit flow (blocks 13-14) + a 12-way head on cached trunk features.
+
+Outputs: the 11 known classes + "other" (dermnet-other and fitzpatrick/other train images), so the
+"none of these" score is learned. Class-balanced weights, augmented views, early stopping on val macro-F1,
+temperature and thresholds on val, metrics on test; writes weights/xception_derm.keras + card.
+
+    python -m skin_core.training.cache_features --views 4
+    python -m skin_core.training.train_xception --epochs 6
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+
+import numpy as np
+
+from .. import cards, evaluation
+from ..config import CACHE_DIR, MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
+from ..data import CLASSES, OTHER
+from ..models import xception_derm as xd
+
+NAME = "xception_derm"
+
+
+def load_cache(split: str):
+    feats = np.load(CACHE_DIR / f"trunk_{split}.npy", mmap_mode="r")
+    with open(CACHE_DIR / f"trunk_{split}.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return feats, rows
+
+
+def tta_logits(head, feats, rows, batch: int = 64) -> tuple[np.ndarray, list[dict]]:
+    """Mean logits over each record's cached views (original + mirror) -> one row per record."""
+    out = np.concatenate([head.predict_on_batch(np.asarray(feats[i : i + batch], np.float32))
+                          for i in range(0, len(feats), batch)])
+    rec = np.array([int(r["record"]) for r in rows])
+    n = rec.max() + 1
+    agg = np.zeros((n, out.shape[1]))
+    np.add.at(agg, rec, out)
+    agg /= np.bincount(rec, minlength=n)[:, None]
+    first = {}
+    for r in rows:
+        first.setdefault(int(r["record"]), r)
+    return agg, [first[i] for i in range(n)]
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--batch", type=int, default=48)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--train-from", choices=["block13", "block14"], default="block13")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(args.seed)
+    t_start = time.time()
+    head = xd.build_classifier_head(len(CLASSES) + 1)
+    for layer in head.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.trainable = False  # keep pretrained statistics: few images, small batches
+        elif args.train_from == "block14" and layer.name.startswith("block13"):
+            layer.trainable = False
+    tr_f, tr_rows = load_cache("train")
+    va_f, va_rows = load_cache("val")
+    te_f, te_rows = load_cache("test")
+    y = evaluation.label_index([r["label"] for r in tr_rows])
+    counts = np.bincount(y, minlength=len(CLASSES) + 1)
+    class_w = (counts.sum() / (len(counts) * np.maximum(counts, 1))) ** 0.5
+    class_w[len(CLASSES)] *= 0.7  # "other" is a catch-all; keep it from swallowing rare classes
+    opt = keras.optimizers.AdamW(learning_rate=keras.optimizers.schedules.CosineDecay(
+        args.lr, decay_steps=args.epochs * (len(y) // args.batch), warmup_target=None), weight_decay=1e-4)
+    n_cls = len(CLASSES) + 1
+
+    @tf.function
+    def step(x, yb, wb):
+        with tf.GradientTape() as tape:
+            logits = head(x, training=True)
+            per = keras.losses.categorical_crossentropy(tf.one_hot(yb, n_cls) * 0.95 + 0.05 / n_cls, logits, from_logits=True)
+            loss = tf.reduce_sum(per * wb) / tf.reduce_sum(wb)
+        grads = tape.gradient(loss, head.trainable_variables)
+        opt.apply_gradients(zip(grads, head.trainable_variables))
+        return loss
+
+    rng = np.random.default_rng(args.seed)
+    best, best_w, history = -1.0, None, []
+    va_labels = None
+    for epoch in range(args.epochs):
+        order = rng.permutation(len(y))
+        t0, losses = time.time(), []
+        for b in range(0, len(order) - args.batch + 1, args.batch):
+            idx = np.sort(order[b : b + args.batch])
+            x = np.asarray(tr_f[idx], np.float32)
+            losses.append(float(step(x, y[idx], class_w[y[idx]].astype(np.float32))))
+            if (b // args.batch) % 50 == 0:
+                print(f"epoch {epoch + 1} step {b // args.batch} loss {np.mean(losses[-50:]):.3f} "
+                      f"{time.time() - t0:.0f}s", flush=True)
+        logits, rows = tta_logits(head, va_f, va_rows)
+        va_labels = [r["label"] for r in rows]
+        yv = evaluation.label_index(va_labels)
+        known = yv < len(CLASSES)
+        from sklearn.metrics import f1_score
+
+        f1 = f1_score(yv[known], logits[known, : len(CLASSES)].argmax(1), average="macro")
+        acc = float((logits[known, : len(CLASSES)].argmax(1) == yv[known]).mean())
+        history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "val_macro_f1": float(f1), "val_accuracy": acc})
+        print(history[-1], f"{time.time() - t0:.0f}s", flush=True)
+        if f1 > best:
+            best, best_w = f1, head.get_weights()
+    head.set_weights(best_w)
+    va_logits, va_rec = tta_logits(head, va_f, va_rows)
+    decisions = evaluation.fit_decisions(va_logits, [r["label"] for r in va_rec])
+    te_logits, te_rec = tta_logits(head, te_f, te_rows)
+    test_metrics = evaluation.card_metrics(
+        te_logits, [r["label"] for r in te_rec], [r["source"] for r in te_rec],
+        [int(r["skin_type"]) for r in te_rec], decisions)
+    val_metrics = evaluation.card_metrics(
+        va_logits, [r["label"] for r in va_rec], [r["source"] for r in va_rec],
+        [int(r["skin_type"]) for r in va_rec], decisions)
+    WEIGHTS_DIR.mkdir(exist_ok=True)
+    path = WEIGHTS_DIR / f"{NAME}.keras"
+    head.save(path)
+    card = {
+        "name": NAME,
+        "task": "classification",
+        "family": "xception",
+        "version": time.strftime("%Y-%m-%d"),
+        "description": "Dermoscopy-pretrained Xception (sklesion, HAM10000) with its exit flow fine-tuned on "
+                       "clinical photos; 11 conditions + an 'other' output that drives out-of-scope rejection.",
+        "classes": list(CLASSES),
+        "outputs": list(CLASSES) + [OTHER],
+        "input_size": xd.INPUT_SIZE,
+        "preprocessing": "RGB uint8 resized (bilinear, no crop) to 254x254, sklesion's Normalization layer "
+                         "(per-channel mean/variance on 0-255 values); TTA = mean logits of image + mirror",
+        "weights_file": path.name,
+        "sha256": xd.file_sha256(path),
+        "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
+                         "sha256": xd.file_sha256(xd.sklesion_model_path()),
+                         "used_for": "frozen trunk (blocks 1-12), shared with the segmentation decoder"},
+        "initialisation": "blocks 1-14 from sklesion's HAM10000 Xception; blocks 13-14 fine-tuned"
+                          if args.train_from == "block13" else "block 14 fine-tuned",
+        "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
+                "'other'. Train views: original + 3 augmented (crop, flips, rot90, brightness, contrast, "
+                "saturation, white balance, gamma).",
+        "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
+        "temperature": decisions["temperature"],
+        "thresholds": {k: v for k, v in decisions.items() if k != "temperature"},
+        "test_metrics": test_metrics,
+        "val_metrics": {k: val_metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "ece_15")},
+        "history": history,
+        "training": {
+            "command": "python -m skin_core.training.cache_features --views 4 && python -m "
+                       "skin_core.training.train_xception " + " ".join(sys.argv[1:] if argv is None else argv),
+            "seed": args.seed,
+            "wall_time_s": round(time.time() - t_start),
+            "hardware": cards.hardware(),
+        },
+        "intended_use": "Education and exploring model behaviour on clinical photos of 11 skin conditions. "
+                        "Not a diagnosis; never reassurance that a lesion is harmless.",
+        "limitations": "Trained on atlas photos (DermNet, Fitzpatrick17k subset) with noisy page-level labels "
+                       "and few dark-skin images; conditions outside the 11 are rejected only as well as the "
+                       "AUROC above says.",
+    }
+    cards.write_card(card)
+    print({k: test_metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy",
+                                        "melanoma_recall", "malignant_urgent_rate", "ece_15")},
+          test_metrics["ood"]["auroc"], test_metrics["fitzpatrick_by_skin_group"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+import cv2
+import numpy as np
+import pytest
+import skimage.data
+
+from skin_core import data, images, quality
+from tests import hostile
+from tests.conftest import needs_data
+
+
+def _rgb(name):
+    a = getattr(skimage.data, name)()
+    if a.ndim == 2:
+        a = np.stack([a] * 3, -1)
+    return np.ascontiguousarray(a[..., :3])
+
+
+@pytest.mark.parametrize("name", ["text", "page", "rocket", "hubble_deep_field", "colorwheel"])
+def test_non_skin_images_are_blocked(name):
+    rep = quality.check(_rgb(name))
+    assert not rep.is_skin
+    assert any(i.code == "not_skin" and i.blocking for i in rep.issues)
+
+
+def test_synthetic_skin_passes():
+    rep = quality.check(hostile.skin_like())
+    assert rep.ok, rep.issues
+
+
+def test_blur_dark_bright_and_small_are_soft_issues():
+    rgb = hostile.skin_like()
+    blurred = cv2.GaussianBlur(rgb, (0, 0), 8)
+    assert "blurry" in {i.code for i in quality.check(blurred).issues}
+    dark = (rgb * 0.12).astype(np.uint8)
+    assert "too_dark" in {i.code for i in quality.check(dark).issues}
+    bright = np.full_like(rgb, 250)
+    assert "too_bright" in {i.code for i in quality.check(bright).issues}
+    small = images.resize(rgb, 64)
+    rep = quality.check(small)
+    assert "too_small" in {i.code for i in rep.issues} and rep.only_soft_issues
+
+
+@needs_data
+def test_real_clinical_photos_pass_as_skin():
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.source in ("dermnet-11", "fitzpatrick")]
+    recs = recs[:: max(1, len(recs) // 120)]
+    reps = [quality.check(images.load_image(r.path())) for r in recs]
+    skin = np.mean([r.is_skin for r in reps])
+    ok = np.mean([r.ok for r in reps])
+    assert skin >= 0.95, skin
+    assert ok >= 0.85, ok
