@@ -1,0 +1,339 @@
+"""SkinLens knowledge base: the bilingual (en/ko) "prescription memo" for each class.
+
+The text lives in YAML data files (``conditions/<id>.yaml``, one per condition, both
+languages in one file, plus ``conditions/_common.yaml`` for the disclaimer, the
+possible-cancer banner and labels). Everything is checked by :mod:`.schema` when loaded.
+
+Public API (used by the app, the PDF report and the CLI)::
+
+    memo(condition, lang="en") -> Memo        # Memo.to_dict() / Memo.to_text()
+    list_conditions() -> list[str]            # the 11 classes + "other" + "uncertain"
+    base_urgency(condition) -> str            # routine | soon | urgent
+    triage(condition, red_flags=()) -> str    # base urgency raised by named red flags
+    classifier_urgency(probs) -> str          # urgency for a whole probability vector
+    show_cancer_banner(urgency) -> bool       # True exactly when urgency == "urgent"
+    cancer_banner(lang) -> {"title", "body"}  # ABCDE + "ugly duckling", plain words
+    disclaimer(lang) -> str                   # the line every memo ends with
+
+Triage rules (all in this one module, read from the YAML ``urgency`` field):
+melanoma and basal_cell_carcinoma are ``urgent`` (see a doctor within 2 weeks);
+actinic_keratosis is ``soon``; ``other`` and ``uncertain`` are ``soon`` (advise a
+clinician, never reassure); the rest are ``routine`` unless red flags are named.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from .schema import (
+    LANGS,
+    RED_FLAG_KEYS,
+    URGENCY_LEVELS,
+    SchemaError,
+    validate_common,
+    validate_condition,
+)
+
+__all__ = [
+    "URGENCY_LEVELS",
+    "LANGS",
+    "RED_FLAG_KEYS",
+    "CLASS_IDS",
+    "EXTRA_IDS",
+    "Memo",
+    "SchemaError",
+    "UnknownConditionError",
+    "list_conditions",
+    "memo",
+    "base_urgency",
+    "triage",
+    "urgency_rank",
+    "max_urgency",
+    "classifier_urgency",
+    "show_cancer_banner",
+    "cancer_banner",
+    "disclaimer",
+    "urgency_label",
+    "red_flag_labels",
+    "category",
+    "CONDITIONS_DIR",
+]
+
+CONDITIONS_DIR = Path(__file__).resolve().parent / "conditions"
+
+#: The classifier's 11 classes: the one list lives in skin_core.data (cards copy it).
+from ..data import CLASSES as CLASS_IDS  # noqa: E402
+
+#: Pseudo-classes: none of the known conditions / the classifier could not decide.
+EXTRA_IDS = ("other", "uncertain")
+
+#: Red flags that turn a spot or growth (not a rash) into a possible cancer.
+_LESION_FLAGS = frozenset({"bleeding", "rapid_change"})
+_GROWTH_CATEGORIES = frozenset({"premalignant", "benign_growth", "meta"})
+
+
+class UnknownConditionError(KeyError):
+    """``memo()`` or a triage helper was asked about a condition id with no knowledge file."""
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@functools.lru_cache(maxsize=None)
+def _load_all() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = {}
+    for path in sorted(CONDITIONS_DIR.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        with path.open(encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+        try:
+            data[path.stem] = validate_condition(raw, expected_id=path.stem)
+        except SchemaError as exc:
+            raise SchemaError(f"{path.name}: {exc}") from None
+    return data
+
+
+@functools.lru_cache(maxsize=None)
+def _common() -> dict[str, Any]:
+    path = CONDITIONS_DIR / "_common.yaml"
+    with path.open(encoding="utf-8") as fh:
+        return validate_common(yaml.safe_load(fh))
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+def _normalise_id(condition: str) -> str:
+    if not isinstance(condition, str):
+        raise UnknownConditionError(condition)
+    return condition.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def _entry(condition: str) -> dict[str, Any]:
+    cid = _normalise_id(condition)
+    try:
+        return _load_all()[cid]
+    except KeyError:
+        raise UnknownConditionError(
+            f"unknown condition {condition!r}; known: {', '.join(list_conditions())}"
+        ) from None
+
+
+def list_conditions() -> list[str]:
+    """All condition ids with a knowledge file (the 11 classes, ``other``, ``uncertain``), sorted."""
+    return sorted(_load_all())
+
+
+def category(condition: str) -> str:
+    """The condition's category (``inflammatory``, ``infection``, ``malignant``, ...)."""
+    return _entry(condition)["category"]
+
+
+# --------------------------------------------------------------------------- shared text
+
+
+def disclaimer(lang: str = "en") -> str:
+    """The short line every memo ends with (educational tool, not a diagnosis)."""
+    return _common()[_check_lang(lang)]["disclaimer"]
+
+
+def cancer_banner(lang: str = "en") -> dict[str, str]:
+    """Possible-cancer banner (``title``, ``body``): ABCDE and the "ugly duckling" sign.
+
+    Show it whenever the overall urgency is ``urgent`` (see :func:`show_cancer_banner`),
+    whatever the top-1 class is.
+    """
+    return dict(_common()[_check_lang(lang)]["banner"])
+
+
+def urgency_label(level: str, lang: str = "en") -> str:
+    """Human label for an urgency level, e.g. ``"Urgent - see a doctor ... within 2 weeks"``."""
+    if level not in URGENCY_LEVELS:
+        raise ValueError(f"urgency must be one of {URGENCY_LEVELS}, got {level!r}")
+    return _common()[_check_lang(lang)]["urgency_labels"][level]
+
+
+def red_flag_labels(lang: str = "en") -> dict[str, str]:
+    """``{red_flag_key: label}`` for the keys :func:`triage` accepts (for checkboxes in the UI)."""
+    return dict(_common()[_check_lang(lang)]["red_flag_labels"])
+
+
+# --------------------------------------------------------------------------- triage
+
+
+def urgency_rank(level: str) -> int:
+    """0 for routine, 1 for soon, 2 for urgent."""
+    try:
+        return URGENCY_LEVELS.index(level)
+    except ValueError:
+        raise ValueError(f"urgency must be one of {URGENCY_LEVELS}, got {level!r}") from None
+
+
+def max_urgency(levels: Iterable[str]) -> str:
+    """The highest of the given urgency levels (``routine`` for an empty input)."""
+    return URGENCY_LEVELS[max((urgency_rank(lv) for lv in levels), default=0)]
+
+
+def base_urgency(condition: str) -> str:
+    """The triage rule for a condition, from its YAML ``urgency`` field."""
+    return _entry(condition)["urgency"]
+
+
+def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
+    """Urgency for one condition once the user's red flags (keys in ``RED_FLAG_KEYS``) are known.
+
+    * no red flags -> :func:`base_urgency`;
+    * any red flag -> at least ``soon``;
+    * ``bleeding`` or ``rapid_change`` on a spot or growth (actinic keratosis, mole,
+      ``other``, ``uncertain``) -> ``urgent``: it may be a skin cancer;
+    * malignant conditions stay ``urgent``.
+
+    Rashes never become ``urgent`` here (``urgent`` means the possible-cancer pathway);
+    their memo's red-flag text says when to get same-day care instead.
+    """
+    entry = _entry(condition)
+    flags = set(red_flags)
+    unknown = flags - set(RED_FLAG_KEYS)
+    if unknown:
+        raise ValueError(f"unknown red flags {sorted(unknown)}; expected some of {RED_FLAG_KEYS}")
+    levels = [entry["urgency"]]
+    if flags:
+        levels.append("soon")
+    if flags & _LESION_FLAGS and entry["category"] in _GROWTH_CATEGORIES:
+        levels.append("urgent")
+    return max_urgency(levels)
+
+
+def classifier_urgency(probs: Mapping[str, float], threshold: float = 0.15) -> str:
+    """Overall urgency for a classifier output ``{condition_id: probability}``.
+
+    The highest :func:`base_urgency` among the top-1 class and every class whose
+    probability is at least ``threshold`` - so a melanoma or basal cell carcinoma
+    probability at or above the threshold makes the result ``urgent`` even when another
+    class is top-1. The threshold is a product decision; the caller may pass its own.
+    """
+    if not probs:
+        raise ValueError("probs is empty")
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    clean = {}
+    for cid, p in probs.items():
+        p = float(p)
+        if math.isnan(p):
+            raise ValueError(f"probability for {cid!r} is NaN")
+        clean[_normalise_id(cid)] = p
+    top1 = max(clean, key=clean.__getitem__)
+    chosen = {top1} | {cid for cid, p in clean.items() if p >= threshold}
+    return max_urgency(base_urgency(cid) for cid in chosen)
+
+
+def show_cancer_banner(urgency: str) -> bool:
+    """Whether to show :func:`cancer_banner`: exactly when the urgency is ``urgent``."""
+    return urgency_rank(urgency) == urgency_rank("urgent")
+
+
+# --------------------------------------------------------------------------- memo
+
+
+@dataclass(frozen=True)
+class Memo:
+    """One condition's memo in one language. ``memo()`` builds a fresh one on each call."""
+
+    condition: str
+    lang: str
+    name: str
+    summary: str
+    symptoms: list[str]
+    causes: list[str]
+    contagious: str
+    self_care: list[str]
+    otc: list[str]
+    prescription: list[str]
+    procedures: list[str]
+    urgency: str
+    when_to_see: str
+    red_flags: list[str]
+    sources: list[dict[str, str]]
+    last_reviewed: str
+    disclaimer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable dict (str, list[str], list[dict]) with the fields above."""
+        return asdict(self)
+
+    def to_text(self, include_banner: bool = True) -> str:
+        """Plain-text rendering (for the CLI and PDF). Always ends with the disclaimer.
+
+        With ``include_banner`` (default) an ``urgent`` memo also carries the
+        possible-cancer banner just before the sources.
+        """
+        h = _common()[self.lang]["headings"]
+
+        def bullets(items: list[str]) -> list[str]:
+            return [f"- {item}" for item in items]
+
+        lines = [f"{h['condition']}: {self.name}", ""]
+        sections: list[tuple[str, list[str]]] = [
+            (h["summary"], [self.summary]),
+            (h["symptoms"], bullets(self.symptoms)),
+            (h["causes"], bullets(self.causes)),
+            (h["contagious"], [self.contagious]),
+            (h["self_care"], bullets(self.self_care)),
+            (h["otc"], bullets(self.otc)),
+            (h["prescription"], bullets(self.prescription)),
+            (h["procedures"], bullets(self.procedures)),
+            (h["when_to_see"], [f"{h['urgency']}: {urgency_label(self.urgency, self.lang)}", self.when_to_see]),
+            (h["red_flags"], bullets(self.red_flags)),
+        ]
+        if include_banner and show_cancer_banner(self.urgency):
+            banner = cancer_banner(self.lang)
+            sections.append((f"!! {banner['title']}", [banner["body"]]))
+        sections.append(
+            (h["sources"], bullets([f"{s['title']}: {s['url']}" for s in self.sources])
+             + [f"{h['last_reviewed']}: {self.last_reviewed}"])
+        )
+        for title, body in sections:
+            lines.append(title)
+            lines.extend(body)
+            lines.append("")
+        lines.append(self.disclaimer)
+        return "\n".join(lines)
+
+
+def memo(condition: str, lang: str = "en") -> Memo:
+    """The memo for ``condition`` in ``lang`` (``"en"`` or ``"ko"``).
+
+    Raises :class:`UnknownConditionError` (a ``KeyError``) for an unknown condition and
+    ``ValueError`` for an unsupported language.
+    """
+    _check_lang(lang)
+    entry = _entry(condition)
+    text = entry[lang]
+    return Memo(
+        condition=entry["id"],
+        lang=lang,
+        name=text["name"],
+        summary=text["summary"],
+        symptoms=list(text["symptoms"]),
+        causes=list(text["causes"]),
+        contagious=text["contagious"],
+        self_care=list(text["self_care"]),
+        otc=list(text["otc"]),
+        prescription=list(text["prescription"]),
+        procedures=list(text["procedures"]),
+        urgency=entry["urgency"],
+        when_to_see=text["when_to_see"],
+        red_flags=list(text["red_flags"]),
+        sources=[dict(s) for s in entry["sources"]],
+        last_reviewed=entry["last_reviewed"],
+        disclaimer=disclaimer(lang),
+    )

@@ -1,0 +1,160 @@
+"""Run the lesion segmenter on an image: mask at the image's own size, outline, ABC measurements, fallback.
+
+The DeepLabV3+ decoder was trained on dermoscopic images (PH2). On clinical photos its mask can be empty,
+fragmented or swallow the whole frame; then we fall back to a colour-contrast mask (Otsu on the distance to
+the median skin colour in Lab, largest component) and say so in `status`/`message`.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from . import images, registry
+from .models import xception_derm as xd
+
+MIN_AREA, MAX_AREA = 0.005, 0.90
+MIN_CONFIDENCE = 0.80
+
+
+@dataclass
+class SegmentationResult:
+    mask: np.ndarray  # (H, W) uint8, 0 or 255, at the input image's size
+    probability: np.ndarray | None  # (H, W) float32 lesion probability from the model
+    status: str  # ok | fallback | none
+    message: str
+    confidence: float
+    measurements: dict = field(default_factory=dict)
+
+    @property
+    def area_fraction(self) -> float:
+        return float((self.mask > 0).mean())
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "message": self.message, "area_fraction": self.area_fraction,
+                "confidence": self.confidence, "measurements": self.measurements}
+
+
+class DeepLabSegmenter:
+    """Shared trunk + the trained DeepLabV3+ decoder (registry entry `deeplabv3plus`)."""
+
+    def __init__(self, spec, card):
+        import tensorflow as tf
+
+        from .classifiers import _load_keras
+
+        self.spec, self.card, self.name = spec, card, spec.name
+        self.threshold = float(card.get("thresholds", {}).get("mask", 0.5))
+        self.decoder = _load_keras(spec.weights_path)
+        self._fn = tf.function(lambda f: tf.sigmoid(self.decoder(f, training=False)), reduce_retracing=True)
+        self._lock = threading.Lock()
+
+    def probabilities(self, batch: np.ndarray, trunk_out: dict | None = None) -> np.ndarray:
+        """(N, 254, 254) lesion probabilities for a (N, 254, 254, 3) uint8 batch."""
+        from .classifiers import shared_trunk
+
+        with self._lock:
+            if trunk_out is None:
+                trunk_out = shared_trunk()[1](batch.astype(np.float32))
+            feats = {xd.TRUNK_OUT: trunk_out[xd.TRUNK_OUT], xd.LOW_LEVEL: trunk_out[xd.LOW_LEVEL]}
+            return np.asarray(self._fn(feats))[..., 0]
+
+
+def largest_component(mask: np.ndarray) -> np.ndarray:
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(mask, np.uint8)
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    out = (lab == best).astype(np.uint8)
+    return cv2.morphologyEx(out, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+
+
+def colour_fallback(rgb: np.ndarray) -> np.ndarray:
+    """Lesion = pixels far from the median skin colour (Lab, Otsu), largest component, holes filled."""
+    small = images.resize(rgb, 254)
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    border = np.concatenate([lab[:8].reshape(-1, 3), lab[-8:].reshape(-1, 3), lab[:, :8].reshape(-1, 3), lab[:, -8:].reshape(-1, 3)])
+    dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
+    d8 = cv2.normalize(dist, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    _, m = cv2.threshold(d8, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return largest_component(m)
+
+
+def measure(rgb: np.ndarray, mask: np.ndarray) -> dict:
+    """A, B, C of ABCD from a binary mask: asymmetry, border irregularity, colour variegation (+ area)."""
+    m = (mask > 0).astype(np.uint8)
+    area = int(m.sum())
+    if area < 20:
+        return {"area_fraction": float(m.mean())}
+    ys, xs = np.nonzero(m)
+    cy, cx = ys.mean(), xs.mean()
+    cov = np.cov(np.stack([xs - cx, ys - cy]))
+    evals, evecs = np.linalg.eigh(cov)
+    angle = np.degrees(np.arctan2(evecs[1, -1], evecs[0, -1]))
+    h, w = m.shape
+    rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    rot[:, 2] += (w / 2 - cx, h / 2 - cy)  # centre the lesion so flips stay in frame
+    side = int(2 * max(h, w))
+    rot[:, 2] += (side / 2 - w / 2, side / 2 - h / 2)
+    aligned = cv2.warpAffine(m, rot, (side, side), flags=cv2.INTER_NEAREST)
+    asym = []
+    for flipped in (aligned[::-1, :], aligned[:, ::-1]):
+        asym.append(float(np.logical_xor(aligned, flipped).sum() / (2 * aligned.sum())))
+    contours, _ = cv2.findContours(m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    perimeter = sum(cv2.arcLength(c, True) for c in contours)
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    inside = lab[m > 0]
+    return {
+        "area_fraction": float(m.mean()),
+        "asymmetry": float(np.mean(asym)),  # 0 = mirror-symmetric on both principal axes
+        "border_irregularity": float(perimeter ** 2 / (4 * np.pi * area)),  # 1 = a perfect circle
+        "solidity": float(area / max(cv2.contourArea(hull), 1.0)),
+        "colour_variegation": float(inside.std(axis=0).mean() / 255 * 4),  # ~0 uniform, ~1 very mixed
+    }
+
+
+def outline(rgb: np.ndarray, mask: np.ndarray, colour=(0, 255, 255), thickness: int | None = None) -> np.ndarray:
+    """The photo with the mask's contour drawn on it."""
+    out = rgb.copy()
+    contours, _ = cv2.findContours((mask > 0).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    t = thickness or max(2, round(max(rgb.shape[:2]) / 200))
+    cv2.drawContours(out, contours, -1, colour, t)
+    return out
+
+
+def fill(rgb: np.ndarray, mask: np.ndarray, alpha: float = 0.4, colour=(0, 200, 255)) -> np.ndarray:
+    """The photo with the mask filled semi-transparently."""
+    out = rgb.astype(np.float32)
+    m = mask > 0
+    out[m] = out[m] * (1 - alpha) + np.array(colour, np.float32) * alpha
+    return out.astype(np.uint8)
+
+
+def segment(rgb: np.ndarray, trunk_out: dict | None = None, model: str | None = None) -> SegmentationResult:
+    """Lesion mask for one RGB image at its own size (model mask, or a stated colour fallback)."""
+    h, w = rgb.shape[:2]
+    prob_full, conf, reason = None, 0.0, ""
+    names = registry.list_models("segmentation")
+    if names:
+        seg = registry.load_model(model or names[0], "segmentation")
+        x = images.resize(rgb, xd.INPUT_SIZE)[None]
+        p = seg.probabilities(x, trunk_out)[0]
+        conf = float(np.mean(np.abs(p - 0.5)) * 2)
+        m = largest_component((p >= seg.threshold).astype(np.uint8))
+        area = float(m.mean())
+        prob_full = cv2.resize(p.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+        if MIN_AREA <= area <= MAX_AREA and conf >= MIN_CONFIDENCE:
+            mask = (largest_component((prob_full >= seg.threshold).astype(np.uint8)) * 255).astype(np.uint8)
+            return SegmentationResult(mask, prob_full, "ok", "", conf, measure(rgb, mask))
+        reason = f"model mask rejected (area {area:.1%}, confidence {conf:.2f})"
+    m = colour_fallback(rgb)
+    area = float(m.mean())
+    mask = (cv2.resize(m, (w, h), interpolation=cv2.INTER_NEAREST) * 255).astype(np.uint8)
+    if MIN_AREA <= area <= MAX_AREA:
+        msg = "Outline from colour contrast (the lesion model was not confident on this photo); treat it as approximate."
+        return SegmentationResult(mask, prob_full, "fallback", msg + (f" [{reason}]" if reason else ""), conf, measure(rgb, mask))
+    return SegmentationResult(np.zeros((h, w), np.uint8), prob_full, "none",
+                              "No lesion outline could be found reliably on this photo.", conf, {})
