@@ -1,0 +1,180 @@
+"""Train a from-scratch classifier family (custom CNN, EfficientNet-B0, small ResNet) on the manifest.
+
+No ImageNet weights exist offline, so these start from random weights and learn from the ground truth plus
+the dermoscopy Xception's soft predictions (knowledge distillation, Hinton et al. 2015). Small input
+(128 px), colour/lighting augmentation, class-balanced loss; same 12 outputs, calibration and card as the
+Xception.
+
+    python -m skin_core.training.train_student --model custom_cnn --epochs 30
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .. import augment, cards, data, evaluation, images
+from ..config import MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
+from ..data import CLASSES, OTHER
+from ..models import cnn, efficientnet, resnet
+
+FAMILIES = {
+    "custom_cnn": (cnn, "cnn", "Custom VGG-style CNN (8 conv layers, BN, GAP)"),
+    "efficientnet_b0": (efficientnet, "efficientnet", "EfficientNet-B0 (keras.applications, no pretrained weights)"),
+    "resnet_small": (resnet, "resnet", "Pre-activation ResNet-18 layout, widths 32-256"),
+}
+SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
+STORE = 160  # images kept in RAM at this size; random crops are resized to the input size
+
+
+def _load_all(recs, size):
+    def one(r):
+        return images.resize(images.load_image(r.path()), size)
+
+    with ThreadPoolExecutor(2) as ex:
+        return np.stack(list(ex.map(one, recs)))
+
+
+def teacher_logits(split: str) -> np.ndarray | None:
+    """Xception teacher's logits (original view) per manifest record of a split, from the feature cache."""
+    try:
+        import csv
+
+        from ..classifiers import _load_keras
+        from ..config import CACHE_DIR
+
+        head = _load_keras(WEIGHTS_DIR / "xception_derm.keras")
+        feats = np.load(CACHE_DIR / f"trunk_{split}.npy", mmap_mode="r")
+        with open(CACHE_DIR / f"trunk_{split}.csv", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        idx = [i for i, r in enumerate(rows) if r["view"] == "0"]
+        return np.concatenate([head.predict_on_batch(np.asarray(feats[idx[i:i + 64]], np.float32))
+                               for i in range(0, len(idx), 64)])
+    except Exception as exc:  # no teacher yet: train on labels alone
+        print(f"no teacher logits ({exc}); training without distillation", file=sys.stderr)
+        return None
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", choices=sorted(FAMILIES), required=True)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--size", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--distill", type=float, default=0.5, help="weight of the teacher term (0 = labels only)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(args.seed)
+    t_start = time.time()
+    module, family, desc = FAMILIES[args.model]
+    recs = data.select(data.read_manifest(), sources=SOURCES)
+    tr = [r for r in recs if r.split == "train"]
+    va = [r for r in recs if r.split == "val"]
+    te = [r for r in recs if r.split == "test"]
+    x_tr, x_va, x_te = _load_all(tr, STORE), _load_all(va, args.size), _load_all(te, args.size)
+    y = evaluation.label_index([r.label for r in tr])
+    n_out = len(CLASSES) + 1
+    teach = teacher_logits("train") if args.distill > 0 else None
+    if teach is not None and len(teach) != len(tr):
+        teach = None
+    counts = np.bincount(y, minlength=n_out)
+    class_w = ((counts.sum() / (n_out * np.maximum(counts, 1))) ** 0.5).astype(np.float32)
+    model = module.build(n_out, args.size)
+    steps_per_epoch = len(tr) // args.batch
+    opt = keras.optimizers.AdamW(keras.optimizers.schedules.CosineDecay(
+        args.lr * 0.1, args.epochs * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
+        weight_decay=5e-4)
+    temp = 2.0
+
+    @tf.function
+    def step(x, yb, wb, tb, use_t):
+        with tf.GradientTape() as tape:
+            logits = model(x, training=True)
+            ce = keras.losses.categorical_crossentropy(tf.one_hot(yb, n_out) * 0.95 + 0.05 / n_out, logits, from_logits=True)
+            kd = keras.losses.kl_divergence(tf.nn.softmax(tb / temp), tf.nn.softmax(logits / temp)) * temp ** 2
+            per = ce + use_t * args.distill * kd
+            loss = tf.reduce_sum(per * wb) / tf.reduce_sum(wb)
+        opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+        return loss
+
+    def batch_views(idx, rng):
+        return np.stack([augment.train_view(x_tr[i], rng, args.size) for i in idx]).astype(np.float32)
+
+    def logits_of(x):
+        out = [model.predict_on_batch(x[i:i + 64].astype(np.float32)) +
+               model.predict_on_batch(x[i:i + 64, :, ::-1].astype(np.float32)) for i in range(0, len(x), 64)]
+        return np.concatenate(out) / 2
+
+    rng = np.random.default_rng(args.seed)
+    yv = evaluation.label_index([r.label for r in va])
+    best, best_w, history = -1.0, None, []
+    zeros_t = np.zeros((args.batch, n_out), np.float32)
+    for epoch in range(args.epochs):
+        t0, losses = time.time(), []
+        order = rng.permutation(len(tr))
+        for b in range(steps_per_epoch):
+            idx = order[b * args.batch:(b + 1) * args.batch]
+            tb = teach[idx].astype(np.float32) if teach is not None else zeros_t
+            losses.append(float(step(batch_views(idx, rng), y[idx], class_w[y[idx]], tb,
+                                     np.float32(teach is not None))))
+        lv = logits_of(x_va)
+        known = yv < len(CLASSES)
+        from sklearn.metrics import f1_score
+
+        f1 = float(f1_score(yv[known], lv[known, :len(CLASSES)].argmax(1), average="macro"))
+        acc = float((lv[known, :len(CLASSES)].argmax(1) == yv[known]).mean())
+        history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "val_macro_f1": f1, "val_accuracy": acc})
+        print(history[-1], f"{time.time() - t0:.0f}s", flush=True)
+        if f1 > best:
+            best, best_w = f1, model.get_weights()
+    model.set_weights(best_w)
+    lv, lt = logits_of(x_va), logits_of(x_te)
+    decisions = evaluation.fit_decisions(lv, [r.label for r in va])
+    test_metrics = evaluation.card_metrics(lt, [r.label for r in te], [r.source for r in te],
+                                           [r.skin_type for r in te], decisions)
+    path = WEIGHTS_DIR / f"{args.model}.keras"
+    model.save(path)
+    from ..models.xception_derm import file_sha256
+
+    card = {
+        "name": args.model,
+        "task": "classification",
+        "family": family,
+        "version": time.strftime("%Y-%m-%d"),
+        "description": f"{desc}, trained from scratch on clinical photos; 11 conditions + an 'other' output.",
+        "classes": list(CLASSES),
+        "outputs": list(CLASSES) + [OTHER],
+        "input_size": args.size,
+        "cam_layer": module.CAM_LAYER,
+        "preprocessing": f"RGB uint8 resized (bilinear, no crop) to {args.size}x{args.size}; scaling inside the "
+                         "model; TTA = mean logits of image + mirror",
+        "weights_file": path.name,
+        "sha256": file_sha256(path),
+        "initialisation": "random (no pretrained weights); knowledge distillation from xception_derm's soft "
+                          f"predictions (weight {args.distill}, T={temp})" if teach is not None else "random; labels only",
+        "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
+                "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma",
+        "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
+        "temperature": decisions["temperature"],
+        "thresholds": {k: v for k, v in decisions.items() if k != "temperature"},
+        "test_metrics": test_metrics,
+        "history": history,
+        "training": {"command": "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
+                     "seed": args.seed, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()},
+        "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
+        "limitations": "Trained from scratch on ~3,000 labelled photos on 2 CPU cores: far weaker than the "
+                       "pretrained Xception; see the metrics before trusting any answer.",
+    }
+    cards.write_card(card)
+    print({k: test_metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall")})
+
+
+if __name__ == "__main__":
+    main()

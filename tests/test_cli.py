@@ -1,0 +1,123 @@
+"""The CLI is public API: end-to-end through a real subprocess on real images."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from skin_core import data, registry
+from skin_core.data import CLASSES
+from tests import hostile
+from tests.conftest import needs_data
+
+KEYS = {"path", "model", "status", "label", "probabilities", "top3", "ood_score", "urgency", "message"}
+
+
+def cli(*args, input=None, timeout=600):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run([sys.executable, "-m", "skin_core", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, input=input)
+
+
+def test_models_json():
+    res = cli("models", "--json")
+    assert res.returncode == 0, res.stderr
+    rows = json.loads(res.stdout)
+    assert {r["name"] for r in rows} == set(registry.list_models())
+    for r in rows:
+        assert set(r) >= {"name", "task", "classes", "weights", "card", "default", "test_metrics"}
+    assert sum(r["default"] and r["task"] == "classification" for r in rows) == 1
+
+
+def test_memo_cli_both_languages():
+    res = cli("memo", "melanoma", "--lang", "ko", "--json")
+    assert res.returncode == 0
+    m = json.loads(res.stdout)
+    assert m["urgency"] == "urgent" and "흑색종" in m["name"]
+    assert cli("memo", "not_a_condition").returncode == 2
+
+
+@pytest.mark.slow
+def test_predict_over_the_bad_input_matrix(tmp_path):
+    cases = hostile.cases()
+    paths = {}
+    for name, (blob, _expect) in cases.items():
+        p = tmp_path / f"{name}.jpg"
+        p.write_bytes(blob)
+        paths[str(p)] = name
+    res = cli("predict", "--json", *paths)
+    assert res.returncode == 2, res.stderr  # some inputs are unreadable
+    assert "Traceback" not in res.stderr
+    lines = [json.loads(l) for l in res.stdout.splitlines()]
+    assert {l["path"] for l in lines} == set(paths)
+    for line in lines:
+        name = paths[line["path"]]
+        assert set(line) == KEYS
+        if cases[name][1] == "ok":
+            assert line["status"] != "error", (name, line["message"])
+            assert abs(sum(line["probabilities"].values()) - 1) < 1e-4
+            assert line["label"] is None or line["status"] in ("ok", "uncertain")
+        else:
+            assert line["status"] == "error" and line["message"] and line["label"] is None, name
+
+
+@pytest.mark.slow
+@needs_data
+def test_predict_real_images_and_folders(tmp_path):
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.source == "dermnet-11"][::30][:8]
+    folder = tmp_path / "photos" / "nested"
+    folder.mkdir(parents=True)
+    for r in recs[:4]:
+        (folder / r.file.split("/")[-1]).write_bytes(r.path().read_bytes())
+    res = cli("predict", "--json", str(tmp_path / "photos"), *[str(r.path()) for r in recs[4:]])
+    assert res.returncode == 0, res.stderr
+    lines = [json.loads(l) for l in res.stdout.splitlines()]
+    assert len(lines) == len(recs)
+    for l in lines:
+        assert set(l) == KEYS and l["model"] == "xception_derm"
+        assert set(l["probabilities"]) == set(CLASSES)
+        assert abs(sum(l["probabilities"].values()) - 1) < 1e-4
+        assert 0 <= l["ood_score"] <= 1 and l["urgency"] in ("routine", "soon", "urgent")
+        assert l["status"] in ("ok", "uncertain", "out_of_scope", "not_skin", "poor_quality")
+        assert len(l["top3"]) == 3
+
+
+@pytest.mark.slow
+@needs_data
+def test_evaluate_recomputes_the_default_cards_test_accuracy(tmp_path):
+    """`evaluate` on the manifest's test split (known classes) reproduces the card's test accuracy."""
+    name = registry.default_model()
+    card = registry.read_card(name)
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.label in CLASSES
+            and r.source in ("dermnet-11", "fitzpatrick")]
+    for r in recs:
+        d = tmp_path / r.label
+        d.mkdir(exist_ok=True)
+        (d / f"{r.source}_{r.file.split('/')[-1]}").symlink_to(r.path())
+    res = cli("evaluate", "--model", name, "--json", str(tmp_path), timeout=1200)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["n"] == card["test_metrics"]["n"] == len(recs)
+    assert abs(out["accuracy"] - card["test_metrics"]["accuracy"]) <= 0.01
+    assert abs(out["macro_f1"] - card["test_metrics"]["macro_f1"]) <= 0.015
+
+
+@pytest.mark.slow
+@needs_data
+def test_segment_cli_writes_masks_at_input_size(tmp_path):
+    from PIL import Image
+
+    recs = data.select(data.read_manifest(), split="test", sources=["ph2"])[:2]
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    res = cli("segment", "--out", str(tmp_path / "masks"), "--json", *[str(r.path()) for r in recs], str(bad))
+    assert res.returncode == 2
+    lines = [json.loads(l) for l in res.stdout.splitlines()]
+    assert [set(l) for l in lines] == [{"path", "mask", "area_fraction", "status", "message"}] * 3
+    for r, l in zip(recs, lines):
+        m = np.asarray(Image.open(l["mask"]))
+        assert m.shape == Image.open(r.path()).size[::-1]
+        assert set(np.unique(m)) <= {0, 255} and 0 < l["area_fraction"] < 1
+    assert lines[-1]["status"] == "error" and lines[-1]["mask"] is None

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+import skimage.data
+
+from skin_core import data, images, pipeline, registry
+from skin_core.data import CLASSES
+from tests import hostile
+from tests.conftest import needs_data
+
+pytestmark = pytest.mark.slow
+
+
+def _sk(name):
+    a = getattr(skimage.data, name)()
+    return np.ascontiguousarray(np.stack([a] * 3, -1) if a.ndim == 2 else a[..., :3])
+
+
+@needs_data
+def test_analyze_real_photo_fills_every_slot():
+    rec = [r for r in data.read_manifest() if r.split == "test" and r.label == "psoriasis"][0]
+    a = pipeline.analyze(rec.path().read_bytes())
+    assert a.status in ("ok", "uncertain", "out_of_scope")
+    assert set(a.probabilities) == set(CLASSES) and abs(sum(a.probabilities.values()) - 1) < 1e-6
+    assert [c for c, _ in a.top3] == sorted(a.probabilities, key=a.probabilities.get, reverse=True)[:3]
+    assert a.segmentation is not None and a.segmentation.mask.shape == a.image.shape[:2]
+    assert a.heatmap is not None and a.heatmap.shape == a.image.shape[:2] and a.heatmap.std() > 0.01
+    assert a.memo is not None and a.memo.disclaimer
+    d = a.to_dict()
+    assert d["model"] == "xception_derm" and d["label"] == (a.label if a.status in ("ok", "uncertain") else None)
+
+
+@needs_data
+def test_melanoma_and_bcc_photos_are_flagged_urgent():
+    card = registry.read_card("xception_derm")
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.label in ("melanoma", "basal_cell_carcinoma")]
+    recs = recs[::4]
+    urgent = [pipeline.analyze(r.path().read_bytes(), allow_poor_quality=True, segment=False).urgency == "urgent"
+              for r in recs]
+    assert np.mean(urgent) >= card["test_metrics"]["malignant_urgent_rate"] - 0.1
+    a = pipeline.analyze(recs[0].path().read_bytes(), segment=False)
+    if a.urgency == "urgent":
+        assert a.cancer_banner and a.cancer_banner["title"]
+
+
+@pytest.mark.parametrize("name", ["chelsea", "coffee", "text", "rocket", "page"])
+def test_non_skin_photos_never_get_a_condition(name):
+    a = pipeline.analyze(_sk(name))
+    assert a.status in ("not_skin", "out_of_scope"), (name, a.status, a.top3, a.ood_score)
+    assert a.to_dict()["label"] is None
+
+
+def test_korean_memo_and_banner():
+    a = pipeline.analyze(hostile.skin_like(), lang="ko", allow_poor_quality=True)
+    if a.memo is not None:
+        assert a.memo.lang == "ko"
+    assert a.lang == "ko"
+
+
+def test_unreadable_input_raises_clear_error():
+    with pytest.raises(images.InvalidImageError):
+        pipeline.analyze(b"definitely not an image")

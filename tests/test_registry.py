@@ -1,0 +1,57 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from skin_core import data, images, registry
+from skin_core.data import CLASSES
+from tests.conftest import needs_data
+
+
+def test_registry_lists_models_with_cards():
+    names = registry.list_models()
+    assert "xception_derm" in names and "deeplabv3plus" in names
+    assert set(registry.list_models("classification")) <= set(names)
+    assert registry.default_model("classification") == "xception_derm"
+    for n in names:
+        d = registry.describe(n)
+        assert d["weights"].startswith("weights/") and d["card"].startswith("weights/")
+        card = registry.read_card(n)
+        for field in ("classes", "input_size", "preprocessing", "split", "test_metrics", "training", "sha256"):
+            assert field in card, (n, field)
+        if d["task"] == "classification":
+            assert card["classes"] == list(CLASSES)
+
+
+def test_unknown_model_is_a_clear_error():
+    with pytest.raises(registry.ModelNotFoundError, match="Unknown model 'nope'"):
+        registry.load_model("nope")
+
+
+def test_tampered_weights_are_refused(tmp_path, monkeypatch):
+    spec = registry.get_spec("deeplabv3plus")
+    card = registry.read_card("deeplabv3plus")
+    fake = tmp_path / spec.weights_file
+    shutil.copy(spec.weights_path, fake)
+    with open(fake, "ab") as fh:
+        fh.write(b"tampered")
+    monkeypatch.setattr(registry, "WEIGHTS_DIR", tmp_path)
+    monkeypatch.setattr(type(spec), "weights_path", property(lambda self: tmp_path / self.weights_file))
+    with pytest.raises(registry.WeightsIntegrityError, match="does not match its model card"):
+        registry.verify_weights(spec, card)
+
+
+@pytest.mark.slow
+@needs_data
+@pytest.mark.parametrize("name", registry.list_models("classification"))
+def test_every_classifier_round_trips_on_real_images(name):
+    clf = registry.load_model(name)
+    assert registry.load_model(name) is clf  # loaded once per process
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.source == "dermnet-11"][::40][:6]
+    batch = np.stack([clf.prepare(images.load_image(r.path())) for r in recs])
+    out = clf.predict(batch)
+    assert out.probabilities.shape == (len(recs), len(CLASSES))
+    np.testing.assert_allclose(out.probabilities.sum(1), 1.0, atol=1e-5)
+    assert ((out.ood_score >= 0) & (out.ood_score <= 1)).all()
+    assert len(set(out.probabilities.argmax(1))) > 1 or len(recs) == 1  # not a constant answer
