@@ -189,4 +189,4 @@ def encode_png(rgb: np.ndarray) -> bytes:
 def resize(rgb: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
     """Resize to (size, size) or (w, h) with a good filter; used by every model's preprocessing."""
     wh = (size, size) if isinstance(size, int) else size
-    return np.asarray(Image.fromarray(rgb).resize(wh, Image.Resampling.BILINEAR), dtype=np.uint8)
+    return np.array(Image.fromarray(rgb).resize(wh, Image.Resampling.BILINEAR), dtype=np.uint8)

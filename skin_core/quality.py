@@ -62,12 +62,15 @@ def _grey_small(rgb: np.ndarray, side: int = 256) -> np.ndarray:
     return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), small
 
 
-def skin_fraction(rgb_small: np.ndarray) -> float:
-    """Share of pixels in a broad skin/lesion colour range in YCrCb (covers light to dark skin, red lesions)."""
+def skin_mask(rgb_small: np.ndarray) -> np.ndarray:
+    """Pixels in a broad skin/lesion colour range in YCrCb (covers light to dark skin and red lesions)."""
     ycrcb = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2YCrCb).astype(np.int16)
     y, cr, cb = ycrcb[..., 0], ycrcb[..., 1], ycrcb[..., 2]
-    mask = (y > 25) & (cr >= 133) & (cr <= 185) & (cb >= 75) & (cb <= 135)
-    return float(mask.mean())
+    return (y > 25) & (cr >= 133) & (cr <= 185) & (cb >= 75) & (cb <= 135)
+
+
+def skin_fraction(rgb_small: np.ndarray) -> float:
+    return float(skin_mask(rgb_small).mean())
 
 
 def measure(rgb: np.ndarray) -> tuple[float, float, float]:

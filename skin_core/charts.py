@@ -1,0 +1,141 @@
+"""Plotly figure builders for the app (probabilities, model comparison, what-if sweeps, model-card plots).
+
+Plain functions, data in -> `go.Figure` out, so they can be tested without Streamlit. Colours come from the
+colour-blind-safe palette (plotly's "Safe"); every bar carries its value as text so colour is never the only cue.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from .i18n import class_name, percent, t
+
+PALETTE = qualitative.Safe
+PRIMARY = "#1f6f8b"
+MUTED = "#9aa5b1"
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), font=dict(size=13))
+    return fig
+
+
+def probability_bars(probs: dict[str, float], lang: str, highlight: str | None = None, height: int = 360) -> go.Figure:
+    """Horizontal bars of every class's calibrated probability, most likely at the top."""
+    items = sorted(probs.items(), key=lambda kv: kv[1])
+    names = [class_name(c, lang) for c, _ in items]
+    values = [p for _, p in items]
+    colours = [PRIMARY if c == highlight else MUTED for c, _ in items]
+    fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
+                           text=[percent(v) for v in values], textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", title=t("chart.probability", lang))
+    return _layout(fig, height=height)
+
+
+def compare_bars(results: dict[str, dict[str, float]], lang: str, k: int = 5) -> go.Figure:
+    """Grouped bars: each model's probability for the k classes most likely under any model."""
+    best: dict[str, float] = {}
+    for probs in results.values():
+        for c, p in probs.items():
+            best[c] = max(best.get(c, 0.0), p)
+    classes = sorted(best, key=best.get, reverse=True)[:k]
+    fig = go.Figure()
+    for i, (model, probs) in enumerate(results.items()):
+        vals = [probs.get(c, 0.0) for c in classes]
+        fig.add_bar(name=model, x=[class_name(c, lang) for c in classes], y=vals, marker_color=PALETTE[i % len(PALETTE)],
+                    text=[percent(v, 0) for v in vals], textposition="outside", cliponaxis=False)
+    fig.update_yaxes(range=[0, 1.1], tickformat=".0%", title=t("chart.probability", lang))
+    fig.update_layout(barmode="group")
+    return _layout(fig, height=340)
+
+
+def before_after_bars(before: dict[str, float], after: dict[str, float], lang: str, k: int = 5) -> go.Figure:
+    """Original vs changed photo: probabilities of the k classes most likely in either."""
+    classes = sorted(set(before) | set(after), key=lambda c: max(before.get(c, 0), after.get(c, 0)), reverse=True)[:k]
+    names = [class_name(c, lang) for c in classes]
+    fig = go.Figure()
+    for label, probs, colour in ((t("chart.before", lang), before, PALETTE[0]), (t("chart.after", lang), after, PALETTE[1])):
+        vals = [probs.get(c, 0.0) for c in classes]
+        fig.add_bar(name=label, x=names, y=vals, marker_color=colour, text=[percent(v, 0) for v in vals],
+                    textposition="outside", cliponaxis=False)
+    fig.update_yaxes(range=[0, 1.1], tickformat=".0%", title=t("chart.probability", lang))
+    fig.update_layout(barmode="group")
+    return _layout(fig, height=320)
+
+
+def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None, k: int = 3) -> go.Figure:
+    """Probability of the top-k classes (at the neutral value) as one transform varies."""
+    fig = go.Figure()
+    symbols = ("circle", "square", "diamond", "triangle-up", "x")
+    for i, c in enumerate(sweep.top_classes(k)):
+        hover = [f"{axis_label} {v:g}: {percent(p)} ({s})" for v, p, s in zip(sweep.values, sweep.series(c), sweep.statuses)]
+        fig.add_scatter(x=sweep.values, y=sweep.series(c), mode="lines+markers", name=class_name(c, lang),
+                        line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=("solid", "dash", "dot")[i % 3]),
+                        marker=dict(symbol=symbols[i % len(symbols)], size=9), hovertext=hover, hoverinfo="text")
+    if current is not None:
+        fig.add_vline(x=current, line_dash="dot", line_color="#444", annotation_text=t("chart.current", lang))
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title=t("chart.probability", lang))
+    fig.update_xaxes(title=axis_label)
+    return _layout(fig, height=360)
+
+
+def confusion_heatmap(matrix: list[list[int]], classes: list[str], lang: str) -> go.Figure:
+    """Row-normalised confusion matrix (share of each true class), counts in the hover and the cells."""
+    cm = np.asarray(matrix, dtype=float)
+    rows = cm.sum(axis=1, keepdims=True)
+    share = np.divide(cm, rows, out=np.zeros_like(cm), where=rows > 0)
+    names = [class_name(c, lang) for c in classes]
+    fig = go.Figure(go.Heatmap(z=share, x=names, y=names, colorscale="Cividis", zmin=0, zmax=1,
+                               text=cm.astype(int), texttemplate="%{text}", customdata=share,
+                               hovertemplate=f"{t('report.true', lang)}: %{{y}}<br>{t('report.predicted', lang)}: %{{x}}"
+                                             "<br>n=%{text} (%{customdata:.0%})<extra></extra>",
+                               colorbar=dict(tickformat=".0%")))
+    fig.update_yaxes(autorange="reversed", title=t("report.true", lang))
+    fig.update_xaxes(title=t("report.predicted", lang), tickangle=-40)
+    return _layout(fig, height=520)
+
+
+def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
+    """Accuracy per confidence bin (bars) against the diagonal; bar labels give the bin's image count."""
+    fig = go.Figure()
+    fig.add_bar(x=[(b["lo"] + b["hi"]) / 2 for b in bins], y=[b["accuracy"] for b in bins],
+                width=[b["hi"] - b["lo"] for b in bins], marker_color=PALETTE[0], name=t("report.accuracy", lang),
+                text=[f"n={b['n']}" for b in bins], textposition="outside", cliponaxis=False)
+    fig.add_scatter(x=[b["confidence"] for b in bins], y=[b["accuracy"] for b in bins], mode="markers",
+                    marker=dict(color=PALETTE[1], size=8, symbol="diamond"), name=t("report.confidence", lang))
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"),
+                    name=t("report.perfect", lang))
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("report.confidence", lang))
+    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title=t("report.accuracy", lang))
+    return _layout(fig, height=380)
+
+
+def roc_curve(ood: dict, lang: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=ood.get("fpr", []), y=ood.get("tpr", []), mode="lines", line=dict(color=PALETTE[0], width=3),
+                    name=f"AUROC {ood.get('auroc', float('nan')):.3f}")
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"), name=t("report.chance", lang))
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("report.fpr", lang))
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title=t("report.tpr", lang))
+    return _layout(fig, height=380)
+
+
+def group_accuracy_bars(groups: dict, lang: str) -> go.Figure:
+    """Accuracy per group ({name: {accuracy, n}}), n in the bar labels; groups without images are left out."""
+    items = [(g, v) for g, v in (groups or {}).items() if v.get("accuracy") is not None]
+    fig = go.Figure(go.Bar(x=[g for g, _ in items], y=[v["accuracy"] for _, v in items],
+                           marker_color=PALETTE[2], text=[f"{percent(v['accuracy'])} (n={v['n']})" for _, v in items],
+                           textposition="outside", cliponaxis=False))
+    fig.update_yaxes(range=[0, 1.1], tickformat=".0%", title=t("report.accuracy", lang))
+    fig.update_xaxes(title=t("report.group", lang))
+    return _layout(fig, height=300)
+
+
+def iou_histogram(values: list[float], lang: str) -> go.Figure:
+    fig = go.Figure(go.Histogram(x=values, xbins=dict(start=0, end=1.0001, size=0.05), marker_color=PALETTE[3]))
+    fig.update_xaxes(range=[0, 1], title="IoU")
+    fig.update_yaxes(title=t("report.images", lang))
+    return _layout(fig, height=300)

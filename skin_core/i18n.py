@@ -1,0 +1,546 @@
+"""The one translation table for UI strings (app pages, charts and the PDF): `t(key, lang, **fmt)`.
+
+Condition names and memo text come from `skin_core.knowledge` (`class_name` below reads the memo's `name`);
+everything else a person reads in the app lives here, in English and Korean. A missing key raises KeyError
+(tests scan the pages for every key they use), a missing language falls back to English.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+LANGS = ("en", "ko")
+LANG_NAMES = {"en": "English", "ko": "한국어"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ app shell
+    "app.title": {"en": "SkinLens", "ko": "SkinLens"},
+    "app.tagline": {
+        "en": "Educational skin-photo analysis. Not a diagnosis.",
+        "ko": "교육용 피부 사진 분석 도구입니다. 진단이 아닙니다.",
+    },
+    "nav.analyze": {"en": "Analyze", "ko": "분석"},
+    "nav.what_if": {"en": "What if", "ko": "가정 실험"},
+    "nav.model_report": {"en": "Model report", "ko": "모델 보고서"},
+    "nav.conditions": {"en": "Conditions", "ko": "질환 정보"},
+    "nav.about": {"en": "About & safety", "ko": "소개 및 안전"},
+    "sidebar.privacy": {
+        "en": "Photos stay in memory for this session only; they are never written to disk.",
+        "ko": "사진은 이 세션 동안 메모리에만 있으며 디스크에 저장되지 않습니다.",
+    },
+    # ------------------------------------------------------------------ analyze: input
+    "analyze.title": {"en": "Analyze a skin photo", "ko": "피부 사진 분석"},
+    "analyze.intro": {
+        "en": "Upload a close, sharp, well-lit photo of one skin problem. SkinLens checks the photo, outlines the "
+              "lesion, estimates which of 11 conditions it looks like, and tells you how soon to see a doctor.",
+        "ko": "피부 문제 한 곳을 가까이서 선명하고 밝게 찍은 사진을 올려 주세요. SkinLens는 사진 상태를 확인하고, "
+              "병변의 윤곽을 그리고, 11가지 질환 중 어느 것과 닮았는지 추정한 뒤, 언제 진료를 받아야 하는지 알려 줍니다.",
+    },
+    "input.source": {"en": "Photo source", "ko": "사진 가져오기"},
+    "input.upload": {"en": "Upload a photo", "ko": "사진 올리기"},
+    "input.camera": {"en": "Take a photo", "ko": "사진 찍기"},
+    "input.sample": {"en": "Try a sample", "ko": "예시 사진"},
+    "input.uploader": {"en": "Photo (JPEG, PNG, WEBP or HEIC, up to 15 MB)", "ko": "사진 (JPEG, PNG, WEBP, HEIC, 최대 15MB)"},
+    "input.camera_label": {"en": "Point the camera at the skin problem", "ko": "피부 문제 부위에 카메라를 맞춰 주세요"},
+    "input.sample_label": {"en": "Sample photo from the test split", "ko": "테스트 데이터의 예시 사진"},
+    "input.sample_item": {"en": "{name}, sample {i}", "ko": "{name}, 예시 {i}"},
+    "input.no_samples": {
+        "en": "Sample photos need the data folder, which is not present here. Upload a photo instead.",
+        "ko": "예시 사진을 보려면 데이터 폴더가 필요하지만 여기에는 없습니다. 대신 사진을 올려 주세요.",
+    },
+    "input.waiting": {"en": "Add a photo to begin.", "ko": "시작하려면 사진을 추가하세요."},
+    "model.select": {"en": "Classifier", "ko": "분류 모델"},
+    "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
+    "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
+    "model.none": {
+        "en": "No trained classifier is available yet (weights/ is empty). Train one or copy the weights in.",
+        "ko": "아직 학습된 분류 모델이 없습니다(weights/ 폴더가 비어 있음). 모델을 학습하거나 가중치를 복사해 주세요.",
+    },
+    "model.load_error": {"en": "The model could not be loaded: {msg}", "ko": "모델을 불러오지 못했습니다: {msg}"},
+    "analyze.compare": {"en": "Compare all models on this photo", "ko": "이 사진에 모든 모델 비교하기"},
+    # ------------------------------------------------------------------ analyze: progress and errors
+    "progress.title": {"en": "Analysing the photo...", "ko": "사진을 분석하는 중..."},
+    "progress.read": {"en": "Reading the photo", "ko": "사진 읽는 중"},
+    "progress.model": {"en": "Loading the model {name}", "ko": "모델 {name} 불러오는 중"},
+    "progress.analyze": {
+        "en": "Checking quality, outlining, classifying, explaining",
+        "ko": "품질 확인, 윤곽 찾기, 분류, 설명 만드는 중",
+    },
+    "progress.done": {"en": "Done in {seconds:.1f} s", "ko": "{seconds:.1f}초 만에 완료"},
+    "progress.failed": {"en": "Could not analyse this file", "ko": "이 파일을 분석할 수 없습니다"},
+    "progress.compare": {"en": "Running {name}", "ko": "{name} 실행 중"},
+    "error.image": {"en": "This file cannot be analysed: {msg}", "ko": "이 파일은 분석할 수 없습니다: {msg}"},
+    "error.unexpected": {
+        "en": "Something went wrong while analysing this photo ({msg}). Please try another photo.",
+        "ko": "사진을 분석하는 중 문제가 생겼습니다({msg}). 다른 사진으로 다시 시도해 주세요.",
+    },
+    "image_error.invalid_image": {"en": "This file cannot be read as a photo.", "ko": "이 파일은 사진으로 읽을 수 없습니다."},
+    "image_error.empty": {"en": "The file is empty.", "ko": "파일이 비어 있습니다."},
+    "image_error.too_large": {
+        "en": "The file is too large. Please use a photo under 15 MB.",
+        "ko": "파일이 너무 큽니다. 15MB 이하의 사진을 사용해 주세요.",
+    },
+    "image_error.unsupported_format": {
+        "en": "This is not a supported image. Please upload a JPEG, PNG, WEBP or HEIC photo.",
+        "ko": "지원하지 않는 파일입니다. JPEG, PNG, WEBP 또는 HEIC 사진을 올려 주세요.",
+    },
+    "image_error.corrupt": {
+        "en": "The image file is damaged and cannot be read.",
+        "ko": "이미지 파일이 손상되어 읽을 수 없습니다.",
+    },
+    "image_error.too_many_pixels": {
+        "en": "The image has too many pixels to be processed safely.",
+        "ko": "이미지의 픽셀 수가 너무 많아 안전하게 처리할 수 없습니다.",
+    },
+    "image_error.too_small": {
+        "en": "The image is too small; at least 32 x 32 pixels are needed.",
+        "ko": "이미지가 너무 작습니다. 최소 32 x 32 픽셀이 필요합니다.",
+    },
+    # ------------------------------------------------------------------ quality
+    "quality.too_small": {
+        "en": "The photo is small ({w}x{h}); details may be lost.",
+        "ko": "사진이 작습니다({w}x{h}). 세부 모습이 보이지 않을 수 있습니다.",
+    },
+    "quality.blurry": {
+        "en": "The photo looks blurry. Hold the camera steady and focus on the skin.",
+        "ko": "사진이 흐릿합니다. 카메라를 흔들리지 않게 잡고 피부에 초점을 맞춰 주세요.",
+    },
+    "quality.too_dark": {
+        "en": "The photo is too dark. Use daylight or a bright room, without flash glare.",
+        "ko": "사진이 너무 어둡습니다. 플래시 반사 없이 햇빛이나 밝은 실내에서 찍어 주세요.",
+    },
+    "quality.too_bright": {
+        "en": "The photo is overexposed. Avoid direct flash or strong sunlight.",
+        "ko": "사진이 너무 밝습니다. 직접 플래시나 강한 햇빛을 피해 주세요.",
+    },
+    "quality.not_skin": {
+        "en": "This does not look like a photo of skin. Take a close, well-lit photo of the skin problem.",
+        "ko": "피부 사진으로 보이지 않습니다. 피부 문제 부위를 가까이서 밝게 찍어 주세요.",
+    },
+    "quality.override": {
+        "en": "Analyse anyway (the result may be less reliable)",
+        "ko": "그래도 분석하기 (결과의 신뢰도가 낮을 수 있습니다)",
+    },
+    "quality.overridden": {
+        "en": "Quality warnings were overridden: {reasons}",
+        "ko": "품질 경고를 무시하고 분석했습니다: {reasons}",
+    },
+    # ------------------------------------------------------------------ status screens
+    "status.ok.title": {"en": "Looks most like: {name}", "ko": "가장 비슷한 질환: {name}"},
+    "status.ok.body": {
+        "en": "Calibrated probability {p}. A photo can suggest, never diagnose: the memo below says when to see a doctor.",
+        "ko": "보정된 확률 {p}. 사진은 가능성을 보여 줄 뿐 진단할 수 없습니다. 아래 안내에서 언제 진료를 받아야 하는지 확인하세요.",
+    },
+    "status.uncertain.title": {"en": "The model is not sure", "ko": "모델이 확신하지 못합니다"},
+    "status.uncertain.body": {
+        "en": "It cannot tell these conditions apart on this photo, so it gives no single answer. The closest "
+              "matches are listed below; please have a clinician look at it.",
+        "ko": "이 사진으로는 질환들을 구별하지 못해 하나의 답을 내지 않습니다. 가장 가까운 후보를 아래에 보여 드리니, "
+              "의료진에게 진찰을 받아 보세요.",
+    },
+    "status.out_of_scope.title": {
+        "en": "Not one of the conditions this model knows",
+        "ko": "이 모델이 아는 질환이 아닙니다",
+    },
+    "status.out_of_scope.body": {
+        "en": "This may be a skin condition the model was not trained on, so it will not guess a name. "
+              "That is not reassurance: if you are worried, see a doctor.",
+        "ko": "모델이 학습하지 않은 피부 질환일 수 있어 이름을 추측하지 않습니다. 괜찮다는 뜻은 아니니, "
+              "걱정된다면 진료를 받으세요.",
+    },
+    "status.not_skin.title": {"en": "This does not look like a photo of skin", "ko": "피부 사진으로 보이지 않습니다"},
+    "status.not_skin.body": {
+        "en": "Nothing was classified. Take a close, sharp photo of the skin problem in good light, filling most "
+              "of the frame with skin.",
+        "ko": "분류하지 않았습니다. 밝은 곳에서 피부 문제 부위를 가까이 선명하게, 화면 대부분이 피부가 되도록 찍어 주세요.",
+    },
+    "status.poor_quality.title": {
+        "en": "The photo is not good enough to analyse",
+        "ko": "사진 상태가 분석하기에 충분하지 않습니다",
+    },
+    "status.poor_quality.body": {
+        "en": "Nothing was classified. Retake the photo, or analyse it anyway if the problems below are minor.",
+        "ko": "분류하지 않았습니다. 사진을 다시 찍거나, 아래 문제가 사소하다면 그래도 분석할 수 있습니다.",
+    },
+    "status.error.title": {"en": "The photo could not be analysed", "ko": "사진을 분석할 수 없습니다"},
+    "status.error.body": {"en": "Please try another photo.", "ko": "다른 사진으로 다시 시도해 주세요."},
+    "status.name.ok": {"en": "confident", "ko": "확신"},
+    "status.name.uncertain": {"en": "uncertain", "ko": "불확실"},
+    "status.name.out_of_scope": {"en": "not a known condition", "ko": "알 수 없는 질환"},
+    "status.name.not_skin": {"en": "not skin", "ko": "피부 아님"},
+    "status.name.poor_quality": {"en": "poor photo quality", "ko": "사진 품질 낮음"},
+    "status.name.error": {"en": "error", "ko": "오류"},
+    # ------------------------------------------------------------------ results
+    "result.photo": {"en": "Photo and lesion outline", "ko": "사진과 병변 윤곽"},
+    "result.view": {"en": "Show", "ko": "표시"},
+    "result.view.outline": {"en": "Outline", "ko": "윤곽선"},
+    "result.view.mask": {"en": "Filled mask", "ko": "채운 영역"},
+    "result.view.none": {"en": "Photo only", "ko": "사진만"},
+    "result.mask_opacity": {"en": "Mask opacity", "ko": "영역 불투명도"},
+    "result.photo_alt": {
+        "en": "The uploaded skin photo with the lesion outline drawn in cyan.",
+        "ko": "병변 윤곽을 청록색 선으로 표시한 업로드 사진.",
+    },
+    "result.photo_caption": {"en": "Your photo ({w}x{h} px)", "ko": "올린 사진 ({w}x{h} 픽셀)"},
+    "result.seg.ok": {"en": "Lesion outline from the segmentation model.", "ko": "분할 모델이 그린 병변 윤곽입니다."},
+    "result.seg.fallback": {
+        "en": "Approximate outline from colour contrast (the segmentation model was not confident on this photo).",
+        "ko": "색 대비로 그린 대략적인 윤곽입니다(분할 모델이 이 사진에서 확신하지 못함).",
+    },
+    "result.seg.none": {"en": "No lesion outline could be found reliably.", "ko": "병변 윤곽을 안정적으로 찾지 못했습니다."},
+    "result.abc": {"en": "Shape measurements (from the outline)", "ko": "모양 측정값 (윤곽 기준)"},
+    "result.abc.area_fraction": {"en": "Share of the photo", "ko": "사진에서 차지하는 비율"},
+    "result.abc.asymmetry": {"en": "Asymmetry (0 = symmetric)", "ko": "비대칭 (0 = 대칭)"},
+    "result.abc.border_irregularity": {"en": "Border irregularity (1 = circle)", "ko": "경계 불규칙성 (1 = 원)"},
+    "result.abc.solidity": {"en": "Solidity (1 = convex)", "ko": "충실도 (1 = 볼록)"},
+    "result.abc.colour_variegation": {"en": "Colour variation (0 = uniform)", "ko": "색 다양성 (0 = 균일)"},
+    "result.heatmap": {"en": "Where the model looked (Grad-CAM)", "ko": "모델이 주목한 곳 (Grad-CAM)"},
+    "result.heat_opacity": {"en": "Heatmap opacity", "ko": "히트맵 불투명도"},
+    "result.colormap": {"en": "Colours", "ko": "색상"},
+    "result.colormap.jet": {"en": "Rainbow (jet)", "ko": "무지개 (jet)"},
+    "result.colormap.viridis": {"en": "Viridis (colour-blind safe)", "ko": "Viridis (색각 이상 친화)"},
+    "result.colormap.cividis": {"en": "Cividis (colour-blind safe)", "ko": "Cividis (색각 이상 친화)"},
+    "result.heat_alt": {
+        "en": "Heatmap over the photo: warmer or brighter areas influenced the prediction most.",
+        "ko": "사진 위 히트맵: 더 밝거나 따뜻한 색의 영역이 예측에 가장 큰 영향을 주었습니다.",
+    },
+    "result.heat_caption": {
+        "en": "Brighter = more influence on the answer. It shows attention, not the disease.",
+        "ko": "밝을수록 답에 더 큰 영향을 주었습니다. 질환 자체가 아니라 모델의 주목 영역입니다.",
+    },
+    "result.no_heatmap": {"en": "No heatmap for this result.", "ko": "이 결과에는 히트맵이 없습니다."},
+    "result.prediction": {"en": "Prediction", "ko": "예측"},
+    "result.probabilities": {"en": "Calibrated probabilities", "ko": "보정된 확률"},
+    "result.prob_alt": {
+        "en": "Bar chart of the calibrated probability of each condition; the top three are: {top}.",
+        "ko": "질환별 보정 확률 막대그래프. 상위 3개: {top}.",
+    },
+    "result.top3": {"en": "Top-3 differential", "ko": "상위 3개 감별 후보"},
+    "result.top3_row": {"en": "{i}. {name}: {p}", "ko": "{i}. {name}: {p}"},
+    "result.status": {"en": "Status: {status}", "ko": "상태: {status}"},
+    "result.urgency": {"en": "Urgency", "ko": "긴급도"},
+    "result.ood": {"en": "Unknown-condition score {v:.2f}", "ko": "미지 질환 점수 {v:.2f}"},
+    "result.model_line": {"en": "Model {name}, card version {version}", "ko": "모델 {name}, 카드 버전 {version}"},
+    "result.memo": {"en": "What to do", "ko": "관리 안내"},
+    "result.no_memo": {
+        "en": "No condition memo for this result. If you are worried about your skin, see a doctor.",
+        "ko": "이 결과에는 질환 안내가 없습니다. 피부가 걱정된다면 진료를 받으세요.",
+    },
+    "result.pdf": {"en": "Download PDF report", "ko": "PDF 보고서 내려받기"},
+    "result.pdf_error": {"en": "The PDF report could not be made: {msg}", "ko": "PDF 보고서를 만들지 못했습니다: {msg}"},
+    "result.timings": {"en": "Analysis took {seconds:.1f} s", "ko": "분석 시간 {seconds:.1f}초"},
+    "compare.title": {"en": "All models on this photo", "ko": "이 사진에 대한 모든 모델의 결과"},
+    "compare.model": {"en": "Model", "ko": "모델"},
+    "compare.status": {"en": "Status", "ko": "상태"},
+    "compare.answer": {"en": "Answer", "ko": "답"},
+    "compare.top_p": {"en": "Top probability", "ko": "최고 확률"},
+    "compare.urgency": {"en": "Urgency", "ko": "긴급도"},
+    "compare.accuracy": {"en": "Test accuracy", "ko": "테스트 정확도"},
+    "compare.no_answer": {"en": "(no single answer)", "ko": "(단일 답 없음)"},
+    "compare.chart_alt": {
+        "en": "Grouped bar chart of each model's probabilities for the most likely conditions.",
+        "ko": "가장 가능성 높은 질환에 대한 모델별 확률 묶음 막대그래프.",
+    },
+    # ------------------------------------------------------------------ memo headings
+    "memo.summary": {"en": "What it is", "ko": "어떤 질환인가요"},
+    "memo.symptoms": {"en": "Typical look and symptoms", "ko": "흔한 모습과 증상"},
+    "memo.causes": {"en": "Common causes and risk factors", "ko": "흔한 원인과 위험 요인"},
+    "memo.contagious": {"en": "Is it contagious?", "ko": "전염되나요?"},
+    "memo.self_care": {"en": "Self-care", "ko": "생활 관리"},
+    "memo.otc": {"en": "Over-the-counter options (ask a pharmacist)", "ko": "일반의약품 (약사와 상담하세요)"},
+    "memo.prescription": {
+        "en": "Prescription options (a doctor decides; medicine types only, no doses)",
+        "ko": "처방 치료 (의사가 결정; 약의 종류만, 용량 없음)",
+    },
+    "memo.procedures": {"en": "Procedures a doctor may offer", "ko": "병원에서 받을 수 있는 시술"},
+    "memo.when_to_see": {"en": "When to see a doctor", "ko": "언제 진료를 받아야 하나요"},
+    "memo.red_flags": {"en": "Red flags: get medical help sooner if", "ko": "위험 신호: 다음과 같으면 더 빨리 진료를 받으세요"},
+    "memo.sources": {"en": "Sources", "ko": "출처"},
+    "memo.last_reviewed": {"en": "Last reviewed {date}", "ko": "최종 검토일 {date}"},
+    "memo.treatment": {"en": "Care and treatment", "ko": "관리와 치료"},
+    # ------------------------------------------------------------------ what if
+    "whatif.title": {"en": "What if the photo were different?", "ko": "사진이 달랐다면?"},
+    "whatif.intro": {
+        "en": "Change the lighting, colour, sharpness, angle or framing of the same photo and watch how the "
+              "model's answer moves. A robust model should not change its mind because of the lamp.",
+        "ko": "같은 사진의 밝기, 색감, 선명도, 각도, 구도를 바꾸어 모델의 답이 어떻게 달라지는지 살펴보세요. "
+              "튼튼한 모델이라면 조명 때문에 답을 바꾸지 않아야 합니다.",
+    },
+    "whatif.current": {"en": "Using the photo from the Analyze page.", "ko": "분석 페이지의 사진을 사용합니다."},
+    "whatif.pick_sample": {"en": "No photo analysed yet; pick a sample.", "ko": "아직 분석한 사진이 없습니다. 예시 사진을 고르세요."},
+    "whatif.need_photo": {
+        "en": "Analyse a photo on the Analyze page first (no sample photos are available here).",
+        "ko": "먼저 분석 페이지에서 사진을 분석해 주세요(여기에는 예시 사진이 없습니다).",
+    },
+    "whatif.settings": {"en": "Changes to the photo", "ko": "사진 변경"},
+    "whatif.reset": {"en": "Reset", "ko": "초기화"},
+    "whatif.t.brightness": {"en": "Brightness (x)", "ko": "밝기 (배)"},
+    "whatif.t.temperature": {"en": "Colour temperature (cool - warm)", "ko": "색온도 (차갑게 - 따뜻하게)"},
+    "whatif.t.blur": {"en": "Blur (px)", "ko": "흐림 (픽셀)"},
+    "whatif.t.rotation": {"en": "Rotation (degrees)", "ko": "회전 (도)"},
+    "whatif.t.crop": {"en": "Crop (share of each side kept)", "ko": "자르기 (각 변의 남길 비율)"},
+    "whatif.original": {"en": "Original", "ko": "원본"},
+    "whatif.changed": {"en": "Changed", "ko": "변경 후"},
+    "whatif.original_alt": {"en": "The original photo.", "ko": "원본 사진."},
+    "whatif.changed_alt": {"en": "The photo after the changes chosen above.", "ko": "위에서 고른 변경을 적용한 사진."},
+    "whatif.before_after": {"en": "Before and after", "ko": "변경 전후"},
+    "whatif.verdict": {"en": "Original: {before}. Changed: {after}.", "ko": "원본: {before}. 변경 후: {after}."},
+    "whatif.quality_flag": {
+        "en": "The Analyze page would flag the changed photo: {reasons}",
+        "ko": "분석 페이지라면 변경된 사진에 다음 경고를 표시합니다: {reasons}",
+    },
+    "whatif.sweep_axis": {"en": "Sweep along", "ko": "변화시킬 항목"},
+    "whatif.sweep_run": {"en": "Plot how the prediction moves", "ko": "예측 변화 그래프 그리기"},
+    "whatif.sweep_help": {
+        "en": "Runs the model on {n} copies of the photo, one per value.",
+        "ko": "값마다 한 장씩, 사진 {n}장에 모델을 실행합니다.",
+    },
+    "whatif.sweep_title": {"en": "Probability of the top conditions vs {axis}", "ko": "{axis}에 따른 상위 질환 확률"},
+    "whatif.sweep_alt": {
+        "en": "Line chart: probability of the top conditions as {axis} changes.",
+        "ko": "선 그래프: {axis} 변화에 따른 상위 질환 확률.",
+    },
+    "whatif.sweep_flips": {
+        "en": "The answer changes within the tested range: {answers}.",
+        "ko": "시험한 범위 안에서 답이 바뀝니다: {answers}.",
+    },
+    "whatif.sweep_stable": {
+        "en": "The answer stays the same over the whole tested range.",
+        "ko": "시험한 전체 범위에서 답이 같습니다.",
+    },
+    # ------------------------------------------------------------------ model report
+    "report.title": {"en": "Model report", "ko": "모델 보고서"},
+    "report.intro": {
+        "en": "Every number here was measured on the held-out test split of the committed, seeded manifest "
+              "(manifests/split.csv). Temperatures and decision thresholds were chosen on the validation split.",
+        "ko": "여기의 모든 수치는 고정 시드로 만든 분할 목록(manifests/split.csv)의 테스트 데이터에서 측정했습니다. "
+              "온도 보정과 판정 임계값은 검증 데이터에서 정했습니다.",
+    },
+    "report.none": {"en": "No model cards in weights/ yet.", "ko": "weights/ 폴더에 아직 모델 카드가 없습니다."},
+    "report.comparison": {"en": "All models", "ko": "전체 모델 비교"},
+    "report.select": {"en": "Model", "ko": "모델"},
+    "report.card_english": {
+        "en": "Model-card descriptions are shown as the training scripts wrote them, in English.",
+        "ko": "모델 카드의 설명 문장은 영어 원문 그대로 표시합니다.",
+    },
+    "report.task.classification": {"en": "classification", "ko": "분류"},
+    "report.task.segmentation": {"en": "segmentation", "ko": "분할"},
+    "report.col.model": {"en": "Model", "ko": "모델"},
+    "report.col.task": {"en": "Task", "ko": "작업"},
+    "report.col.version": {"en": "Version", "ko": "버전"},
+    "metric.accuracy": {"en": "Accuracy (11 classes)", "ko": "정확도 (11개 질환)"},
+    "metric.macro_f1": {"en": "Macro-F1", "ko": "매크로 F1"},
+    "metric.top3_accuracy": {"en": "Top-3 accuracy", "ko": "상위 3개 정확도"},
+    "metric.study5_accuracy": {"en": "Accuracy on 5 study classes", "ko": "연구 5개 질환 정확도"},
+    "metric.melanoma_recall": {"en": "Melanoma recall", "ko": "흑색종 재현율"},
+    "metric.malignant_urgent_rate": {"en": "Cancers flagged urgent", "ko": "암이 긴급으로 표시된 비율"},
+    "metric.ece_15": {"en": "Calibration error (ECE)", "ko": "보정 오차 (ECE)"},
+    "metric.ood_auroc": {"en": "Unknown-condition AUROC", "ko": "미지 질환 AUROC"},
+    "metric.mean_iou": {"en": "Mean IoU", "ko": "평균 IoU"},
+    "metric.dice": {"en": "Dice", "ko": "Dice"},
+    "metric.thresholded_jaccard": {"en": "Thresholded Jaccard", "ko": "임계 Jaccard"},
+    "metric.n": {"en": "Test images", "ko": "테스트 이미지 수"},
+    "report.by_source": {"en": "Accuracy by data source", "ko": "데이터 출처별 정확도"},
+    "report.by_skin": {"en": "Accuracy by skin type (Fitzpatrick17k photos)", "ko": "피부 유형별 정확도 (Fitzpatrick17k 사진)"},
+    "report.group": {"en": "Group", "ko": "그룹"},
+    "report.per_class": {"en": "Per-class precision, recall and F1", "ko": "질환별 정밀도, 재현율, F1"},
+    "report.col.class": {"en": "Condition", "ko": "질환"},
+    "report.col.precision": {"en": "Precision", "ko": "정밀도"},
+    "report.col.recall": {"en": "Recall", "ko": "재현율"},
+    "report.col.f1": {"en": "F1", "ko": "F1"},
+    "report.col.support": {"en": "Test images", "ko": "테스트 이미지"},
+    "report.confusion": {"en": "Confusion matrix (rows: true, columns: predicted)", "ko": "혼동 행렬 (행: 실제, 열: 예측)"},
+    "report.confusion_alt": {
+        "en": "Heatmap of the share of each true condition predicted as each condition.",
+        "ko": "실제 질환별로 각 질환으로 예측된 비율을 보여 주는 히트맵.",
+    },
+    "report.true": {"en": "True", "ko": "실제"},
+    "report.predicted": {"en": "Predicted", "ko": "예측"},
+    "report.reliability": {"en": "Reliability diagram", "ko": "신뢰도 그래프"},
+    "report.reliability_alt": {
+        "en": "Accuracy versus confidence per confidence bin; a calibrated model follows the diagonal.",
+        "ko": "확신도 구간별 정확도. 잘 보정된 모델은 대각선을 따릅니다.",
+    },
+    "report.confidence": {"en": "Confidence", "ko": "확신도"},
+    "report.accuracy": {"en": "Accuracy", "ko": "정확도"},
+    "report.perfect": {"en": "Perfect calibration", "ko": "완벽한 보정"},
+    "report.roc": {"en": "Unknown-condition detection (ROC)", "ko": "미지 질환 탐지 (ROC)"},
+    "report.roc_alt": {
+        "en": "ROC curve of the out-of-scope score: known conditions versus other conditions.",
+        "ko": "범위 밖 점수의 ROC 곡선: 알려진 질환 대 기타 질환.",
+    },
+    "report.fpr": {"en": "Known conditions wrongly rejected", "ko": "잘못 거부된 알려진 질환 비율"},
+    "report.tpr": {"en": "Other conditions rejected", "ko": "거부된 기타 질환 비율"},
+    "report.chance": {"en": "Chance", "ko": "무작위"},
+    "report.iou_hist": {"en": "IoU per test image", "ko": "테스트 이미지별 IoU"},
+    "report.iou_alt": {"en": "Histogram of the IoU of each test image's mask.", "ko": "테스트 이미지별 마스크 IoU 히스토그램."},
+    "report.images": {"en": "Images", "ko": "이미지 수"},
+    "report.gallery": {"en": "Examples from the test split", "ko": "테스트 데이터 예시"},
+    "report.thresholds": {"en": "Decision thresholds (chosen on validation)", "ko": "판정 임계값 (검증 데이터에서 결정)"},
+    "report.col.threshold": {"en": "Threshold", "ko": "임계값 이름"},
+    "report.col.value": {"en": "Value", "ko": "값"},
+    "report.training": {"en": "Training data and split", "ko": "학습 데이터와 분할"},
+    "report.description": {"en": "Description", "ko": "설명"},
+    "report.data": {"en": "Data", "ko": "데이터"},
+    "report.split": {"en": "Split manifest", "ko": "분할 목록"},
+    "report.command": {"en": "Training command", "ko": "학습 명령"},
+    "report.hardware": {"en": "Wall time {s} s on {hw}", "ko": "{hw}에서 {s}초 소요"},
+    "report.intended_use": {"en": "Intended use", "ko": "사용 목적"},
+    "report.limitations": {"en": "Limitations", "ko": "한계"},
+    "report.no_data": {"en": "Not in this model's card.", "ko": "이 모델 카드에는 없습니다."},
+    # ------------------------------------------------------------------ conditions
+    "conditions.title": {"en": "Condition library", "ko": "질환 정보 모음"},
+    "conditions.intro": {
+        "en": "The memo SkinLens shows for each condition it knows, for reading and teaching. Sources and the "
+              "review date are at the bottom of each memo.",
+        "ko": "SkinLens가 아는 각 질환에 대해 보여 주는 안내문입니다. 읽기와 교육용이며, 출처와 검토일은 각 안내문 아래에 있습니다.",
+    },
+    "conditions.select": {"en": "Condition", "ko": "질환"},
+    "conditions.overview": {"en": "Overview", "ko": "한눈에 보기"},
+    # ------------------------------------------------------------------ about
+    "about.title": {"en": "About SkinLens and safety", "ko": "SkinLens 소개 및 안전"},
+    "about.is": {"en": "What SkinLens is", "ko": "SkinLens는 무엇인가요"},
+    "about.is_body": {
+        "en": "An open-source educational tool that shows how image models read photos of 11 common skin "
+              "conditions (acne, actinic keratosis, atopic dermatitis, basal cell carcinoma, eczema, lichen planus, "
+              "melanocytic nevus, melanoma, molluscum, psoriasis, tinea). It checks photo quality, outlines the "
+              "lesion, gives calibrated probabilities with a top-3 differential and a heatmap of where the model "
+              "looked, and shows a bilingual memo whose first job is to say when and how urgently to see a doctor.",
+        "ko": "흔한 피부 질환 11가지(여드름, 광선각화증, 아토피피부염, 기저세포암, 습진, 편평태선, 멜라닌세포모반, "
+              "흑색종, 전염성 물사마귀, 건선, 백선)의 사진을 이미지 모델이 어떻게 읽는지 보여 주는 오픈소스 교육 도구입니다. "
+              "사진 품질을 확인하고, 병변 윤곽을 그리고, 보정된 확률과 상위 3개 감별 후보, 모델이 주목한 영역의 히트맵을 "
+              "보여 주며, 무엇보다 언제 얼마나 서둘러 진료를 받아야 하는지 알려 주는 2개 국어 안내문을 제공합니다.",
+    },
+    "about.is_not": {"en": "What it is not", "ko": "SkinLens가 아닌 것"},
+    "about.is_not_body": {
+        "en": "- Not a diagnosis and not a medical device. Only a clinician who examines you can diagnose.\n"
+              "- Never a reassurance: SkinLens never calls a photo healthy or harmless. When it cannot tell, it "
+              "says so (uncertain, or not a condition it knows).\n"
+              "- Not for emergencies: a rapidly spreading rash with fever, a painful swollen area or a bleeding, "
+              "changing spot needs a doctor now.\n"
+              "- Any result that includes a possible skin cancer shows a loud banner asking you to see a doctor "
+              "within 2 weeks, whatever the top answer is.",
+        "ko": "- 진단이 아니며 의료기기가 아닙니다. 진단은 직접 진찰하는 의료진만 할 수 있습니다.\n"
+              "- 안심시키는 도구가 아닙니다. SkinLens는 어떤 사진도 건강하다거나 무해하다고 말하지 않습니다. "
+              "판단할 수 없을 때는 그렇다고 말합니다(불확실, 또는 모르는 질환).\n"
+              "- 응급 상황용이 아닙니다. 열을 동반하며 빠르게 번지는 발진, 아프고 부은 부위, 피가 나거나 변하는 점은 "
+              "지금 바로 진료가 필요합니다.\n"
+              "- 피부암 가능성이 포함된 결과에는 1순위 답과 관계없이 2주 이내 진료를 권하는 눈에 띄는 경고가 표시됩니다.",
+    },
+    "about.privacy": {"en": "Privacy", "ko": "개인정보"},
+    "about.privacy_body": {
+        "en": "Photos are processed in memory for your session and never written to disk. The PDF report embeds "
+              "re-encoded images without EXIF metadata, so no camera or GPS data leaves the app.",
+        "ko": "사진은 세션 동안 메모리에서만 처리되며 디스크에 저장되지 않습니다. PDF 보고서에는 EXIF 메타데이터를 "
+              "제거하고 다시 인코딩한 이미지만 들어가므로 카메라나 GPS 정보가 앱 밖으로 나가지 않습니다.",
+    },
+    "about.data": {"en": "Data sources and licences", "ko": "데이터 출처와 라이선스"},
+    "about.col.source": {"en": "Source", "ko": "출처"},
+    "about.col.used_for": {"en": "Used for", "ko": "용도"},
+    "about.col.licence": {"en": "Licence / terms", "ko": "라이선스 / 이용 조건"},
+    "about.src.dermnet.used": {
+        "en": "Clinical photos of the 11 conditions and of other conditions (out-of-scope examples)",
+        "ko": "11개 질환 및 기타 질환(범위 밖 예시)의 임상 사진",
+    },
+    "about.src.dermnet.licence": {"en": "Non-commercial educational use only", "ko": "비상업적 교육 목적으로만 사용"},
+    "about.src.fitzpatrick.used": {
+        "en": "Clinical photos labelled with Fitzpatrick skin type (6 of the classes, plus others)",
+        "ko": "Fitzpatrick 피부 유형이 표시된 임상 사진(6개 질환과 기타)",
+    },
+    "about.src.fitzpatrick.licence": {"en": "CC BY-NC-SA 3.0", "ko": "CC BY-NC-SA 3.0"},
+    "about.src.ph2.used": {
+        "en": "Dermoscopic images with expert lesion masks (segmentation)",
+        "ko": "전문가가 병변 영역을 표시한 더모스코피 이미지(분할)",
+    },
+    "about.src.ph2.licence": {"en": "Research and education use", "ko": "연구 및 교육 목적 사용"},
+    "about.src.sklesion.used": {
+        "en": "Dermoscopy-pretrained Xception weights (HAM10000) used as the shared image encoder",
+        "ko": "공유 이미지 인코더로 쓰는 더모스코피 사전학습 Xception 가중치(HAM10000)",
+    },
+    "about.src.sklesion.licence": {"en": "MIT", "ko": "MIT"},
+    "about.licence_note": {
+        "en": "Because of these terms, SkinLens and its trained weights are for non-commercial education and research.",
+        "ko": "이 조건 때문에 SkinLens와 학습된 가중치는 비상업적 교육 및 연구용입니다.",
+    },
+    "about.measured": {"en": "How the numbers were measured", "ko": "수치를 측정한 방법"},
+    "about.measured_body": {
+        "en": "- One seeded, stratified 70/15/15 train/validation/test split is committed as manifests/split.csv; "
+              "every model reads it and never re-splits.\n"
+              "- Models are trained on train only. Temperature scaling (calibration) and every decision threshold "
+              "(uncertain, out of scope, urgent) are chosen on validation.\n"
+              "- Every metric shown in the app, in the model cards and in the README is computed on the test split, "
+              "which no model or threshold ever saw.\n"
+              "- Accuracy differs by data source and by skin type; the Model report shows both, and the gaps are a "
+              "known limitation (few dark-skin photos).",
+        "ko": "- 고정 시드로 층화한 70/15/15 학습/검증/테스트 분할을 manifests/split.csv로 저장해 두었고, 모든 모델이 이 "
+              "목록을 그대로 읽으며 다시 나누지 않습니다.\n"
+              "- 모델은 학습 데이터로만 학습합니다. 온도 보정과 모든 판정 임계값(불확실, 범위 밖, 긴급)은 검증 데이터에서 "
+              "정합니다.\n"
+              "- 앱, 모델 카드, README에 나오는 모든 수치는 어떤 모델이나 임계값도 보지 않은 테스트 데이터에서 계산합니다.\n"
+              "- 정확도는 데이터 출처와 피부 유형에 따라 다르며, 모델 보고서에서 둘 다 보여 줍니다. 어두운 피부 사진이 "
+              "적다는 점은 알려진 한계입니다.",
+    },
+    "about.models": {"en": "Models in this installation", "ko": "설치된 모델"},
+    "about.no_models": {"en": "No trained models yet.", "ko": "아직 학습된 모델이 없습니다."},
+    # ------------------------------------------------------------------ charts
+    "chart.probability": {"en": "Probability", "ko": "확률"},
+    "chart.condition": {"en": "Condition", "ko": "질환"},
+    "chart.value": {"en": "Value", "ko": "값"},
+    "chart.current": {"en": "current", "ko": "현재"},
+    "chart.before": {"en": "Original", "ko": "원본"},
+    "chart.after": {"en": "Changed", "ko": "변경 후"},
+    "chart.count": {"en": "Count", "ko": "개수"},
+    # ------------------------------------------------------------------ PDF
+    "pdf.title": {"en": "SkinLens report", "ko": "SkinLens 분석 보고서"},
+    "pdf.generated": {"en": "Generated {date}", "ko": "작성일 {date}"},
+    "pdf.model": {"en": "Model: {name} (card version {version})", "ko": "모델: {name} (카드 버전 {version})"},
+    "pdf.result": {"en": "Result", "ko": "결과"},
+    "pdf.images": {"en": "Images", "ko": "이미지"},
+    "pdf.photo": {"en": "Photo", "ko": "사진"},
+    "pdf.outline": {"en": "Lesion outline", "ko": "병변 윤곽"},
+    "pdf.gradcam": {"en": "Grad-CAM", "ko": "Grad-CAM"},
+    "pdf.probabilities": {"en": "Calibrated probabilities", "ko": "보정된 확률"},
+    "pdf.quality": {"en": "Photo quality", "ko": "사진 품질"},
+    "pdf.quality_ok": {"en": "No quality problems found.", "ko": "품질 문제가 없습니다."},
+    "pdf.memo": {"en": "Memo", "ko": "안내문"},
+    "pdf.disclaimer": {"en": "Disclaimer", "ko": "고지 사항"},
+    "pdf.page": {"en": "Page {n}", "ko": "{n}쪽"},
+}
+
+
+def t(key: str, lang: str = "en", **fmt) -> str:
+    """The UI string `key` in `lang` (English if that language is missing), formatted with `fmt`."""
+    entry = STRINGS[key]  # KeyError for a typo: tests catch it
+    text = entry.get(lang) or entry["en"]
+    return text.format(**fmt) if fmt else text
+
+
+def percent(p: float | None, digits: int = 1) -> str:
+    """0.8234 -> '82.3%' (the same in both languages); None -> 'n/a'."""
+    return "n/a" if p is None else f"{100 * float(p):.{digits}f}%"
+
+
+@lru_cache(maxsize=None)
+def class_name(condition: str | None, lang: str = "en") -> str:
+    """Display name of a condition from its memo (`name`), e.g. 'melanoma' -> 'Melanoma' / '흑색종'."""
+    if not condition:
+        return ""
+    try:
+        from . import knowledge
+
+        return knowledge.memo(condition, lang).name
+    except Exception:  # knowledge base missing or unknown id: a readable fallback
+        return condition.replace("_", " ").capitalize()
+
+
+def status_name(status: str, lang: str = "en") -> str:
+    return t(f"status.name.{status}", lang) if f"status.name.{status}" in STRINGS else status
+
+
+def urgency_label(level: str, lang: str = "en") -> str:
+    """The knowledge base's label for an urgency level (routine | soon | urgent)."""
+    try:
+        from . import knowledge
+
+        return knowledge.urgency_label(level, lang)
+    except Exception:
+        return level

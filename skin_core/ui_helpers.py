@@ -1,0 +1,310 @@
+"""Formatting helpers the app pages and the PDF share. No Streamlit here: everything is plain data in, plain data out.
+
+Nothing in this module decides anything about a photo: it turns an `Analysis`, a model card or a memo into the
+strings, rows and images a renderer shows.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import explain, images, registry, segmentation
+from .i18n import class_name, percent, status_name, t, urgency_label
+
+HEAT_CMAPS = ("jet", "viridis", "cividis")
+MASK_VIEWS = ("outline", "mask", "none")
+ABC_KEYS = ("area_fraction", "asymmetry", "border_irregularity", "solidity", "colour_variegation")
+MEMO_LIST_FIELDS = ("symptoms", "causes", "self_care", "otc", "prescription", "procedures", "red_flags")
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+def digest(data: bytes) -> str:
+    """Short content hash of an upload: the cache key (the bytes themselves are never stored on disk)."""
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+def analysis_key(file_digest: str, model: str, lang: str, allow_poor_quality: bool, full: bool = True) -> tuple:
+    """Session cache key: a widget change that is not in this tuple never re-runs a model."""
+    return (file_digest, model, lang, bool(allow_poor_quality), bool(full))
+
+
+@lru_cache(maxsize=4)
+def sample_records(per_class: int = 3, source: str = "dermnet-11") -> tuple:
+    """A handful of test-split photos per class (deterministic), or () when the data folder is absent."""
+    from . import config, data
+
+    if not config.data_available():
+        return ()
+    try:
+        test = data.select(data.read_manifest(), split="test", sources=[source])
+    except OSError:
+        return ()
+    by_class: dict[str, list] = {}
+    for rec in sorted(test, key=lambda r: (r.label, r.file)):
+        by_class.setdefault(rec.label, []).append(rec)
+    out = []
+    for label in sorted(by_class):
+        recs = by_class[label]
+        step = max(1, len(recs) // per_class)
+        out += recs[::step][:per_class]
+    return tuple(r for r in out if r.path().is_file())
+
+
+def sample_label(rec, index: int, lang: str) -> str:
+    return t("input.sample_item", lang, name=class_name(rec.label, lang), i=index)
+
+
+# ---------------------------------------------------------------------------------------------- models
+def model_accuracy(name: str) -> float | None:
+    """The card's headline test number: accuracy for classifiers, mean IoU for the segmenter."""
+    try:
+        m = registry.describe(name)["test_metrics"]
+    except Exception:
+        return None
+    return m.get("accuracy", m.get("mean_iou"))
+
+
+def model_label(name: str, lang: str) -> str:
+    """'xception_derm (default, test accuracy 84.2%)' for the classifier select box."""
+    key = "model.option_default" if name == registry.default_model("classification") else "model.option"
+    return t(key, lang, name=name, acc=percent(model_accuracy(name)))
+
+
+def classifier_names() -> list[str]:
+    """Available classifiers, the default first."""
+    names = registry.list_models("classification")
+    default = registry.default_model("classification")
+    return sorted(names, key=lambda n: (n != default, n))
+
+
+# ---------------------------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class StatusScreen:
+    kind: str  # success | warning | info | error: how loudly the page shows it
+    title: str
+    body: str
+
+
+_STATUS_KIND = {"ok": "success", "uncertain": "warning", "out_of_scope": "info", "not_skin": "warning",
+                "poor_quality": "warning", "error": "error"}
+
+
+def status_screen(a, lang: str) -> StatusScreen:
+    """The headline for an analysis; only `ok` names a condition as the answer."""
+    status = a.status if a.status in _STATUS_KIND else "error"
+    if status == "ok":
+        p = a.probabilities.get(a.label, 0.0)
+        return StatusScreen("success", t("status.ok.title", lang, name=class_name(a.label, lang)),
+                            t("status.ok.body", lang, p=percent(p)))
+    return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang), t(f"status.{status}.body", lang))
+
+
+def quality_reasons(report, lang: str) -> list[str]:
+    """One sentence per quality issue, in `lang` (the core's English message if a code is not translated)."""
+    from .i18n import STRINGS
+
+    out = []
+    for issue in report.issues:
+        key = f"quality.{issue.code}"
+        out.append(t(key, lang, w=report.width, h=report.height) if key in STRINGS else issue.message)
+    return out
+
+
+def image_error_text(err: Exception, lang: str) -> str:
+    """The loader's own sentence in English; a translated sentence for its error code otherwise."""
+    from .i18n import STRINGS
+
+    code = getattr(err, "code", "invalid_image")
+    if lang == "en" or f"image_error.{code}" not in STRINGS:
+        return str(err)
+    return t(f"image_error.{code}", lang)
+
+
+def shows_probabilities(a) -> bool:
+    """Probabilities and the differential are shown for ok/uncertain only: never a label for the rest."""
+    return a.status in ("ok", "uncertain")
+
+
+def top3_lines(a, lang: str) -> list[str]:
+    return [t("result.top3_row", lang, i=i, name=class_name(c, lang), p=percent(p)) for i, (c, p) in enumerate(a.top3, 1)]
+
+
+def segmentation_note(a, lang: str) -> str:
+    seg = a.segmentation
+    if seg is None:
+        return t("result.seg.none", lang)
+    return t(f"result.seg.{seg.status}", lang) if seg.status in ("ok", "fallback", "none") else seg.message
+
+
+def abc_rows(a, lang: str) -> list[tuple[str, str]]:
+    """(label, value) rows for the outline's shape measurements, empty when there is no outline."""
+    seg = a.segmentation
+    if seg is None or seg.status == "none" or not seg.measurements:
+        return []
+    rows = []
+    for k in ABC_KEYS:
+        if k in seg.measurements:
+            v = seg.measurements[k]
+            rows.append((t(f"result.abc.{k}", lang), percent(v) if k == "area_fraction" else f"{v:.2f}"))
+    return rows
+
+
+def photo_view(a, view: str = "outline", opacity: float = 0.4) -> np.ndarray:
+    """The analysed photo with the lesion outline, a filled mask, or nothing drawn on it."""
+    seg = a.segmentation
+    if seg is None or seg.status == "none" or view == "none":
+        return a.image
+    if view == "mask":
+        return segmentation.fill(a.image, seg.mask, alpha=opacity)
+    return segmentation.outline(a.image, seg.mask)
+
+
+def heatmap_view(a, opacity: float = 0.45, cmap: str = "jet") -> np.ndarray | None:
+    if a.heatmap is None:
+        return None
+    return explain.overlay(a.image, a.heatmap, alpha=opacity, cmap=cmap)
+
+
+def thumbnail(rgb: np.ndarray, max_side: int = 640) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    if max(h, w) <= max_side:
+        return rgb
+    s = max_side / max(h, w)
+    return images.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))))
+
+
+def answer_text(a, lang: str) -> str:
+    """One short phrase for an analysis: the condition name (ok), 'uncertain: A / B' or the status name."""
+    if a.status == "ok":
+        return class_name(a.label, lang)
+    if a.status == "uncertain":
+        return f"{status_name('uncertain', lang)}: " + " / ".join(class_name(c, lang) for c, _ in a.top3[:2])
+    return status_name(a.status, lang)
+
+
+def short_answer(status: str, label: str | None, probs: dict[str, float], lang: str) -> str:
+    """'Acne 82.0%' for a confident answer, else the status name (used by the What-if page)."""
+    if status == "ok" and label:
+        return f"{class_name(label, lang)} {percent(probs.get(label, 0.0))}"
+    return status_name(status, lang)
+
+
+def sweep_answers(sweep, lang: str) -> list[str]:
+    """The distinct answers along a sweep, in order of the swept values."""
+    out: list[str] = []
+    for status, label in zip(sweep.statuses, sweep.labels):
+        ans = class_name(label, lang) if status == "ok" and label else status_name(status, lang)
+        if ans not in out:
+            out.append(ans)
+    return out
+
+
+def compare_rows(analyses: dict, lang: str) -> list[dict]:
+    """One row per model for the 'compare all models' table."""
+    rows = []
+    for name, a in analyses.items():
+        top_c, top_p = a.top3[0] if a.top3 else (None, None)
+        rows.append({
+            t("compare.model", lang): name,
+            t("compare.accuracy", lang): percent(model_accuracy(name)),
+            t("compare.status", lang): status_name(a.status, lang),
+            t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
+            t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
+            t("compare.urgency", lang): urgency_label(a.urgency, lang),
+        })
+    return rows
+
+
+def seconds(a) -> float:
+    return sum(a.timings_ms.values()) / 1000 if a.timings_ms else 0.0
+
+
+# ---------------------------------------------------------------------------------------------- memo
+def memo_sections(memo, lang: str) -> list[tuple[str, list[str], bool]]:
+    """(heading, paragraphs, bulleted) in reading order, shared by the page and the PDF."""
+    return [
+        (t("memo.summary", lang), [memo.summary], False),
+        (t("memo.symptoms", lang), memo.symptoms, True),
+        (t("memo.causes", lang), memo.causes, True),
+        (t("memo.contagious", lang), [memo.contagious], False),
+        (t("memo.self_care", lang), memo.self_care, True),
+        (t("memo.otc", lang), memo.otc, True),
+        (t("memo.prescription", lang), memo.prescription, True),
+        (t("memo.procedures", lang), memo.procedures, True),
+        (t("memo.when_to_see", lang), [f"{t('result.urgency', lang)}: {urgency_label(memo.urgency, lang)}", memo.when_to_see], False),
+        (t("memo.red_flags", lang), memo.red_flags, True),
+    ]
+
+
+def memo_sources(memo, lang: str) -> list[str]:
+    return [f"{s.get('title', '')}: {s.get('url', '')}" for s in memo.sources] + [
+        t("memo.last_reviewed", lang, date=memo.last_reviewed)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- model cards
+CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
+                          "malignant_urgent_rate", "ece_15", "ood_auroc")
+SEGMENTATION_METRICS = ("mean_iou", "dice", "thresholded_jaccard")
+
+
+def card_metric(card: dict, key: str) -> float | None:
+    m = card.get("test_metrics", {})
+    if key == "ood_auroc":
+        return (m.get("ood") or {}).get("auroc")
+    v = m.get(key)
+    return float(v) if isinstance(v, (int, float)) else None
+
+
+def format_metric(key: str, v: float | None) -> str:
+    if v is None:
+        return "n/a"
+    return f"{v:.3f}" if key in ("ece_15", "ood_auroc", "mean_iou", "dice", "thresholded_jaccard") else percent(v)
+
+
+def all_cards() -> dict[str, dict]:
+    """name -> card for every model with a card on disk (classifiers first, default first)."""
+    out = {}
+    for task in ("classification", "segmentation"):
+        default = registry.default_model(task)
+        for name in sorted(registry.list_models(task), key=lambda n: (n != default, n)):
+            try:
+                out[name] = registry.read_card(name)
+            except Exception:
+                continue
+    return out
+
+
+def comparison_rows(cards: dict[str, dict], lang: str) -> list[dict]:
+    """The 'all models' table: one row per model, the metrics its task reports."""
+    rows = []
+    for name, card in cards.items():
+        row = {t("report.col.model", lang): name,
+               t("report.col.task", lang): t(f"report.task.{card.get('task', 'classification')}", lang),
+               t("report.col.version", lang): str(card.get("version", ""))}
+        for key in CLASSIFICATION_METRICS + SEGMENTATION_METRICS:
+            row[t(f"metric.{key}", lang)] = format_metric(key, card_metric(card, key))
+        rows.append(row)
+    return rows
+
+
+def per_class_rows(card: dict, lang: str) -> list[dict]:
+    rows = []
+    for c, d in (card.get("test_metrics", {}).get("per_class") or {}).items():
+        rows.append({
+            t("report.col.class", lang): class_name(c, lang),
+            t("report.col.precision", lang): round(float(d.get("precision", 0.0)), 3),
+            t("report.col.recall", lang): round(float(d.get("recall", 0.0)), 3),
+            t("report.col.f1", lang): round(float(d.get("f1-score", 0.0)), 3),
+            t("report.col.support", lang): int(d.get("support", 0)),
+        })
+    return rows
+
+
+def group_rows(groups: dict | None, lang: str) -> list[dict]:
+    """Rows for per-source / per-skin-group accuracy dicts {group: {accuracy, n}}."""
+    return [{t("report.group", lang): g, t("report.accuracy", lang): percent(v.get("accuracy")),
+             t("metric.n", lang): int(v.get("n", 0))} for g, v in (groups or {}).items()]
