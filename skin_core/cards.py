@@ -91,3 +91,42 @@ def write_card(card: dict, weights_dir: Path = WEIGHTS_DIR) -> Path:
 
 def read_card(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict:
     return json.loads((weights_dir / f"{name}.json").read_text())
+
+
+def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
+    """README table of every card's headline test metrics (so the README never drifts from the cards)."""
+    rows = ["| model | task | test metrics (test split only) |", "|---|---|---|"]
+    for path in sorted(weights_dir.glob("*.json")):
+        card = json.loads(path.read_text())
+        m = card.get("test_metrics", {})
+        if card.get("task") == "classification":
+            ood = (m.get("ood") or {}).get("auroc")
+            text = (f"acc {_pct(m.get('accuracy'))}, macro-F1 {_pct(m.get('macro_f1'))}, top-3 {_pct(m.get('top3_accuracy'))}, "
+                    f"study-5 acc {_pct(m.get('study5_accuracy'))}, melanoma recall {_pct(m.get('melanoma_recall'))}, "
+                    f"mel+BCC urgent {_pct(m.get('malignant_urgent_rate'))}, ECE {_pct(m.get('ece_15'))}, OOD AUROC {_pct(ood)}, "
+                    f"fitzpatrick gap {_pct(m.get('fitzpatrick_skin_group_gap'))}")
+        else:
+            text = (f"PH2 mean IoU {_pct(m.get('mean_iou'))}, Dice {_pct(m.get('dice'))}, "
+                    f"thresholded Jaccard {_pct(m.get('thresholded_jaccard'))}")
+        rows.append(f"| [`{card['name']}`](weights/{card['name']}.md) | {card['task']} | {text} |")
+    return "\n".join(rows)
+
+
+def update_readme(readme: Path | None = None) -> None:
+    """Rewrite the block between `<!-- models-table -->` markers in README.md from the cards."""
+    from .config import REPO_ROOT
+
+    readme = readme or REPO_ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- models-table -->", "<!-- /models-table -->"
+    if end not in text:
+        text = text.replace(start, f"{start}\n{end}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{models_table()}\n{end}{tail}")
+
+
+if __name__ == "__main__":  # python -m skin_core.cards -> refresh every card's Markdown and the README table
+    for p in sorted(WEIGHTS_DIR.glob("*.json")):
+        write_card(json.loads(p.read_text()))
+    update_readme()

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from .i18n import class_name, percent, t
+from .i18n import percent, short_class_name as class_name, t
 
 PALETTE = qualitative.Safe
 PRIMARY = "#1f6f8b"
@@ -31,7 +31,8 @@ def probability_bars(probs: dict[str, float], lang: str, highlight: str | None =
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
                            text=[percent(v) for v in values], textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
-    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", title=t("chart.probability", lang))
+    fig.update_xaxes(range=[0, 1.2], tickformat=".0%", title=t("chart.probability", lang))
+    fig.update_yaxes(automargin=True)
     return _layout(fig, height=height)
 
 

@@ -76,22 +76,23 @@ class XceptionClassifier(BaseClassifier):
         self.dense_w = head.get_layer("logits").get_weights()[0]  # (2048, 12)
         self._head_fn = tf.function(lambda f: self.head(f, training=False), reduce_retracing=True)
 
-    def trunk_features(self, batch: np.ndarray) -> dict:
+    def trunk_features(self, batch: np.ndarray, tta: bool = True) -> dict:
+        """Shared trunk features of the batch, followed (tta=True) by those of its mirror, in one call."""
         _, fn = shared_trunk()
-        return fn(batch.astype(np.float32))
+        x = np.concatenate([batch, batch[:, :, ::-1]]) if tta else batch
+        return fn(x.astype(np.float32))
 
     def predict(self, batch: np.ndarray, trunk_out=None, tta: bool = True) -> ClassifierOutput:
-        """batch: (N, 254, 254, 3) uint8. trunk_out: precomputed trunk features of that batch, if any."""
+        """batch: (N, 254, 254, 3) uint8. trunk_out: `trunk_features(batch, tta)[TRUNK_OUT]` if already computed."""
+        n = len(batch)
         with self._lock:
             if trunk_out is None:
-                trunk_out = self.trunk_features(batch)[xd.TRUNK_OUT]
+                trunk_out = self.trunk_features(batch, tta)[xd.TRUNK_OUT]
             fmap, logits = self._head_fn(trunk_out)
-            logits = np.asarray(logits, np.float64)
-            if tta:  # mirror TTA at feature level is not exact; run the mirrored image through the trunk
-                mirrored = self.trunk_features(batch[:, :, ::-1])[xd.TRUNK_OUT]
-                _, logits_m = self._head_fn(mirrored)
-                logits = (logits + np.asarray(logits_m, np.float64)) / 2
-        fmap = np.asarray(fmap)
+        logits = np.asarray(logits, np.float64)
+        if len(logits) == 2 * n:  # mirror TTA: mean logits of image and mirror
+            logits = (logits[:n] + logits[n:]) / 2
+        fmap = np.asarray(fmap)[:n]
         top = logits[:, : len(self.classes)].argmax(1)
         cam = np.maximum(np.einsum("nhwc,nc->nhw", fmap, self.dense_w[:, top].T), 0)
         return self._finish(logits, cam)
@@ -105,6 +106,7 @@ class KerasClassifier(BaseClassifier):
         import tensorflow as tf
 
         self.model = _load_keras(spec.weights_path)
+        self.cam_layer = card.get("cam_layer")
         self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
 
     def predict(self, batch: np.ndarray, trunk_out=None, tta: bool = True) -> ClassifierOutput:
@@ -114,3 +116,10 @@ class KerasClassifier(BaseClassifier):
             if tta:
                 logits = (logits + np.asarray(self._fn(x[:, :, ::-1]), np.float64)) / 2
         return self._finish(logits, None)
+
+    def gradcam(self, batch: np.ndarray, class_index: int) -> np.ndarray:
+        """tf-keras-vis Grad-CAM++ maps (N, h, w) for one class."""
+        from .explain import gradcam_plus_plus
+
+        with self._lock:
+            return gradcam_plus_plus(self.model, batch.astype(np.float32), class_index, self.cam_layer)

@@ -170,7 +170,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.name.poor_quality": {"en": "poor photo quality", "ko": "사진 품질 낮음"},
     "status.name.error": {"en": "error", "ko": "오류"},
     # ------------------------------------------------------------------ results
-    "result.photo": {"en": "Photo and lesion outline", "ko": "사진과 병변 윤곽"},
+    "result.photo": {"en": "Lesion outline", "ko": "병변 윤곽"},
     "result.view": {"en": "Show", "ko": "표시"},
     "result.view.outline": {"en": "Outline", "ko": "윤곽선"},
     "result.view.mask": {"en": "Filled mask", "ko": "채운 영역"},
@@ -193,7 +193,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "result.abc.border_irregularity": {"en": "Border irregularity (1 = circle)", "ko": "경계 불규칙성 (1 = 원)"},
     "result.abc.solidity": {"en": "Solidity (1 = convex)", "ko": "충실도 (1 = 볼록)"},
     "result.abc.colour_variegation": {"en": "Colour variation (0 = uniform)", "ko": "색 다양성 (0 = 균일)"},
-    "result.heatmap": {"en": "Where the model looked (Grad-CAM)", "ko": "모델이 주목한 곳 (Grad-CAM)"},
+    "result.heatmap": {"en": "Grad-CAM heatmap", "ko": "Grad-CAM 히트맵"},
     "result.heat_opacity": {"en": "Heatmap opacity", "ko": "히트맵 불투명도"},
     "result.colormap": {"en": "Colours", "ko": "색상"},
     "result.colormap.jet": {"en": "Rainbow (jet)", "ko": "무지개 (jet)"},
@@ -322,10 +322,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Model-card descriptions are shown as the training scripts wrote them, in English.",
         "ko": "모델 카드의 설명 문장은 영어 원문 그대로 표시합니다.",
     },
-    "report.task.classification": {"en": "classification", "ko": "분류"},
-    "report.task.segmentation": {"en": "segmentation", "ko": "분할"},
+    "report.task.classification": {"en": "Classifiers", "ko": "분류 모델"},
+    "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},
     "report.col.model": {"en": "Model", "ko": "모델"},
-    "report.col.task": {"en": "Task", "ko": "작업"},
     "report.col.version": {"en": "Version", "ko": "버전"},
     "metric.accuracy": {"en": "Accuracy (11 classes)", "ko": "정확도 (11개 질환)"},
     "metric.macro_f1": {"en": "Macro-F1", "ko": "매크로 F1"},
@@ -530,6 +529,12 @@ def class_name(condition: str | None, lang: str = "en") -> str:
         return knowledge.memo(condition, lang).name
     except Exception:  # knowledge base missing or unknown id: a readable fallback
         return condition.replace("_", " ").capitalize()
+
+
+def short_class_name(condition: str | None, lang: str = "en") -> str:
+    """The memo name without its parenthesis, for tight spaces (chart axes): 'Tinea (ringworm ...)' -> 'Tinea'."""
+    name = class_name(condition, lang)
+    return name.split(" (")[0].split("(")[0].strip() or name
 
 
 def status_name(status: str, lang: str = "en") -> str:

@@ -119,12 +119,13 @@ def analyze(
     lap("quality")
     clf = registry.load_model(classifier, "classification")
     x = clf.prepare(rgb)[None]
-    trunk = clf.trunk_features(x) if clf.uses_trunk else None
+    trunk = clf.trunk_features(x) if clf.uses_trunk else None  # one encoder pass (image + mirror) for both
+    lap("encode")
     seg = None
     if segment:
         from . import segmentation
 
-        seg = segmentation.segment(rgb, trunk_out=trunk)
+        seg = segmentation.segment(rgb, trunk_out=None if trunk is None else {k: v[:1] for k, v in trunk.items()})
         lap("segment")
     out = clf.predict(x, trunk_out=None if trunk is None else trunk["trunk_out"])
     probs = decisions.as_dict(clf.classes, out.probabilities[0])

@@ -83,12 +83,12 @@ def classifier_names() -> list[str]:
 # ---------------------------------------------------------------------------------------------- results
 @dataclass(frozen=True)
 class StatusScreen:
-    kind: str  # success | warning | info | error: how loudly the page shows it
+    kind: str  # info | warning | error: how loudly the page shows it (never green: no result is good news)
     title: str
     body: str
 
 
-_STATUS_KIND = {"ok": "success", "uncertain": "warning", "out_of_scope": "info", "not_skin": "warning",
+_STATUS_KIND = {"ok": "info", "uncertain": "warning", "out_of_scope": "info", "not_skin": "warning",
                 "poor_quality": "warning", "error": "error"}
 
 
@@ -97,7 +97,7 @@ def status_screen(a, lang: str) -> StatusScreen:
     status = a.status if a.status in _STATUS_KIND else "error"
     if status == "ok":
         p = a.probabilities.get(a.label, 0.0)
-        return StatusScreen("success", t("status.ok.title", lang, name=class_name(a.label, lang)),
+        return StatusScreen("info", t("status.ok.title", lang, name=class_name(a.label, lang)),
                             t("status.ok.body", lang, p=percent(p)))
     return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang), t(f"status.{status}.body", lang))
 
@@ -223,8 +223,12 @@ def seconds(a) -> float:
 
 
 # ---------------------------------------------------------------------------------------------- memo
-def memo_sections(memo, lang: str) -> list[tuple[str, list[str], bool]]:
-    """(heading, paragraphs, bulleted) in reading order, shared by the page and the PDF."""
+def memo_sections(memo, lang: str, urgency: str | None = None) -> list[tuple[str, list[str], bool]]:
+    """(heading, paragraphs, bulleted) in reading order, shared by the page and the PDF.
+
+    `urgency` overrides the memo's own level (an analysis may be more urgent than its top class, e.g. a mole
+    with a high melanoma probability): one photo never shows two different urgencies.
+    """
     return [
         (t("memo.summary", lang), [memo.summary], False),
         (t("memo.symptoms", lang), memo.symptoms, True),
@@ -234,7 +238,7 @@ def memo_sections(memo, lang: str) -> list[tuple[str, list[str], bool]]:
         (t("memo.otc", lang), memo.otc, True),
         (t("memo.prescription", lang), memo.prescription, True),
         (t("memo.procedures", lang), memo.procedures, True),
-        (t("memo.when_to_see", lang), [f"{t('result.urgency', lang)}: {urgency_label(memo.urgency, lang)}", memo.when_to_see], False),
+        (t("memo.when_to_see", lang), [f"{t('result.urgency', lang)}: {urgency_label(urgency or memo.urgency, lang)}", memo.when_to_see], False),
         (t("memo.red_flags", lang), memo.red_flags, True),
     ]
 
@@ -278,14 +282,15 @@ def all_cards() -> dict[str, dict]:
     return out
 
 
-def comparison_rows(cards: dict[str, dict], lang: str) -> list[dict]:
-    """The 'all models' table: one row per model, the metrics its task reports."""
+def comparison_rows(cards: dict[str, dict], lang: str, task: str = "classification") -> list[dict]:
+    """The 'all models' table for one task: one row per model, the metrics that task reports."""
+    keys = CLASSIFICATION_METRICS if task == "classification" else SEGMENTATION_METRICS
     rows = []
     for name, card in cards.items():
-        row = {t("report.col.model", lang): name,
-               t("report.col.task", lang): t(f"report.task.{card.get('task', 'classification')}", lang),
-               t("report.col.version", lang): str(card.get("version", ""))}
-        for key in CLASSIFICATION_METRICS + SEGMENTATION_METRICS:
+        if card.get("task", "classification") != task:
+            continue
+        row = {t("report.col.model", lang): name, t("report.col.version", lang): str(card.get("version", ""))}
+        for key in keys:
             row[t(f"metric.{key}", lang)] = format_metric(key, card_metric(card, key))
         rows.append(row)
     return rows

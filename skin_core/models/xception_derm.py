@@ -77,7 +77,7 @@ def build_trunk():
     adds = _block_adds(base)
     trunk_out = adds[10].output  # adds[0..11] close blocks 2..13; adds[10] closes block 12
     low = base.get_layer("block3_sepconv2_bn").output
-    trunk = keras.Model(base.inputs, {TRUNK_OUT: trunk_out, LOW_LEVEL: low}, name="xception_trunk")
+    trunk = keras.Model(base.inputs[0], {TRUNK_OUT: trunk_out, LOW_LEVEL: low}, name="xception_trunk")
     trunk.trainable = False
     return trunk
 

@@ -53,13 +53,16 @@ def main(argv=None) -> None:
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--train-from", choices=["block13", "block14"], default="block13")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dropout", type=float, default=0.3)
+    ap.add_argument("--mixup", type=float, default=0.0, help="Beta(a, a) manifold mixup on block-12 features (0 = off)")
+    ap.add_argument("--name", default=NAME, help="weights/card name to write (experiments)")
     args = ap.parse_args(argv)
     import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(args.seed)
     t_start = time.time()
-    head = xd.build_classifier_head(len(CLASSES) + 1)
+    head = xd.build_classifier_head(len(CLASSES) + 1, dropout=args.dropout)
     for layer in head.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.trainable = False  # keep pretrained statistics: few images, small batches
@@ -77,10 +80,14 @@ def main(argv=None) -> None:
     n_cls = len(CLASSES) + 1
 
     @tf.function
-    def step(x, yb, wb):
+    def step(x, yb, wb, lam, perm):
+        target = tf.one_hot(yb, n_cls) * 0.95 + 0.05 / n_cls
+        x = lam * x + (1 - lam) * tf.gather(x, perm)
+        target = lam * target + (1 - lam) * tf.gather(target, perm)
+        wb = lam * wb + (1 - lam) * tf.gather(wb, perm)
         with tf.GradientTape() as tape:
             logits = head(x, training=True)
-            per = keras.losses.categorical_crossentropy(tf.one_hot(yb, n_cls) * 0.95 + 0.05 / n_cls, logits, from_logits=True)
+            per = keras.losses.categorical_crossentropy(target, logits, from_logits=True)
             loss = tf.reduce_sum(per * wb) / tf.reduce_sum(wb)
         grads = tape.gradient(loss, head.trainable_variables)
         opt.apply_gradients(zip(grads, head.trainable_variables))
@@ -95,7 +102,9 @@ def main(argv=None) -> None:
         for b in range(0, len(order) - args.batch + 1, args.batch):
             idx = np.sort(order[b : b + args.batch])
             x = np.asarray(tr_f[idx], np.float32)
-            losses.append(float(step(x, y[idx], class_w[y[idx]].astype(np.float32))))
+            lam = np.float32(max(l := rng.beta(args.mixup, args.mixup), 1 - l)) if args.mixup > 0 else np.float32(1.0)
+            losses.append(float(step(x, y[idx], class_w[y[idx]].astype(np.float32), lam,
+                                     rng.permutation(len(idx)).astype(np.int32))))
             if (b // args.batch) % 50 == 0:
                 print(f"epoch {epoch + 1} step {b // args.batch} loss {np.mean(losses[-50:]):.3f} "
                       f"{time.time() - t0:.0f}s", flush=True)
@@ -122,10 +131,10 @@ def main(argv=None) -> None:
         va_logits, [r["label"] for r in va_rec], [r["source"] for r in va_rec],
         [int(r["skin_type"]) for r in va_rec], decisions)
     WEIGHTS_DIR.mkdir(exist_ok=True)
-    path = WEIGHTS_DIR / f"{NAME}.keras"
+    path = WEIGHTS_DIR / f"{args.name}.keras"
     head.save(path)
     card = {
-        "name": NAME,
+        "name": args.name,
         "task": "classification",
         "family": "xception",
         "version": time.strftime("%Y-%m-%d"),
