@@ -32,8 +32,10 @@ def probability_bars(probs: dict[str, float], lang: str, highlight: str | None =
                            text=[percent(v) for v in values], textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
     fig.update_xaxes(range=[0, 1.2], tickformat=".0%", title=t("chart.probability", lang))
-    fig.update_yaxes(automargin=True)
-    return _layout(fig, height=height)
+    fig.update_yaxes(automargin=True, tickfont=dict(size=11))
+    fig = _layout(fig, height=height)
+    fig.update_layout(margin=dict(r=48))  # room for the top bar's percentage
+    return fig
 
 
 def compare_bars(results: dict[str, dict[str, float]], lang: str, k: int = 5) -> go.Figure:
@@ -104,7 +106,8 @@ def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=[(b["lo"] + b["hi"]) / 2 for b in bins], y=[b["accuracy"] for b in bins],
                 width=[b["hi"] - b["lo"] for b in bins], marker_color=PALETTE[0], name=t("report.accuracy", lang),
-                text=[f"n={b['n']}" for b in bins], textposition="outside", cliponaxis=False)
+                customdata=[b["n"] for b in bins],
+                hovertemplate="%{x:.0%}: %{y:.0%} (n=%{customdata})<extra></extra>")
     fig.add_scatter(x=[b["confidence"] for b in bins], y=[b["accuracy"] for b in bins], mode="markers",
                     marker=dict(color=PALETTE[1], size=8, symbol="diamond"), name=t("report.confidence", lang))
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"),

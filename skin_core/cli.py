@@ -64,7 +64,7 @@ def cmd_predict(args) -> int:
     """Batch classification: quality + classifier + decisions (no segmentation or heatmaps: speed)."""
     import numpy as np
 
-    from . import decisions, images, pipeline, quality, registry
+    from . import images, pipeline, registry
 
     try:
         clf = registry.load_model(args.model, "classification")
@@ -82,28 +82,14 @@ def cmd_predict(args) -> int:
             except images.InvalidImageError as exc:
                 loaded.append((p, exc))
         good = [(p, im) for p, im in loaded if isinstance(im, np.ndarray)]
-        outputs = {}
-        if good:
-            _, out = pipeline.classify_batch([im for _, im in good], clf.name)
-            outputs = {p: (im, out.probabilities[i], float(out.ood_score[i])) for i, (p, im) in enumerate(good)}
+        rows = dict(zip([p for p, _ in good], pipeline.predict_batch([im for _, im in good], clf.name,
+                                                                       args.allow_poor_quality))) if good else {}
         for p, im in loaded:
-            if not isinstance(im, np.ndarray):
+            if isinstance(im, np.ndarray):
+                _print({"path": str(p), **rows[p]})
+            else:
                 failed += 1
                 _print(_error_line(p, clf.name, str(im)))
-                continue
-            rgb, pv, ood = outputs[p]
-            probs = decisions.as_dict(clf.classes, pv)
-            rep = quality.check(rgb)
-            if not rep.is_skin:
-                dec = decisions.rejected("not_skin", next(i.message for i in rep.issues if i.code == "not_skin"))
-            elif rep.issues and not args.allow_poor_quality:
-                dec = decisions.rejected("poor_quality", " ".join(i.message for i in rep.issues), probs, clf.thresholds)
-            else:
-                dec = decisions.decide(probs, ood, clf.thresholds)
-            _print({"path": str(p), "model": clf.name, "status": dec.status,
-                    "label": dec.label if dec.status in ("ok", "uncertain") else None,
-                    "probabilities": probs, "top3": [[c, q] for c, q in decisions.top_k(probs)],
-                    "ood_score": ood, "urgency": dec.urgency, "message": dec.reason})
     return 2 if failed else 0
 
 

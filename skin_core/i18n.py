@@ -307,6 +307,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The answer stays the same over the whole tested range.",
         "ko": "시험한 전체 범위에서 답이 같습니다.",
     },
+    "whatif.sweep_quality": {
+        "en": "At {values} the Analyze page would warn about the photo's quality (and not classify it unless you "
+              "choose to go on).",
+        "ko": "{values}에서는 분석 페이지가 사진 품질 경고를 표시합니다(계속하기를 고르지 않으면 분류하지 않음).",
+    },
     # ------------------------------------------------------------------ model report
     "report.title": {"en": "Model report", "ko": "모델 보고서"},
     "report.intro": {

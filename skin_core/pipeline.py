@@ -13,6 +13,17 @@ import numpy as np
 from . import decisions, explain, images, quality, registry
 from .images import ImageInput
 
+NOT_SKIN_PHOTO = ("This does not look like a close-up photo of skin (it is unlike every skin photo the models "
+                  "were built on). Take a close, well-lit photo of the skin problem.")
+
+
+def shared_trunk_features(batch: np.ndarray, tta: bool = True) -> dict:
+    """The shared sklesion trunk on a (N, 254, 254, 3) batch (+ its mirror when tta)."""
+    from .classifiers import shared_trunk
+
+    x = np.concatenate([batch, batch[:, :, ::-1]]) if tta else batch
+    return shared_trunk()[1](x.astype(np.float32))
+
 
 @dataclass
 class Analysis:
@@ -87,6 +98,41 @@ def _banner(urgency: str, lang: str) -> dict | None:
     return cancer_banner(lang)
 
 
+def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool):
+    """Status precedence: not a skin photo > poor quality (unless overridden) > the classifier's decision."""
+    if not report.is_skin:
+        return decisions.rejected("not_skin", next(i.message for i in report.issues if i.code == "not_skin"))
+    if not photo_ok:
+        return decisions.rejected("not_skin", NOT_SKIN_PHOTO)
+    if report.issues and not allow_poor_quality:
+        return decisions.rejected("poor_quality", " ".join(i.message for i in report.issues), probs, thresholds)
+    return decisions.decide(probs, ood, thresholds)
+
+
+def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_poor_quality: bool = False) -> list[dict]:
+    """Batch path of the CLI: quality, photo check, classifier and decisions (no outline/heatmap/memo) per image."""
+    clf = registry.load_model(classifier, "classification")
+    x = np.stack([clf.prepare(im) for im in rgbs])
+    checker = registry.list_models("photo_check")
+    trunk = None
+    if clf.uses_trunk or checker:
+        trunk = shared_trunk_features(x if clf.uses_trunk else np.stack([images.resize(im, 254) for im in rgbs]),
+                                      tta=clf.uses_trunk)
+    out = clf.predict(x, trunk_out=trunk["trunk_out"] if (trunk is not None and clf.uses_trunk) else None)
+    density = registry.load_model(checker[0], "photo_check") if checker else None
+    rows = []
+    for i, rgb in enumerate(rgbs):
+        probs = decisions.as_dict(clf.classes, out.probabilities[i])
+        ood = float(out.ood_score[i])
+        photo_ok = density.is_skin_photo(trunk["trunk_out"][i:i + 1])[0] if density is not None else True
+        dec = _decide(quality.check(rgb), photo_ok, probs, ood, clf.thresholds, allow_poor_quality)
+        rows.append({"model": clf.name, "status": dec.status,
+                     "label": dec.label if dec.status in ("ok", "uncertain") else None,
+                     "probabilities": probs, "top3": [[c, p] for c, p in decisions.top_k(probs)],
+                     "ood_score": ood, "urgency": dec.urgency, "message": dec.reason})
+    return rows
+
+
 def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool = True):
     """(model, ClassifierOutput) for a list of RGB images, run through the model as one batch."""
     clf = registry.load_model(classifier, "classification")
@@ -119,24 +165,26 @@ def analyze(
     lap("quality")
     clf = registry.load_model(classifier, "classification")
     x = clf.prepare(rgb)[None]
-    trunk = clf.trunk_features(x) if clf.uses_trunk else None  # one encoder pass (image + mirror) for both
-    lap("encode")
+    trunk = None
+    photo_ok, photo_dist = True, None
+    checker = registry.list_models("photo_check")
+    if clf.uses_trunk or segment or checker:
+        # one encoder pass (image + mirror) shared by the photo check, segmentation and the Xception classifier
+        trunk = shared_trunk_features(x if clf.uses_trunk else np.stack([images.resize(rgb, 254)]), tta=clf.uses_trunk)
+        lap("encode")
+    if checker and trunk is not None:
+        photo_ok, photo_dist = registry.load_model(checker[0], "photo_check").is_skin_photo(trunk["trunk_out"])
     seg = None
     if segment:
         from . import segmentation
 
         seg = segmentation.segment(rgb, trunk_out=None if trunk is None else {k: v[:1] for k, v in trunk.items()})
         lap("segment")
-    out = clf.predict(x, trunk_out=None if trunk is None else trunk["trunk_out"])
+    out = clf.predict(x, trunk_out=trunk["trunk_out"] if (trunk is not None and clf.uses_trunk) else None)
     probs = decisions.as_dict(clf.classes, out.probabilities[0])
     ood = float(out.ood_score[0])
     lap("classify")
-    if not report.is_skin:
-        dec = decisions.rejected("not_skin", next(i.message for i in report.issues if i.code == "not_skin"))
-    elif report.issues and not allow_poor_quality:
-        dec = decisions.rejected("poor_quality", " ".join(i.message for i in report.issues), probs, clf.thresholds)
-    else:
-        dec = decisions.decide(probs, ood, clf.thresholds)
+    dec = _decide(report, photo_ok, probs, ood, clf.thresholds, allow_poor_quality)
     heat = None
     if explain_heatmap and dec.status in ("ok", "uncertain", "out_of_scope"):
         if out.cam is not None:

@@ -75,11 +75,18 @@ def _build_deeplab(spec, card):
     return DeepLabSegmenter(spec, card)
 
 
+def _build_photo_check(spec, card):
+    from .photo_check import build
+
+    return build(spec, card)
+
+
 register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras", default=True))
 register(ModelSpec("efficientnet_b0", "classification", "efficientnet", _build_keras_classifier, "efficientnet_b0.keras"))
 register(ModelSpec("resnet_small", "classification", "resnet", _build_keras_classifier, "resnet_small.keras"))
 register(ModelSpec("custom_cnn", "classification", "cnn", _build_keras_classifier, "custom_cnn.keras"))
 register(ModelSpec("deeplabv3plus", "segmentation", "deeplabv3plus", _build_deeplab, "deeplabv3plus.keras", default=True))
+register(ModelSpec("skin_photo_density", "photo_check", "gaussian-density", _build_photo_check, "skin_photo_density.npz", default=True))
 
 
 def list_models(task: str | None = None, available_only: bool = True) -> list[str]:

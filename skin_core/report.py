@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from . import images
-from .i18n import class_name, percent, status_name, t, urgency_label
+from .i18n import percent, short_class_name, status_name, t, urgency_label
 from .ui_helpers import (
     heatmap_view,
     memo_sections,
@@ -33,7 +33,7 @@ FONT_DIRS = ("/usr/share/fonts/truetype/nanum", "/usr/share/fonts/nanum", "/usr/
 FAMILY = "SkinLensSans"
 PAGE_W = 180  # A4 minus 15 mm margins
 RED = (176, 0, 32)
-IMAGE_SIDE = 480  # px of each embedded image: enough for print at 58 mm, keeps the file small
+IMAGE_SIDE = 400  # px of each embedded image: enough for print at 58 mm, keeps the file small
 
 logging.getLogger("fontTools").setLevel(logging.ERROR)  # font subsetting chatter
 
@@ -113,7 +113,7 @@ class _Doc:
 
     def para(self, text: str, size: float = 10, bold: bool = False, colour=(27, 31, 35), h: float = 5.2):
         self.font(size, bold, colour)
-        self.pdf.multi_cell(PAGE_W, h, self._txt(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(PAGE_W, h, self._txt(text), new_x="LMARGIN", new_y="NEXT", align="L")
 
     def heading(self, text: str, size: float = 13):
         if self.pdf.get_y() > 255:
@@ -132,10 +132,10 @@ class _Doc:
         pdf.set_y(y0 + 2)
         pdf.set_x(18)
         self.font(12, True, RED)
-        pdf.multi_cell(PAGE_W - 6, 6, self._txt(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(PAGE_W - 6, 6, self._txt(title), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_x(18)
         self.font(9.5, False, (60, 0, 10))
-        pdf.multi_cell(PAGE_W - 6, 4.8, self._txt(body), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(PAGE_W - 6, 4.8, self._txt(body), new_x="LMARGIN", new_y="NEXT", align="L")
         y1 = pdf.get_y() + 2
         pdf.set_draw_color(*RED)
         pdf.set_line_width(0.8)
@@ -220,7 +220,7 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
         doc.heading(t("result.top3", lang))
         doc.bullets(top3_lines(a, lang))
         doc.heading(t("pdf.probabilities", lang))
-        doc.prob_table([(class_name(c, lang), p) for c, p in sorted(a.probabilities.items(), key=lambda kv: -kv[1])])
+        doc.prob_table([(short_class_name(c, lang), p) for c, p in sorted(a.probabilities.items(), key=lambda kv: -kv[1])])
 
     doc.heading(t("pdf.quality", lang))
     reasons = quality_reasons(a.quality, lang)

@@ -10,6 +10,9 @@ def build(n_outputs: int, input_size: int = 128):
 
     inp = keras.Input((input_size, input_size, 3), name="image")  # RGB 0-255
     x = layers.Rescaling(1 / 127.5, offset=-1, name="rescale")(inp)
+    x = layers.Conv2D(24, 3, strides=2, padding="same", use_bias=False, name="stem_conv")(x)  # cheap on 2 CPU cores
+    x = layers.BatchNormalization(name="stem_bn")(x)
+    x = layers.Activation("relu", name="stem_relu")(x)
     for i, f in enumerate((32, 64, 128, 256), start=1):
         for j in (1, 2):
             x = layers.Conv2D(f, 3, padding="same", use_bias=False, name=f"block{i}_conv{j}")(x)

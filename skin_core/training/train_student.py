@@ -27,7 +27,7 @@ FAMILIES = {
     "resnet_small": (resnet, "resnet", "Pre-activation ResNet-18 layout, widths 32-256"),
 }
 SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
-STORE = 160  # images kept in RAM at this size; random crops are resized to the input size
+STORE = 136  # images kept in RAM at this size; random crops are resized to the input size
 
 
 def _load_all(recs, size):
@@ -63,7 +63,7 @@ def main(argv=None) -> None:
     ap.add_argument("--model", choices=sorted(FAMILIES), required=True)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--size", type=int, default=128)
+    ap.add_argument("--size", type=int, default=112)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--distill", type=float, default=0.5, help="weight of the teacher term (0 = labels only)")
     ap.add_argument("--seed", type=int, default=0)

@@ -1,0 +1,37 @@
+"""About & safety: what SkinLens is and is not, privacy, data licences, how numbers were measured."""
+import pandas as pd
+import streamlit as st
+
+from pages import _ui as ui
+from skin_core import ui_helpers as uh
+
+ui.entry()
+
+st.title(ui.tr("about.title"))
+
+st.header(ui.tr("about.is"))
+st.markdown(ui.tr("about.is_body"))
+st.header(ui.tr("about.is_not"))
+st.warning(ui.tr("about.is_not_body"))
+st.header(ui.tr("about.privacy"))
+st.markdown(ui.tr("about.privacy_body"))
+
+st.header(ui.tr("about.data"))
+sources = {"dermnet": "DermNet (dermnet-11, dermnet-other)", "fitzpatrick": "Fitzpatrick17k",
+           "ph2": "PH2 (Mendonça et al., 2013)", "sklesion": "sklesion (Python package)"}
+st.table(pd.DataFrame([{ui.tr("about.col.source"): name, ui.tr("about.col.used_for"): ui.tr(f"about.src.{k}.used"),
+                        ui.tr("about.col.licence"): ui.tr(f"about.src.{k}.licence")} for k, name in sources.items()])
+         .set_index(ui.tr("about.col.source")))
+st.caption(ui.tr("about.licence_note"))
+
+st.header(ui.tr("about.measured"))
+st.markdown(ui.tr("about.measured_body"))
+
+st.header(ui.tr("about.models"))
+cards = uh.all_cards()
+for task in ("classification", "segmentation"):
+    rows = uh.comparison_rows(cards, ui.lang(), task)
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+if not cards:
+    st.info(ui.tr("about.no_models"))

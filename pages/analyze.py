@@ -1,0 +1,120 @@
+"""Analyze: photo in -> quality check -> outline | Grad-CAM | prediction | memo (and all models side by side)."""
+import pandas as pd
+import streamlit as st
+
+from pages import _ui as ui
+from skin_core import charts, images, ui_helpers as uh
+from skin_core.i18n import class_name, percent, status_name
+
+ui.entry()
+
+lang = ui.lang()
+st.title(ui.tr("analyze.title"))
+st.caption(ui.tr("analyze.intro"))
+
+# ---- the photo and the model
+pick, settings = st.columns([3, 2], gap="large")
+with pick:
+    data = ui.photo_input()
+with settings:
+    model = ui.model_select()
+    compare = st.toggle(ui.tr("analyze.compare"), key="compare")
+if model is None:
+    st.stop()
+if data is None:
+    st.info(ui.tr("input.waiting"))
+    st.stop()
+allow_key = f"allow_{uh.digest(data)}"  # "analyse anyway" is remembered per photo
+allow = st.session_state.get(allow_key, False)
+try:
+    a = ui.analysis(data, model, allow=allow)
+except images.InvalidImageError as err:
+    st.error(ui.tr("error.image", msg=uh.image_error_text(err, lang)))
+    st.stop()
+except Exception as err:  # never a traceback on screen
+    st.error(ui.tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
+    st.stop()
+
+st.session_state["current_photo"] = data  # the What-if page reuses it (memory only, never disk)
+
+# ---- headline: cancer banner first, then the status screen and any quality problems
+ui.cancer_banner(a)
+ui.status_screen(a)
+if a.quality.issues and a.quality.is_skin:
+    if a.status == "poor_quality":
+        ui.quality_reasons(a)
+    else:
+        st.caption(ui.tr("quality.overridden", reasons=" ".join(uh.quality_reasons(a.quality, lang))))
+    st.checkbox(ui.tr("quality.override"), key=allow_key)
+if a.status in ("not_skin", "poor_quality"):
+    left, _ = st.columns([1, 2])
+    with left:
+        ui.image(a.image, ui.tr("result.photo_caption", w=a.image.shape[1], h=a.image.shape[0]), ui.tr("whatif.original_alt"))
+    st.caption(ui.tr("result.no_memo"))
+    st.stop()
+
+# ---- every classifier on the same photo
+if compare:
+    st.subheader(ui.tr("compare.title"))
+    names = uh.classifier_names()
+    with st.status(ui.tr("progress.title"), expanded=False) as box:
+        results = {}
+        for name in names:
+            st.write(ui.tr("progress.compare", name=name))
+            results[name] = a if name == model else ui.analysis(data, name, allow=allow, full=False, progress=box)
+        box.update(label=ui.tr("compare.title"), state="complete")
+    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table")
+    shown = {n: r.probabilities for n, r in results.items() if uh.shows_probabilities(r)}
+    if shown:
+        st.plotly_chart(charts.compare_bars(shown, lang), key="compare_chart", config={"displayModeBar": False},
+                        alt=ui.tr("compare.chart_alt"))
+    st.divider()
+
+# ---- outline | Grad-CAM | prediction | memo
+col_photo, col_heat, col_pred, col_memo = st.columns([1, 1, 1.3, 1.3], gap="medium")
+with col_photo:
+    st.markdown(f"#### {ui.tr('result.photo')}")
+    view = ui.choice(st.radio, ui.tr("result.view"), uh.MASK_VIEWS, "mask_view", format_func=ui.fmt("result.view."),
+                     horizontal=True)
+    opacity = st.slider(ui.tr("result.mask_opacity"), 0.1, 0.9, 0.4, 0.05, key="mask_opacity", disabled=view != "mask")
+    ui.image(uh.photo_view(a, view, opacity), ui.tr("result.photo_caption", w=a.image.shape[1], h=a.image.shape[0]),
+             ui.tr("result.photo_alt"))
+    st.caption(uh.segmentation_note(a, lang))
+    rows = uh.abc_rows(a, lang)
+    if rows:
+        with st.expander(ui.tr("result.abc")):
+            st.markdown("\n".join(f"- {k}: **{v}**" for k, v in rows))
+
+with col_heat:
+    st.markdown(f"#### {ui.tr('result.heatmap')}")
+    heat_opacity = st.slider(ui.tr("result.heat_opacity"), 0.0, 1.0, 0.45, 0.05, key="heat_opacity")
+    cmap = ui.choice(st.selectbox, ui.tr("result.colormap"), uh.HEAT_CMAPS, "cmap", format_func=ui.fmt("result.colormap."))
+    heat = uh.heatmap_view(a, heat_opacity, cmap)
+    if heat is None:
+        st.info(ui.tr("result.no_heatmap"))
+    else:
+        ui.image(heat, ui.tr("result.heat_caption"), ui.tr("result.heat_alt"))
+
+with col_pred:
+    st.markdown(f"#### {ui.tr('result.prediction')}")
+    st.markdown(ui.tr("result.status", status=status_name(a.status, lang)))
+    if uh.shows_probabilities(a):
+        st.markdown(f"**{ui.tr('result.top3')}**")
+        st.markdown("\n".join(f"- {line}" for line in uh.top3_lines(a, lang)))
+        st.markdown(f"**{ui.tr('result.probabilities')}**")
+        top = ", ".join(f"{class_name(c, lang)} {percent(p)}" for c, p in a.top3)
+        st.plotly_chart(charts.probability_bars(a.probabilities, lang, highlight=a.label if a.status == "ok" else None),
+                        key="prob_chart", config={"displayModeBar": False}, alt=ui.tr("result.prob_alt", top=top))
+    ui.urgency(a.urgency)
+    st.caption(ui.tr("result.ood", v=a.ood_score))
+    st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or "n/a"))
+    st.caption(ui.tr("result.timings", seconds=uh.seconds(a)))
+    try:
+        st.download_button(ui.tr("result.pdf"), ui.pdf_bytes(a), file_name=f"skinlens-report-{lang}.pdf",
+                           mime="application/pdf", key="pdf", on_click="ignore", icon=":material/download:")
+    except Exception as err:
+        st.caption(ui.tr("result.pdf_error", msg=str(err)))
+
+with col_memo:
+    st.markdown(f"#### {ui.tr('result.memo')}")
+    ui.memo(a.memo, analysis_urgency=a.urgency, heading="#####")

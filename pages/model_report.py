@@ -1,0 +1,94 @@
+"""Model report: every model's card, measured on the test split (metrics, per group, per class, plots, limits)."""
+import pandas as pd
+import streamlit as st
+
+from pages import _ui as ui
+from skin_core import charts, ui_helpers as uh
+from skin_core.config import WEIGHTS_DIR
+
+ui.entry()
+
+lang = ui.lang()
+st.title(ui.tr("report.title"))
+st.caption(ui.tr("report.intro"))
+
+cards = uh.all_cards()
+if not cards:
+    st.info(ui.tr("report.none"))
+    st.stop()
+
+st.subheader(ui.tr("report.comparison"))
+for task in ("classification", "segmentation"):
+    rows = uh.comparison_rows(cards, lang, task)
+    if rows:
+        st.markdown(f"**{ui.tr(f'report.task.{task}')}**")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"comparison_{task}")
+
+name = st.selectbox(ui.tr("report.select"), list(cards), key="report_model")
+card = cards[name]
+m = card.get("test_metrics", {})
+st.header(name)
+st.markdown(card.get("description", ""))
+
+keys = uh.CLASSIFICATION_METRICS if card.get("task") == "classification" else uh.SEGMENTATION_METRICS
+for row in (keys[:4], keys[4:]):
+    for col, key in zip(st.columns(4), row):
+        col.metric(ui.tr(f"metric.{key}"), uh.format_metric(key, uh.card_metric(card, key)))
+
+if card.get("task") == "classification":
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(ui.tr("report.by_source"))
+        st.plotly_chart(charts.group_accuracy_bars(m.get("by_source"), lang), key="by_source",
+                        alt=ui.tr("report.by_source"))
+    with right:
+        st.subheader(ui.tr("report.by_skin"))
+        st.plotly_chart(charts.group_accuracy_bars(m.get("fitzpatrick_by_skin_group"), lang), key="by_skin",
+                        alt=ui.tr("report.by_skin"))
+    st.subheader(ui.tr("report.per_class"))
+    per_class = pd.DataFrame(uh.per_class_rows(card, lang))
+    st.dataframe(per_class, hide_index=True, key="per_class", height=36 * (len(per_class) + 1) + 4)
+    if m.get("confusion_matrix"):
+        st.subheader(ui.tr("report.confusion"))
+        st.plotly_chart(charts.confusion_heatmap(m["confusion_matrix"], card.get("classes", []), lang),
+                        key="confusion", alt=ui.tr("report.confusion_alt"))
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(ui.tr("report.reliability"))
+        if m.get("reliability"):
+            st.plotly_chart(charts.reliability_diagram(m["reliability"], lang), key="reliability",
+                            alt=ui.tr("report.reliability_alt"))
+        else:
+            st.caption(ui.tr("report.no_data"))
+    with right:
+        st.subheader(ui.tr("report.roc"))
+        if isinstance(m.get("ood"), dict):
+            st.plotly_chart(charts.roc_curve(m["ood"], lang), key="roc", alt=ui.tr("report.roc_alt"))
+        else:
+            st.caption(ui.tr("report.no_data"))
+else:
+    if m.get("per_image_iou"):
+        st.subheader(ui.tr("report.iou_hist"))
+        st.plotly_chart(charts.iou_histogram(m["per_image_iou"], lang), key="iou", alt=ui.tr("report.iou_alt"))
+    gallery = WEIGHTS_DIR / str(card.get("gallery", ""))
+    if card.get("gallery") and gallery.is_file():
+        st.subheader(ui.tr("report.gallery"))
+        st.image(str(gallery), alt=ui.tr("report.gallery"))
+
+if card.get("thresholds"):
+    st.subheader(ui.tr("report.thresholds"))
+    st.dataframe(pd.DataFrame([{ui.tr("report.col.threshold"): k, ui.tr("report.col.value"): round(float(v), 4)} for k, v in card["thresholds"].items()]),
+                 hide_index=True, key="thresholds")
+
+st.subheader(ui.tr("report.training"))
+if lang != "en":
+    st.caption(ui.tr("report.card_english"))
+training = card.get("training") or {}
+st.markdown(f"**{ui.tr('report.data')}:** {card.get('data', '')}")
+st.markdown(f"**{ui.tr('report.split')}:** `{card.get('split', '')}`")
+st.markdown(f"**{ui.tr('report.command')}:** `{training.get('command', '')}`")
+st.caption(ui.tr("report.hardware", s=training.get("wall_time_s", "?"), hw=training.get("hardware", "?")))
+st.subheader(ui.tr("report.intended_use"))
+st.markdown(card.get("intended_use", ui.tr("report.no_data")))
+st.subheader(ui.tr("report.limitations"))
+st.markdown(card.get("limitations", ui.tr("report.no_data")))

@@ -1,0 +1,78 @@
+"""What if: change lighting, colour, blur, angle or framing of the same photo and watch the prediction move."""
+import streamlit as st
+
+from pages import _ui as ui
+from skin_core import charts, images, robustness, ui_helpers as uh
+
+ui.entry()
+
+lang = ui.lang()
+st.title(ui.tr("whatif.title"))
+st.caption(ui.tr("whatif.intro"))
+
+# ---- which photo and which model
+data = st.session_state.get("current_photo")
+if data is not None:
+    st.caption(ui.tr("whatif.current"))
+elif uh.sample_records():
+    st.info(ui.tr("whatif.pick_sample"))
+    data = ui.sample_picker(key="whatif_sample")
+if data is None:
+    st.info(ui.tr("whatif.need_photo"))
+    st.stop()
+with st.columns([2, 3])[0]:
+    model = ui.model_select(key="whatif_model")
+if model is None:
+    st.stop()
+try:
+    original = images.load_image(data)
+except images.InvalidImageError as err:
+    st.error(ui.tr("error.image", msg=uh.image_error_text(err, lang)))
+    st.stop()
+
+
+def reset() -> None:
+    for name, tf in robustness.TRANSFORMS.items():
+        st.session_state[f"wi_{name}"] = tf.neutral
+
+
+# ---- sliders | original | changed
+controls, before_col, after_col = st.columns([1.2, 1, 1], gap="large")
+with controls:
+    st.subheader(ui.tr("whatif.settings"))
+    settings = {name: st.slider(ui.tr(f"whatif.t.{name}"), tf.lo, tf.hi, tf.neutral, tf.step, key=f"wi_{name}")
+                for name, tf in robustness.TRANSFORMS.items()}
+    st.button(ui.tr("whatif.reset"), on_click=reset, key="wi_reset")
+before = ui.whatif_prediction(data, model, robustness.neutral_settings())
+after = ui.whatif_prediction(data, model, settings)
+with before_col:
+    ui.image(original, ui.tr("whatif.original"), ui.tr("whatif.original_alt"))
+with after_col:
+    ui.image(after["image"], ui.tr("whatif.changed"), ui.tr("whatif.changed_alt"))
+
+# ---- before / after probabilities
+st.subheader(ui.tr("whatif.before_after"))
+st.markdown(ui.tr("whatif.verdict", before=uh.short_answer(before["status"], before["label"], before["probs"], lang),
+                  after=uh.short_answer(after["status"], after["label"], after["probs"], lang)))
+reasons = uh.quality_reasons(after["quality"], lang)
+if reasons:
+    st.warning(ui.tr("whatif.quality_flag", reasons=" ".join(reasons)))
+st.plotly_chart(charts.before_after_bars(before["probs"], after["probs"], lang), key="before_after",
+                config={"displayModeBar": False}, alt=ui.tr("whatif.before_after"))
+
+# ---- sweep one setting across its range
+axis = ui.choice(st.selectbox, ui.tr("whatif.sweep_axis"), robustness.TRANSFORMS, "wi_axis",
+                 format_func=ui.fmt("whatif.t."))
+run = st.button(ui.tr("whatif.sweep_run"), key="wi_sweep", type="primary",
+                help=ui.tr("whatif.sweep_help", n=len(robustness.TRANSFORMS[axis].grid)))
+sweep = ui.whatif_sweep(data, model, axis, settings, run)
+if sweep is not None:
+    axis_label = ui.tr(f"whatif.t.{axis}")
+    st.markdown(f"**{ui.tr('whatif.sweep_title', axis=axis_label)}**")
+    st.plotly_chart(charts.sweep_lines(sweep, lang, axis_label, current=settings[axis]), key="sweep_chart",
+                    config={"displayModeBar": False}, alt=ui.tr("whatif.sweep_alt", axis=axis_label))
+    answers = uh.sweep_answers(sweep, lang)
+    st.markdown(ui.tr("whatif.sweep_flips", answers=" -> ".join(answers)) if len(answers) > 1 else ui.tr("whatif.sweep_stable"))
+    flagged = [f"{v:g}" for v, issues in zip(sweep.values, sweep.quality_issues) if issues]
+    if flagged:
+        st.caption(ui.tr("whatif.sweep_quality", values=", ".join(flagged)))

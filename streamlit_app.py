@@ -1,0 +1,35 @@
+"""SkinLens app entry point: page config, the language toggle, and the page list (`make run`)."""
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `streamlit run` adds it; AppTest and other runners may not
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from pages import _ui as ui  # noqa: E402
+from skin_core.i18n import LANG_NAMES, LANGS, t  # noqa: E402
+
+st.set_page_config(page_title="SkinLens", page_icon="🔎", layout="wide")
+
+if "lang" not in st.session_state:
+    st.session_state["lang"] = "en"
+st.sidebar.radio("Language / 언어", LANGS, key="lang", horizontal=True,
+                 format_func=LANG_NAMES.get)
+lang = st.session_state["lang"]
+
+pages = [
+    st.Page("pages/analyze.py", title=t("nav.analyze", lang), icon=":material/biotech:", url_path="analyze", default=True),
+    st.Page("pages/what_if.py", title=t("nav.what_if", lang), icon=":material/tune:", url_path="what-if"),
+    st.Page("pages/model_report.py", title=t("nav.model_report", lang), icon=":material/monitoring:", url_path="model-report"),
+    st.Page("pages/conditions.py", title=t("nav.conditions", lang), icon=":material/menu_book:", url_path="conditions"),
+    st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/health_and_safety:", url_path="about"),
+]
+page = st.navigation(pages)
+ui.start_warm_up()  # models load in the background while the visitor picks a photo
+st.sidebar.caption(t("app.tagline", lang))
+st.sidebar.caption(t("sidebar.privacy", lang))
+page.run()

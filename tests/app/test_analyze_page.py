@@ -1,0 +1,199 @@
+"""Analyze page (AppTest): real photos through the real models, rejection screens, language, caching."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from skin_core import knowledge, pipeline, ui_helpers
+from skin_core.i18n import class_name
+
+from .conftest import RUN_TIMEOUT, switch
+from .helpers import CANCER, CONFIDENT, UNKNOWN, UNSURE, document_png, frame_with, photo_bytes, real_record, texts
+
+
+def _upload(at, name: str, data: bytes, mime: str = "image/jpeg"):
+    at.file_uploader(key="upload").set_value((name, data, mime))
+    at.run(timeout=RUN_TIMEOUT)
+    assert not at.exception, at.exception
+    return at
+
+
+def _last_analysis(at):
+    cache = at.session_state["analyses"]
+    return cache[next(reversed(cache))]
+
+
+def _jpeg(data: bytes, **transform) -> bytes:
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    if "brightness" in transform:
+        img = Image.fromarray((np.asarray(img, np.float32) * transform["brightness"]).astype(np.uint8))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=92)
+    return buf.getvalue()
+
+
+def test_first_screen_asks_for_a_photo(app):
+    assert app.title[0].value == "Analyze a skin photo"
+    assert any("Add a photo" in i.value for i in app.info)
+    names = ui_helpers.classifier_names()
+    assert names, "no classifier in weights/"
+    box = app.selectbox(key="model_en")
+    assert box.value == names[0]
+    assert "test accuracy" in box.options[0]
+    assert app.file_uploader(key="upload").allowed_type == [".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"]
+
+
+def test_corrupt_upload_shows_the_loaders_message(app):
+    _upload(app, "broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 200)
+    errors = [e.value for e in app.error]
+    assert errors and errors[0].startswith("This file cannot be analysed:")
+    assert "cannot be read" in errors[0] or "not an image" in errors[0]
+    assert not app.get("plotly_chart") and not any("Looks most like" in i.value for i in app.info)
+
+
+def test_text_file_renamed_to_png_is_refused(app):
+    _upload(app, "notes.png", b"just some text, not a photo\n" * 20, "image/png")
+    assert app.error and "This file cannot be analysed" in app.error[0].value
+
+
+@pytest.mark.slow
+def test_real_photo_shows_label_probabilities_heatmap_and_memo(app):
+    name, data = photo_bytes(*CONFIDENT)
+    _upload(app, name, data)
+    a = _last_analysis(app)
+    assert a.status == "ok" and a.label == CONFIDENT[0], (a.status, a.label, a.top3)
+    assert any(f"Looks most like: {class_name(a.label, 'en')}" in i.value for i in app.info)
+    shown = texts(app)
+    for c, _ in a.top3:
+        assert class_name(c, "en") in shown  # the top-3 differential
+    assert app.get("plotly_chart"), "probability chart missing"
+    assert len(app.image) >= 2, "photo with outline and Grad-CAM overlay expected"
+    for img in app.image:  # accessible: every image has a caption and alt text
+        assert img.captions[0] and img.proto.imgs[0].alt
+    memo = knowledge.memo(a.label, "en")
+    assert memo.name in shown and memo.disclaimer in shown
+    assert app.get("download_button"), "PDF download missing"
+    assert not any("Possible skin cancer" in e.value for e in app.error) or a.urgency == "urgent"
+
+
+@pytest.mark.slow
+def test_possible_cancer_shows_the_loud_banner(app):
+    name, data = photo_bytes(*CANCER)
+    _upload(app, name, data)
+    a = _last_analysis(app)
+    assert a.urgency == "urgent", (a.status, a.top3)
+    banner = knowledge.cancer_banner("en")
+    assert any(banner["title"] in e.value for e in app.error)
+    assert "healthy" not in texts(app).lower()
+
+
+@pytest.mark.slow
+def test_uncertain_shows_the_differential_but_no_label(app):
+    name, data = photo_bytes(*UNSURE)
+    _upload(app, name, data)
+    a = _last_analysis(app)
+    assert a.status == "uncertain", (a.status, a.top3)
+    assert any("The model is not sure" in w.value for w in app.warning)
+    assert not any("Looks most like" in i.value for i in app.info)
+    shown = texts(app)
+    for c, _ in a.top3:
+        assert class_name(c, "en") in shown
+    assert app.get("plotly_chart")
+    assert knowledge.memo("uncertain", "en").name in shown
+
+
+@pytest.mark.slow
+def test_unknown_condition_is_out_of_scope_without_probabilities(app):
+    name, data = photo_bytes(*UNKNOWN)
+    _upload(app, name, data)
+    a = _last_analysis(app)
+    assert a.status == "out_of_scope", (a.status, a.ood_score)
+    assert any("Not one of the conditions this model knows" in i.value for i in app.info)
+    assert not any("Looks most like" in i.value for i in app.info)
+    assert not app.get("plotly_chart"), "no probabilities for a photo the model does not know"
+    assert not any(m.value.startswith("- 1. ") for m in app.markdown)
+    assert knowledge.memo("other", "en").name in texts(app)
+
+
+@pytest.mark.slow
+def test_document_is_not_skin(app):
+    _upload(app, "page.png", document_png(), "image/png")
+    a = _last_analysis(app)
+    assert a.status == "not_skin"
+    assert any("does not look like a photo of skin" in w.value for w in app.warning)
+    assert not any("Looks most like" in i.value for i in app.info)
+    assert not app.get("plotly_chart") and not app.get("download_button")
+    assert not app.checkbox, "not-skin cannot be overridden"
+
+
+@pytest.mark.slow
+def test_dark_photo_is_refused_then_analysed_anyway(app):
+    name, data = photo_bytes(*CONFIDENT)
+    _upload(app, "dark.jpg", _jpeg(data, brightness=0.3))
+    a = _last_analysis(app)
+    assert a.status == "poor_quality", a.quality.issues
+    assert any("too dark" in m.value for m in app.markdown)
+    assert not app.get("plotly_chart")
+    box = app.checkbox[0]
+    assert box.label.startswith("Analyse anyway")
+    box.check().run(timeout=RUN_TIMEOUT)
+    assert not app.exception
+    a = _last_analysis(app)
+    assert a.status != "poor_quality"
+    assert any("Quality warnings were overridden" in c.value for c in app.caption)
+
+
+@pytest.mark.slow
+def test_widget_changes_do_not_rerun_the_model(app, monkeypatch):
+    calls = []
+    real = pipeline.analyze
+    monkeypatch.setattr(pipeline, "analyze", lambda *a, **k: calls.append(1) or real(*a, **k))
+    name, data = photo_bytes(*CONFIDENT)
+    _upload(app, name, data)
+    assert len(calls) == 1
+    app.slider(key="heat_opacity").set_value(0.8)
+    app.selectbox(key="cmap_en").set_value("cividis")
+    app.radio(key="mask_view_en").set_value("mask")
+    app.run(timeout=RUN_TIMEOUT)
+    assert not app.exception and len(calls) == 1
+
+
+@pytest.mark.slow
+def test_camera_photo_in_korean(app):
+    app.radio(key="lang").set_value("ko").run()
+    assert app.title[0].value == "피부 사진 분석"
+    app.radio(key="source_ko").set_value("camera").run()
+    _, data = photo_bytes(*CONFIDENT)
+    app.camera_input[0].set_value(("shot.jpg", _jpeg(data), "image/jpeg"))
+    app.run(timeout=RUN_TIMEOUT)
+    assert not app.exception
+    a = _last_analysis(app)
+    assert a.lang == "ko" and a.memo is not None
+    shown = texts(app)
+    assert knowledge.memo(a.memo.condition, "ko").name in shown
+    assert knowledge.disclaimer("ko") in shown
+    assert "보정된 확률" in shown or a.status not in ("ok", "uncertain")
+
+
+@pytest.mark.slow
+def test_heic_upload_and_compare_all_models(app):
+    import pillow_heif
+
+    rec = real_record(*CONFIDENT)
+    heif = pillow_heif.from_pillow(Image.open(rec.path()).convert("RGB"))
+    buf = io.BytesIO()
+    heif.save(buf, quality=90)
+    _upload(app, "photo.heic", buf.getvalue(), "image/heic")
+    assert _last_analysis(app).status in ("ok", "uncertain", "out_of_scope")
+    app.toggle(key="compare").set_value(True).run(timeout=RUN_TIMEOUT)
+    assert not app.exception
+    table = frame_with(app, "Model")
+    assert list(table["Model"]) == ui_helpers.classifier_names()
+
+
+def test_pages_switch_and_keep_the_language(app):
+    switch(app, "pages/conditions.py", lang="ko")
+    assert app.title[0].value == "질환 정보 모음"
+    switch(app, "pages/analyze.py")
+    assert app.title[0].value == "피부 사진 분석"

@@ -1,0 +1,36 @@
+"""Conditions page: the memo library, browsable in both languages."""
+from skin_core import knowledge
+
+from .conftest import switch
+from .helpers import texts
+
+
+def test_every_condition_is_listed_and_shows_its_memo(app):
+    switch(app, "pages/conditions.py")
+    box = app.selectbox(key="condition_en")
+    assert list(box.options) == [knowledge.memo(c, "en").name for c in knowledge.list_conditions()]
+    box.set_value("melanoma").run()
+    assert not app.exception
+    memo = knowledge.memo("melanoma", "en")
+    shown = texts(app)
+    assert memo.name in shown and memo.summary in shown and memo.disclaimer in shown
+    assert any(memo.when_to_see in e.value for e in app.expander[0].markdown) or memo.when_to_see in shown
+
+
+def test_conditions_in_korean(app):
+    switch(app, "pages/conditions.py", lang="ko")
+    app.selectbox(key="condition_ko").set_value("psoriasis").run()
+    memo = knowledge.memo("psoriasis", "ko")
+    shown = texts(app)
+    assert app.title[0].value == "질환 정보 모음"
+    assert memo.name in shown and memo.summary in shown and knowledge.disclaimer("ko") in shown
+
+
+def test_choice_survives_a_language_switch(app):
+    """Option labels are translated, so each language has its own widget; the chosen condition carries over."""
+    switch(app, "pages/conditions.py")
+    app.selectbox(key="condition_en").set_value("tinea").run()
+    app.radio(key="lang").set_value("ko").run()
+    assert not app.exception
+    assert app.selectbox(key="condition_ko").value == "tinea"
+    assert knowledge.memo("tinea", "ko").name in texts(app)

@@ -1,0 +1,49 @@
+"""Model report page: card metrics, per-group and per-class tables, plots, comparison of all models."""
+import pytest
+
+from skin_core import registry
+from skin_core.i18n import class_name
+
+from .conftest import switch
+from .helpers import frame_with, texts
+
+
+def _needs(task):
+    names = registry.list_models(task)
+    if not names:
+        pytest.fail(f"no {task} model in weights/: train it first")
+    return names
+
+
+def test_comparison_tables_list_every_model(app):
+    switch(app, "pages/model_report.py")
+    for i, task in enumerate(("classification", "segmentation")):
+        table = frame_with(app, "Model", i)
+        assert list(table["Model"]) == sorted(_needs(task), key=lambda n: (n != registry.default_model(task), n))
+
+
+def test_classifier_card_shows_metrics_and_plots(app):
+    name = registry.default_model("classification") or _needs("classification")[0]
+    switch(app, "pages/model_report.py")
+    app.selectbox(key="report_model").set_value(name).run()
+    assert not app.exception
+    card = registry.read_card(name)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Accuracy (11 classes)"] == f"{100 * card['test_metrics']['accuracy']:.1f}%"
+    assert "Unknown-condition AUROC" in metrics
+    per_class = frame_with(app, "Condition")
+    assert len(per_class) == len(card["classes"]) and class_name("melanoma", "en") in set(per_class["Condition"])
+    assert len(app.get("plotly_chart")) >= 5  # by source, by skin type, confusion, reliability, ROC
+    shown = texts(app)
+    assert card["intended_use"] in shown and card["limitations"] in shown and card["split"] in shown
+
+
+def test_segmentation_card_and_korean(app):
+    name = _needs("segmentation")[0]
+    switch(app, "pages/model_report.py", lang="ko")
+    app.selectbox(key="report_model").set_value(name).run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    card = registry.read_card(name)
+    assert metrics["평균 IoU"] == f"{card['test_metrics']['mean_iou']:.3f}"
+    assert app.title[0].value == "모델 보고서"

@@ -1,0 +1,46 @@
+"""What-if page (AppTest): the real model on a real photo under brightness/colour/blur/rotation/crop changes."""
+import pytest
+
+from skin_core import robustness
+
+from .conftest import RUN_TIMEOUT, switch
+from .helpers import photo_bytes, texts
+
+
+@pytest.mark.slow
+def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
+    _, data = photo_bytes("acne", 0)
+    app.session_state["current_photo"] = data  # as the Analyze page leaves it
+    app.switch_page("pages/what_if.py").run(timeout=RUN_TIMEOUT)
+    assert not app.exception, app.exception
+    assert any("Analyze page" in c.value for c in app.caption)
+    assert len(app.image) >= 2 and app.get("plotly_chart")
+    assert any(m.value.startswith("Original:") for m in app.markdown)
+
+    app.slider(key="wi_brightness").set_value(0.3).run(timeout=RUN_TIMEOUT)
+    assert not app.exception
+    assert any("too dark" in w.value for w in app.warning)
+
+    app.selectbox(key="wi_axis_en").set_value("rotation")
+    app.button(key="wi_sweep").click().run(timeout=RUN_TIMEOUT)
+    assert not app.exception
+    shown = texts(app)
+    assert "Probability of the top conditions vs Rotation" in shown
+    assert "The answer" in shown
+    assert len(app.get("plotly_chart")) == 2
+
+    app.button(key="wi_reset").click().run(timeout=RUN_TIMEOUT)
+    assert app.slider(key="wi_brightness").value == robustness.TRANSFORMS["brightness"].neutral
+
+
+@pytest.mark.slow
+def test_without_a_photo_offers_samples_in_korean(app):
+    switch(app, "pages/what_if.py", lang="ko")
+    assert app.title[0].value == "사진이 달랐다면?"
+    from skin_core import config
+
+    if config.data_available():
+        assert app.selectbox(key="whatif_sample_ko").options
+        assert any("원본:" in m.value for m in app.markdown)
+    else:
+        assert any("먼저 분석 페이지" in i.value for i in app.info)

@@ -1,0 +1,148 @@
+"""End to end in a real browser: `streamlit run` + headless Debian Chromium, upload a real photo, read the result."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from skin_core import knowledge
+from skin_core.i18n import class_name
+from tests.app.helpers import CONFIDENT, real_record
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+RESULT_TIMEOUT = 300  # s: cold model load + first analysis on 2 shared CPU cores
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text()[-3000:])
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the server and anything it started, nothing else
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("Debian chromium + chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-extensions", "--no-first-run", "--window-size=1600,1300",
+                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    driver.set_page_load_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _visible_text(driver, text: str) -> bool:
+    from selenium.webdriver.common.by import By
+
+    safe = text.replace("'", "\\'")
+    hits = driver.find_elements(By.XPATH, f"//*[contains(normalize-space(.), '{safe}') and not(*[contains(normalize-space(.), '{safe}')])]")
+    return any(h.is_displayed() for h in hits)
+
+
+def _wait_text(driver, text: str, timeout: float = RESULT_TIMEOUT) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout, poll_frequency=1).until(lambda d: _visible_text(d, text), f"'{text}' never appeared")
+
+
+def _wait_idle(driver, timeout: float = RESULT_TIMEOUT) -> None:
+    """Until the script run is over (Streamlit's "Running..." widget gone) and no element is stale."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def idle(d) -> bool:
+        running = d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+        stale = d.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
+        return not running and not stale
+
+    time.sleep(1)
+    WebDriverWait(driver, timeout, poll_frequency=0.5).until(idle, "the app never finished its run")
+
+
+def test_upload_a_real_photo_and_read_the_result(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    rec = real_record(*CONFIDENT)
+    label = class_name(rec.label, "en")
+    memo = knowledge.memo(rec.label, "en")
+
+    browser.get(server)
+    _wait_text(browser, "Analyze a skin photo", 120)
+    file_input = WebDriverWait(browser, 120).until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[type=file]")))
+    file_input.send_keys(str(rec.path()))
+
+    _wait_text(browser, f"Looks most like: {label}")
+    _wait_text(browser, memo.summary[:60], 60)
+    _wait_idle(browser)
+    assert _visible_text(browser, "Top-3 differential")
+    assert _visible_text(browser, memo.disclaimer[:60])
+    assert browser.find_elements(By.CSS_SELECTOR, "img[alt]"), "result images need alt text"
+    browser.save_screenshot(str(tmp_path / "analyze.png"))
+    assert (tmp_path / "analyze.png").stat().st_size > 10_000
+
+    # switch the whole page to Korean: labels, status and memo follow
+    browser.find_element(By.XPATH, "//label[.//*[normalize-space(text())='한국어']]").click()
+    _wait_text(browser, "피부 사진 분석", 120)
+    _wait_text(browser, f"가장 비슷한 질환: {class_name(rec.label, 'ko')}")
+    _wait_text(browser, knowledge.memo(rec.label, "ko").summary[:40])
+    _wait_idle(browser)
+    assert not _visible_text(browser, memo.summary[:60]), "English memo still on screen"
+    browser.save_screenshot(str(tmp_path / "analyze_ko.png"))

@@ -1,0 +1,92 @@
+"""The translation table: complete in both languages, every key the UI uses exists, no reassuring words."""
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from skin_core import decisions, i18n, images, knowledge, robustness, ui_helpers
+from skin_core.i18n import LANGS, STRINGS, class_name, t
+
+ROOT = Path(__file__).resolve().parents[1]
+UI_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))] + [
+    ROOT / "skin_core" / f for f in ("report.py", "ui_helpers.py", "charts.py")
+]
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_key_has_both_languages_with_the_same_placeholders(key):
+    entry = STRINGS[key]
+    assert set(entry) == set(LANGS), key
+    assert all(entry[lang].strip() for lang in LANGS), key
+    assert _fields(entry["en"]) == _fields(entry["ko"]), key
+
+
+def test_every_literal_key_used_by_the_ui_exists():
+    pattern = re.compile(r"""\b(?:tr|t)\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
+    used = {k for f in UI_FILES for k in pattern.findall(f.read_text(encoding="utf-8"))}
+    assert len(used) > 50
+    assert not used - set(STRINGS), sorted(used - set(STRINGS))
+
+
+def test_every_dynamic_key_family_is_complete():
+    families = {
+        "status.{}.title": decisions.STATUSES,
+        "status.{}.body": decisions.STATUSES,
+        "status.name.{}": decisions.STATUSES,
+        "quality.{}": ("too_small", "blurry", "too_dark", "too_bright", "not_skin"),
+        "image_error.{}": {c.code for c in [images.InvalidImageError, *images.InvalidImageError.__subclasses__()]},
+        "whatif.t.{}": robustness.TRANSFORMS,
+        "result.view.{}": ui_helpers.MASK_VIEWS,
+        "result.colormap.{}": ui_helpers.HEAT_CMAPS,
+        "result.abc.{}": ui_helpers.ABC_KEYS,
+        "metric.{}": ui_helpers.CLASSIFICATION_METRICS + ui_helpers.SEGMENTATION_METRICS,
+        "input.{}": ("upload", "camera", "sample"),
+        "report.task.{}": ("classification", "segmentation"),
+    }
+    missing = [pattern.format(v) for pattern, values in families.items() for v in values
+               if pattern.format(v) not in STRINGS]
+    assert not missing, missing
+
+
+def test_t_formats_and_falls_back():
+    assert t("progress.done", "en", seconds=2.345) == "Done in 2.3 s"
+    assert t("progress.done", "ko", seconds=2.345) == "2.3초 만에 완료"
+    assert t("nav.analyze", "fr") == "Analyze"  # unknown language -> English
+    with pytest.raises(KeyError):
+        t("no.such.key", "en")
+
+
+def test_class_names_come_from_the_memos():
+    for c in knowledge.list_conditions():
+        assert class_name(c, "en") == knowledge.memo(c, "en").name
+        assert class_name(c, "ko") == knowledge.memo(c, "ko").name
+    assert class_name("melanoma", "ko") != class_name("melanoma", "en")
+
+
+def test_quality_sentences_match_the_core_in_english():
+    """The English table repeats quality.py's sentences, so both languages say the same thing."""
+    from skin_core import quality
+
+    import numpy as np
+
+    report = quality.check(np.zeros((40, 40, 3), np.uint8))  # small, blurry, dark, not skin
+    assert ui_helpers.quality_reasons(report, "en") == [i.message for i in report.issues]
+    assert all(re.search("[가-힣]", s) for s in ui_helpers.quality_reasons(report, "ko"))
+
+
+def test_result_strings_never_reassure():
+    for key, entry in STRINGS.items():
+        if key.startswith(("status.", "result.", "compare.", "whatif.", "pdf.")):
+            assert "healthy" not in entry["en"].lower(), key
+            assert "benign" not in entry["en"].lower(), key
+            assert "건강" not in entry["ko"], key
+
+
+def test_percent():
+    assert i18n.percent(0.8234) == "82.3%"
+    assert i18n.percent(None) == "n/a"
