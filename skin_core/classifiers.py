@@ -118,8 +118,8 @@ class KerasClassifier(BaseClassifier):
         return self._finish(logits, None)
 
     def gradcam(self, batch: np.ndarray, class_index: int) -> np.ndarray:
-        """tf-keras-vis Grad-CAM++ maps (N, h, w) for one class."""
-        from .explain import gradcam_plus_plus
+        """tf-keras-vis Grad-CAM maps (N, h, w) for one class."""
+        from .explain import gradcam
 
         with self._lock:
-            return gradcam_plus_plus(self.model, batch.astype(np.float32), class_index, self.cam_layer)
+            return gradcam(self.model, batch.astype(np.float32), class_index, self.cam_layer)

@@ -2,7 +2,7 @@
 
 For the Xception classifier the class-activation map comes from the same forward pass (last feature map x
 dense weights; with global average pooling and a linear head this equals Grad-CAM up to a constant).
-Other Keras classifiers use tf-keras-vis Grad-CAM++ on their flat functional graph.
+Other Keras classifiers use tf-keras-vis Grad-CAM on their flat functional graph.
 """
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ def upsample(cam: np.ndarray, height: int, width: int) -> np.ndarray:
     return cv2.resize(cam, (width, height), interpolation=cv2.INTER_CUBIC).clip(0, 1)
 
 
-def gradcam_plus_plus(model, batch: np.ndarray, class_index: int, layer_name: str) -> np.ndarray:
-    """tf-keras-vis Grad-CAM++ for a flat functional classifier (logit outputs); returns (N, h, w) maps."""
-    from tf_keras_vis.gradcam_plus_plus import GradcamPlusPlus
+def gradcam(model, batch: np.ndarray, class_index: int, layer_name: str) -> np.ndarray:
+    """tf-keras-vis Grad-CAM for a flat functional classifier with logit outputs; returns (N, h, w) maps.
+
+    Grad-CAM++ is not used: on logit outputs of our small from-scratch models its weights vanished (all-zero maps).
+    """
+    from tf_keras_vis.gradcam import Gradcam
     from tf_keras_vis.utils.scores import CategoricalScore
 
-    cam = GradcamPlusPlus(model, model_modifier=None, clone=False)
+    cam = Gradcam(model, model_modifier=None, clone=False)
     return np.asarray(cam(CategoricalScore([class_index] * len(batch)), batch.astype(np.float32),
                           penultimate_layer=layer_name, expand_cam=False))
 

@@ -23,17 +23,19 @@ def test_xception_cam_is_informative_and_weight_dependent():
     cam = clf.predict(x, tta=False).cam[0]
     heat = explain.upsample(cam, 300, 400)
     assert heat.shape == (300, 400) and heat.std() > 0.05
-    saved = clf.dense_w.copy()
-    try:
-        clf.dense_w = np.random.default_rng(0).normal(0, saved.std(), saved.shape).astype(saved.dtype)
-        cam_rand = clf.predict(x, tta=False).cam[0]
-    finally:
-        clf.dense_w = saved
+    # model-randomisation test: the fine-tuned exit flow + dense layer re-initialised, same graph
+    import keras
+
+    rand = keras.models.clone_model(clf.head)  # outputs [cam_fmap, logits] with fresh random weights
+    fmap, logits = rand(clf.trunk_features(x, tta=False)["trunk_out"])
+    top = int(np.asarray(logits)[0, : len(clf.classes)].argmax())
+    w = rand.get_layer("logits").get_weights()[0]
+    cam_rand = np.maximum(np.asarray(fmap)[0] @ w[:, top], 0)
     assert _randomised_corr(cam, cam_rand) < 0.9
 
 
 @pytest.mark.parametrize("name", [n for n in registry.list_models("classification") if n != "xception_derm"])
-def test_student_gradcam_plus_plus_sanity(name):
+def test_student_gradcam_sanity(name):
     import keras
 
     clf = registry.load_model(name)
@@ -42,7 +44,7 @@ def test_student_gradcam_plus_plus_sanity(name):
     cam = clf.gradcam(x, idx)[0]
     assert cam.std() > 0.01
     clone = keras.models.clone_model(clf.model)  # same graph, fresh random weights
-    cam_rand = explain.gradcam_plus_plus(clone, x, idx, clf.cam_layer)[0]
+    cam_rand = explain.gradcam(clone, x, idx, clf.cam_layer)[0]
     assert _randomised_corr(cam, cam_rand) < 0.9
 
 
