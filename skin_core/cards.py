@@ -71,6 +71,16 @@ def to_markdown(card: dict) -> str:
         lines += ["| metric | test |", "|---|---|"] + [
             f"| {k} | {_pct(v) if isinstance(v, (int, float)) else v} |" for k, v in m.items() if not isinstance(v, (list, dict))
         ]
+    if card.get("gradcam_energy_in_lesion_ph2"):
+        g = card["gradcam_energy_in_lesion_ph2"]
+        lines += ["", f"Grad-CAM energy inside the expert lesion mask (PH2 test, n={g['n']}): {g['mean_share']:.3f} "
+                      f"(chance level = mean mask area {g['chance_level_mean_mask_area']:.3f})."]
+    if card.get("crop_experiment"):
+        c = card["crop_experiment"]
+        lines += ["", "## Lesion crop vs whole photo (default classifier, val split)", "",
+                  f"- whole photo: accuracy {c['whole_photo']['val_accuracy']:.3f}, macro-F1 {c['whole_photo']['val_macro_f1']:.3f}",
+                  f"- lesion crop: accuracy {c['lesion_crop']['val_accuracy']:.3f}, macro-F1 {c['lesion_crop']['val_macro_f1']:.3f}",
+                  f"- kept: **{c['kept']}** (n={c['n_val']})"]
     if card.get("thresholds"):
         lines += ["", "## Decision thresholds (chosen on val)", ""]
         lines += [f"- `{k}`: {v:.4f}" for k, v in card["thresholds"].items()]
