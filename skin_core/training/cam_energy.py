@@ -10,7 +10,7 @@ import argparse
 import numpy as np
 from PIL import Image
 
-from .. import cards, data, explain, images, pipeline
+from .. import cards, data, explain, images, registry
 
 
 def main(argv=None) -> None:
@@ -19,12 +19,13 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     recs = data.select(data.read_manifest(), split="test", sources=["ph2"])
     shares, areas = [], []
+    clf = registry.load_model(args.model)
     for r in recs:
-        a = pipeline.analyze(r.path().read_bytes(), args.model, segment=False, allow_poor_quality=True)
+        rgb = images.load_image(r.path())
+        out = clf.predict(clf.prepare(rgb)[None], tta=False)
+        cam = out.cam[0] if out.cam is not None else clf.gradcam(clf.prepare(rgb)[None], int(out.probabilities[0].argmax()))[0]
         gt = np.asarray(Image.open(data.ph2_mask_path(r)).convert("L")) > 127
-        if a.heatmap is None:
-            continue
-        shares.append(explain.energy_inside(a.heatmap, gt))
+        shares.append(explain.energy_inside(explain.upsample(cam, *gt.shape), gt))
         areas.append(float(gt.mean()))
     card = cards.read_card(args.model)
     card["gradcam_energy_in_lesion_ph2"] = {"n": len(shares), "mean_share": float(np.mean(shares)),

@@ -13,7 +13,7 @@ from ..config import MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
 from ..models import xception_derm as xd
 
 NAME = "skin_photo_density"
-SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
+SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick", "ph2")  # ph2: dermoscopic photos are skin too
 
 
 def pooled_features(recs, fn, batch: int = 32) -> np.ndarray:
@@ -55,7 +55,7 @@ def main() -> None:
         "preprocessing": "as xception_derm (shared trunk); global average pooling of the 16x16x728 block-12 map",
         "weights_file": path.name,
         "sha256": xd.file_sha256(path),
-        "data": "train split of dermnet-11, dermnet-other and fitzpatrick (all skin photos)",
+        "data": "train split of dermnet-11, dermnet-other, fitzpatrick and ph2 (clinical and dermoscopic skin photos)",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         "thresholds": {"distance": threshold},
         "test_metrics": {
