@@ -71,6 +71,28 @@ def reference_ms(photos: list[bytes], repeats: int) -> float:
     return float(np.percentile(times, 50))
 
 
+def encoder_calls_ms(repeats: int = 10) -> dict:
+    """Before/after for the shared trunk on one photo: Keras predict() vs a compiled call; mirror TTA as two
+    calls vs one batch of two."""
+    from .classifiers import shared_trunk
+
+    trunk, fn = shared_trunk()
+    x = np.random.default_rng(0).uniform(0, 255, (1, 254, 254, 3)).astype(np.float32)
+    x2 = np.concatenate([x, x[:, :, ::-1]])
+
+    def timeit(f):
+        f()
+        t = time.perf_counter()
+        for _ in range(repeats):
+            f()
+        return (time.perf_counter() - t) / repeats * 1000
+
+    return {"predict_1": timeit(lambda: trunk.predict(x, verbose=0)),
+            "compiled_1": timeit(lambda: fn(x)),
+            "compiled_2_calls_tta": timeit(lambda: (fn(x), fn(x[:, :, ::-1].copy()))),
+            "compiled_batch2_tta": timeit(lambda: fn(x2))}
+
+
 def cold_start_s(photo: bytes) -> float:
     """Fresh interpreter: import + model load + first analysis, in seconds."""
     code = ("import sys,time;t=time.perf_counter();from skin_core import pipeline;"
@@ -120,6 +142,7 @@ def run(n: int = 20) -> dict:
             done += len(ims)
     batch_ips = done / (time.perf_counter() - t)
     ref = reference_ms(photos, repeats=min(n, 20))
+    enc = encoder_calls_ms()
     analyze = _pct(totals)
     return {
         "analyze_ms_p50": analyze["p50"],
@@ -131,6 +154,7 @@ def run(n: int = 20) -> dict:
         "peak_rss_mb": _rss_mb(),
         "batch_img_per_s": batch_ips,
         "stages_ms": {k: _pct(v) for k, v in stages.items()},
+        "encoder_calls_ms": enc,
         "n": n,
         "photos": "test-split dermnet photos" if config.data_available() else "generated",
     }
@@ -143,5 +167,6 @@ def format_report(res: dict) -> str:
              f"batch classification {res['batch_img_per_s']:.1f} img/s; peak RSS {res['peak_rss_mb']:.0f} MB",
              "stage            p50 ms   p95 ms"]
     lines += [f"{k:<15}{v['p50']:>8.1f}{v['p95']:>9.1f}" for k, v in res["stages_ms"].items()]
+    lines += ["shared trunk, one photo (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in res["encoder_calls_ms"].items())]
     return "\n".join(lines) + "\n\n" + json.dumps({k: res[k] for k in (
         "analyze_ms_p50", "reference_ms_p50", "ratio", "cold_start_s", "peak_rss_mb", "batch_img_per_s")})

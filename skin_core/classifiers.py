@@ -34,9 +34,23 @@ def shared_trunk():
 
 
 def _load_keras(path):
+    """Load a .keras file with safe_mode; weights stored as float16 (to stay under 50 MB) come back as float32."""
     import keras
 
-    return keras.saving.load_model(path, safe_mode=True, compile=False)
+    model = keras.saving.load_model(path, safe_mode=True, compile=False)
+    if any(str(w.dtype) == "float16" for w in model.weights):
+        model = recast(model, "float32")
+    return model
+
+
+def recast(model, dtype: str):
+    """The same graph with every layer's variables and compute in `dtype`."""
+    import keras
+
+    clone = keras.models.clone_model(
+        model, clone_function=lambda layer: layer.__class__.from_config({**layer.get_config(), "dtype": dtype}))
+    clone.set_weights([w.astype(dtype) for w in model.get_weights()])
+    return clone
 
 
 class BaseClassifier:
