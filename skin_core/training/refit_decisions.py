@@ -1,34 +1,60 @@
-"""Re-fit temperature and thresholds on val and recompute test metrics for a trained Xception head, from the
-feature cache (no retraining): used when the decision rules in `evaluation.py` change.
+"""Re-fit temperature and thresholds on val and recompute test metrics for a trained classifier, without
+retraining: used when the decision rules in `evaluation.py` change.
 
-    python -m skin_core.training.refit_decisions
+    python -m skin_core.training.refit_decisions --model xception_derm   # from the feature cache
+    python -m skin_core.training.refit_decisions --model custom_cnn      # from the images
 """
 from __future__ import annotations
 
-from .. import cards, evaluation
+import argparse
+
+import numpy as np
+
+from .. import cards, data, evaluation, images, registry
 from ..classifiers import _load_keras
 from ..config import WEIGHTS_DIR
-from .train_xception import load_cache, tta_logits
+
+SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
 
 
-def main(name: str = "xception_derm") -> None:
-    head = _load_keras(WEIGHTS_DIR / f"{name}.keras")
-    card = cards.read_card(name)
-    logits = {}
-    for split in ("val", "test"):
-        feats, rows = load_cache(split)
-        logits[split] = tta_logits(head, feats, rows)
-    va_l, va_r = logits["val"]
-    te_l, te_r = logits["test"]
+def _image_logits(name: str, split: str):
+    clf = registry.load_model(name)
+    recs = [r for r in data.read_manifest() if r.split == split and r.source in SOURCES]
+    out = []
+    for i in range(0, len(recs), 32):
+        batch = np.stack([clf.prepare(images.load_image(r.path())) for r in recs[i:i + 32]])
+        out.append(clf.predict(batch).logits)
+    rows = [{"label": r.label, "source": r.source, "skin_type": r.skin_type} for r in recs]
+    return np.concatenate(out), rows
+
+
+def _cache_logits(name: str, split: str):
+    from .train_xception import load_cache, tta_logits
+
+    feats, rows = load_cache(split)
+    return tta_logits(_load_keras(WEIGHTS_DIR / f"{name}.keras"), feats, rows)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", default="xception_derm")
+    args = ap.parse_args(argv)
+    card = cards.read_card(args.model)
+    get = _cache_logits if card["family"] == "xception" else _image_logits
+    va_l, va_r = get(args.model, "val")
+    te_l, te_r = get(args.model, "test")
     dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
     metrics = evaluation.card_metrics(te_l, [r["label"] for r in te_r], [r["source"] for r in te_r],
                                       [int(r["skin_type"]) for r in te_r], dec)
     card["temperature"] = dec["temperature"]
     card["thresholds"] = {k: v for k, v in dec.items() if k != "temperature"}
     card["test_metrics"] = metrics
-    card["training"]["command"] += " && python -m skin_core.training.refit_decisions"
+    suffix = f" && python -m skin_core.training.refit_decisions --model {args.model}"
+    if not card["training"]["command"].endswith(suffix):
+        card["training"]["command"] += suffix
     cards.write_card(card)
-    print(card["thresholds"], metrics["malignant_urgent_rate"], metrics["non_malignant_urgent_rate"])
+    print(args.model, card["thresholds"], metrics["accuracy"], metrics["malignant_urgent_rate"],
+          metrics["non_malignant_urgent_rate"])
 
 
 if __name__ == "__main__":
