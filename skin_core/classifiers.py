@@ -47,8 +47,12 @@ def recast(model, dtype: str):
     """The same graph with every layer's variables and compute in `dtype`."""
     import keras
 
-    clone = keras.models.clone_model(
-        model, clone_function=lambda layer: layer.__class__.from_config({**layer.get_config(), "dtype": dtype}))
+    def clone_layer(layer):
+        if isinstance(layer, keras.Model):  # nested sub-models (e.g. the ensemble's heads) too
+            return recast(layer, dtype)
+        return layer.__class__.from_config({**layer.get_config(), "dtype": dtype})
+
+    clone = keras.models.clone_model(model, clone_function=clone_layer)
     clone.set_weights([w.astype(dtype) for w in model.get_weights()])
     return clone
 

@@ -46,6 +46,9 @@ def main(argv=None) -> None:
     dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
     metrics = evaluation.card_metrics(te_l, [r["label"] for r in te_r], [r["source"] for r in te_r],
                                       [int(r["skin_type"]) for r in te_r], dec)
+    from ..models.xception_derm import file_sha256
+
+    card["sha256"] = file_sha256(WEIGHTS_DIR / card["weights_file"])
     card["temperature"] = dec["temperature"]
     card["thresholds"] = {k: v for k, v in dec.items() if k != "temperature"}
     card["test_metrics"] = metrics
