@@ -69,6 +69,7 @@ class BaseClassifier:
         self.input_size: int = int(card["input_size"])
         self.temperature: float = float(card.get("temperature", 1.0))
         self.thresholds: dict = dict(card.get("thresholds", {}))
+        self.tta: bool = bool(card.get("tta", True))  # mirror TTA only where it measured better on val
         self._lock = threading.Lock()
 
     def prepare(self, rgb: np.ndarray) -> np.ndarray:
@@ -94,15 +95,17 @@ class XceptionClassifier(BaseClassifier):
         self.dense_w = head.get_layer("logits").get_weights()[0]  # (2048, 12)
         self._head_fn = tf.function(lambda f: self.head(f, training=False), reduce_retracing=True)
 
-    def trunk_features(self, batch: np.ndarray, tta: bool = True) -> dict:
-        """Shared trunk features of the batch, followed (tta=True) by those of its mirror, in one call."""
+    def trunk_features(self, batch: np.ndarray, tta: bool | None = None) -> dict:
+        """Shared trunk features of the batch, followed (with TTA) by those of its mirror, in one call."""
+        tta = self.tta if tta is None else tta
         _, fn = shared_trunk()
         x = np.concatenate([batch, batch[:, :, ::-1]]) if tta else batch
         return fn(x.astype(np.float32))
 
-    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool = True) -> ClassifierOutput:
+    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool | None = None) -> ClassifierOutput:
         """batch: (N, 254, 254, 3) uint8. trunk_out: `trunk_features(batch, tta)[TRUNK_OUT]` if already computed."""
         n = len(batch)
+        tta = self.tta if tta is None else tta
         with self._lock:
             if trunk_out is None:
                 trunk_out = self.trunk_features(batch, tta)[xd.TRUNK_OUT]
@@ -127,7 +130,8 @@ class KerasClassifier(BaseClassifier):
         self.cam_layer = card.get("cam_layer")
         self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
 
-    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool = True) -> ClassifierOutput:
+    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool | None = None) -> ClassifierOutput:
+        tta = self.tta if tta is None else tta
         with self._lock:
             x = batch.astype(np.float32)
             logits = np.asarray(self._fn(x), np.float64)

@@ -117,7 +117,7 @@ def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_p
     trunk = None
     if clf.uses_trunk or checker:
         trunk = shared_trunk_features(x if clf.uses_trunk else np.stack([images.resize(im, 254) for im in rgbs]),
-                                      tta=clf.uses_trunk)
+                                      tta=clf.uses_trunk and clf.tta)
     out = clf.predict(x, trunk_out=trunk["trunk_out"] if (trunk is not None and clf.uses_trunk) else None)
     density = registry.load_model(checker[0], "photo_check") if checker else None
     rows = []
@@ -133,7 +133,7 @@ def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_p
     return rows
 
 
-def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool = True):
+def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool | None = None):
     """(model, ClassifierOutput) for a list of RGB images, run through the model as one batch."""
     clf = registry.load_model(classifier, "classification")
     batch = np.stack([clf.prepare(im) for im in rgbs])
@@ -170,7 +170,8 @@ def analyze(
     checker = registry.list_models("photo_check")
     if clf.uses_trunk or segment or checker:
         # one encoder pass (image + mirror) shared by the photo check, segmentation and the Xception classifier
-        trunk = shared_trunk_features(x if clf.uses_trunk else np.stack([images.resize(rgb, 254)]), tta=clf.uses_trunk)
+        trunk = shared_trunk_features(x if clf.uses_trunk else np.stack([images.resize(rgb, 254)]),
+                                      tta=clf.uses_trunk and clf.tta)
         lap("encode")
     if checker and trunk is not None:
         photo_ok, photo_dist = registry.load_model(checker[0], "photo_check").is_skin_photo(trunk["trunk_out"])

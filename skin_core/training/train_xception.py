@@ -31,8 +31,12 @@ def load_cache(split: str):
     return feats, rows
 
 
-def tta_logits(head, feats, rows, batch: int = 64) -> tuple[np.ndarray, list[dict]]:
-    """Mean logits over each record's cached views (original + mirror) -> one row per record."""
+def tta_logits(head, feats, rows, batch: int = 64, tta: bool = True) -> tuple[np.ndarray, list[dict]]:
+    """Mean logits over each record's cached views (original + mirror; original only without tta) -> one row
+    per record."""
+    if not tta:
+        keep = [i for i, r in enumerate(rows) if r["view"] == "0"]
+        feats, rows = feats[keep], [rows[i] for i in keep]
     out = np.concatenate([head.predict_on_batch(np.asarray(feats[i : i + batch], np.float32))
                           for i in range(0, len(feats), batch)])
     rec = np.array([int(r["record"]) for r in rows])
