@@ -86,7 +86,7 @@ if lang != "en":
 training = card.get("training") or {}
 st.markdown(f"**{ui.tr('report.data')}:** {card.get('data', '')}")
 st.markdown(f"**{ui.tr('report.split')}:** `{card.get('split', '')}`")
-st.markdown(f"**{ui.tr('report.command')}:** `{training.get('command', '')}`")
+st.markdown(f"**{ui.tr('report.command')}:** `{card.get('training_command', '')}`")
 st.caption(ui.tr("report.hardware", s=training.get("wall_time_s", "?"), hw=training.get("hardware", "?")))
 st.subheader(ui.tr("report.intended_use"))
 st.markdown(card.get("intended_use", ui.tr("report.no_data")))

@@ -17,8 +17,10 @@ def test_registry_lists_models_with_cards():
         d = registry.describe(n)
         assert d["weights"].startswith("weights/") and d["card"].startswith("weights/")
         card = registry.read_card(n)
-        for field in ("classes", "input_size", "preprocessing", "split", "test_metrics", "training", "sha256"):
+        for field in ("classes", "input_size", "preprocessing", "data", "split", "test_metrics", "training_command",
+                      "sha256", "weights"):
             assert field in card, (n, field)
+        assert card["weights"] == d["weights"]
         if d["task"] == "classification":
             assert card["classes"] == list(CLASSES)
 

@@ -90,7 +90,7 @@ def main(argv=None) -> None:
         "thresholds": {k: v for k, v in dec.items() if k != "temperature"}, "test_metrics": metrics,
         "ensemble": {"heads": args.heads, "val_macro_f1": scores},
     })
-    base["training"]["command"] += (" && python -m skin_core.training.train_xception --epochs 6 --mixup 0.4 --dropout 0.5 "
+    base["training_command"] += (" && python -m skin_core.training.train_xception --epochs 6 --mixup 0.4 --dropout 0.5 "
                                     "--seed 2 --name xception_derm_v2 && python -m skin_core.training.ensemble_xception "
                                     "--heads " + " ".join(args.heads))
     base["training"]["wall_time_s"] = base["training"].get("wall_time_s", 0) + round(time.time() - t0)

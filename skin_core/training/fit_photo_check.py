@@ -53,7 +53,7 @@ def main() -> None:
         "classes": [],
         "input_size": xd.INPUT_SIZE,
         "preprocessing": "as xception_derm (shared trunk); global average pooling of the 16x16x728 block-12 map",
-        "weights_file": path.name,
+        "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path),
         "data": "train split of dermnet-11, dermnet-other, fitzpatrick and ph2 (clinical and dermoscopic skin photos)",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
@@ -62,7 +62,8 @@ def main() -> None:
             "n": int(len(test_d)),
             "skin_photos_rejected": float((test_d > threshold).mean()),
         },
-        "training": {"command": "python -m skin_core.training.fit_photo_check", "seed": None,
+        "training_command": "python -m skin_core.training.fit_photo_check",
+        "training": {"seed": None,
                      "wall_time_s": round(time.time() - t0), "hardware": cards.hardware()},
         "intended_use": "Rejecting photos that are not close-ups of skin (animals, food, scenes) before any label is shown.",
         "limitations": "No non-skin photo set exists here to measure recall; it is checked on a handful of "

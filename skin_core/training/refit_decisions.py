@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import cards, data, evaluation, images, registry
 from ..classifiers import _load_keras
-from ..config import WEIGHTS_DIR
+from ..config import REPO_ROOT, WEIGHTS_DIR
 
 SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
 
@@ -48,13 +48,13 @@ def main(argv=None) -> None:
                                       [int(r["skin_type"]) for r in te_r], dec)
     from ..models.xception_derm import file_sha256
 
-    card["sha256"] = file_sha256(WEIGHTS_DIR / card["weights_file"])
+    card["sha256"] = file_sha256(REPO_ROOT / card["weights"])
     card["temperature"] = dec["temperature"]
     card["thresholds"] = {k: v for k, v in dec.items() if k != "temperature"}
     card["test_metrics"] = metrics
     suffix = f" && python -m skin_core.training.refit_decisions --model {args.model}"
-    if not card["training"]["command"].endswith(suffix):
-        card["training"]["command"] += suffix
+    if not card["training_command"].endswith(suffix):
+        card["training_command"] += suffix
     cards.write_card(card)
     print(args.model, card["thresholds"], metrics["accuracy"], metrics["malignant_urgent_rate"],
           metrics["non_malignant_urgent_rate"])

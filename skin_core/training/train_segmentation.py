@@ -159,7 +159,7 @@ def main(argv=None) -> None:
         "input_size": S,
         "preprocessing": "same as xception_derm (254x254 RGB, sklesion normalization); mirror TTA in evaluation; "
                          "mask = probability >= 0.5, largest connected component, upsampled to the input size",
-        "weights_file": path.name,
+        "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path),
         "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
                          "sha256": xd.file_sha256(xd.sklesion_model_path())},
@@ -170,8 +170,8 @@ def main(argv=None) -> None:
         "thresholds": {"mask": 0.5},
         "test_metrics": test_metrics,
         "history": history,
-        "training": {"command": "python -m skin_core.training.train_segmentation " + " ".join(sys.argv[1:] if argv is None else argv),
-                     "seed": args.seed, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()},
+        "training_command": "python -m skin_core.training.train_segmentation " + " ".join(sys.argv[1:] if argv is None else argv),
+        "training": {"seed": args.seed, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()},
         "intended_use": "Outlining a single lesion; trained on dermoscopy, so outlines on clinical photos are "
                         "approximate and fall back to a colour-contrast outline when the model is not confident.",
         "limitations": "PH2 has 160 images of melanocytic lesions only; rashes and multiple lesions have no "

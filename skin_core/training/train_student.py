@@ -155,7 +155,7 @@ def main(argv=None) -> None:
         "cam_layer": module.CAM_LAYER,
         "preprocessing": f"RGB uint8 resized (bilinear, no crop) to {args.size}x{args.size}; scaling inside the "
                          "model; TTA = mean logits of image + mirror",
-        "weights_file": path.name,
+        "weights": f"weights/{path.name}",
         "sha256": file_sha256(path),
         "initialisation": "random (no pretrained weights); knowledge distillation from xception_derm's soft "
                           f"predictions (weight {args.distill}, T={temp})" if teach is not None else "random; labels only",
@@ -166,8 +166,8 @@ def main(argv=None) -> None:
         "thresholds": {k: v for k, v in decisions.items() if k != "temperature"},
         "test_metrics": test_metrics,
         "history": history,
-        "training": {"command": "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
-                     "seed": args.seed, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()},
+        "training_command": "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
+        "training": {"seed": args.seed, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()},
         "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
         "limitations": "Trained from scratch on ~3,000 labelled photos on 2 CPU cores: far weaker than the "
                        "pretrained Xception; see the metrics before trusting any answer.",

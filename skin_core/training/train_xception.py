@@ -149,7 +149,7 @@ def main(argv=None) -> None:
         "input_size": xd.INPUT_SIZE,
         "preprocessing": "RGB uint8 resized (bilinear, no crop) to 254x254, sklesion's Normalization layer "
                          "(per-channel mean/variance on 0-255 values); TTA = mean logits of image + mirror",
-        "weights_file": path.name,
+        "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path),
         "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
                          "sha256": xd.file_sha256(xd.sklesion_model_path()),
@@ -165,9 +165,9 @@ def main(argv=None) -> None:
         "test_metrics": test_metrics,
         "val_metrics": {k: val_metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "ece_15")},
         "history": history,
+        "training_command": "python -m skin_core.training.cache_features --views 4 && python -m "
+                            "skin_core.training.train_xception " + " ".join(sys.argv[1:] if argv is None else argv),
         "training": {
-            "command": "python -m skin_core.training.cache_features --views 4 && python -m "
-                       "skin_core.training.train_xception " + " ".join(sys.argv[1:] if argv is None else argv),
             "seed": args.seed,
             "wall_time_s": round(time.time() - t_start),
             "hardware": cards.hardware(),
