@@ -33,6 +33,12 @@ def shared_trunk():
     return trunk, fn
 
 
+def shared_trunk_features(batch: np.ndarray, tta: bool = True) -> dict:
+    """The shared trunk on a (N, 254, 254, 3) batch, followed (tta) by its mirror, in one call."""
+    x = np.concatenate([batch, batch[:, :, ::-1]]) if tta else batch
+    return shared_trunk()[1](x.astype(np.float32))
+
+
 def _load_keras(path):
     """Load a .keras file with safe_mode; weights stored as float16 (to stay under 50 MB) come back as float32."""
     import keras
@@ -92,15 +98,12 @@ class XceptionClassifier(BaseClassifier):
 
         head = _load_keras(spec.weights_path)
         self.head = keras.Model(head.input, [head.get_layer("cam_fmap").output, head.output])
-        self.dense_w = head.get_layer("logits").get_weights()[0]  # (2048, 12)
+        self.dense_w = head.get_layer("logits").get_weights()[0]  # (cam_fmap channels, 12)
         self._head_fn = tf.function(lambda f: self.head(f, training=False), reduce_retracing=True)
 
     def trunk_features(self, batch: np.ndarray, tta: bool | None = None) -> dict:
         """Shared trunk features of the batch, followed (with TTA) by those of its mirror, in one call."""
-        tta = self.tta if tta is None else tta
-        _, fn = shared_trunk()
-        x = np.concatenate([batch, batch[:, :, ::-1]]) if tta else batch
-        return fn(x.astype(np.float32))
+        return shared_trunk_features(batch, self.tta if tta is None else tta)
 
     def predict(self, batch: np.ndarray, trunk_out=None, tta: bool | None = None) -> ClassifierOutput:
         """batch: (N, 254, 254, 3) uint8. trunk_out: `trunk_features(batch, tta)[TRUNK_OUT]` if already computed."""
@@ -131,6 +134,7 @@ class KerasClassifier(BaseClassifier):
         self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
 
     def predict(self, batch: np.ndarray, trunk_out=None, tta: bool | None = None) -> ClassifierOutput:
+        """batch: (N, size, size, 3) uint8; trunk_out is ignored (these models have their own encoder)."""
         tta = self.tta if tta is None else tta
         with self._lock:
             x = batch.astype(np.float32)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import knowledge
 from .data import MALIGNANT
 
 STATUSES = ("ok", "uncertain", "out_of_scope", "not_skin", "poor_quality", "error")
@@ -27,13 +28,8 @@ class Decision:
 
 
 def base_urgency(condition: str) -> str:
-    """Triage level of a condition from the knowledge base (falls back to 'soon' when it is unknown)."""
-    try:
-        from .knowledge import base_urgency as kb_urgency
-
-        return kb_urgency(condition)
-    except Exception:
-        return "soon"
+    """Triage level of a condition from the knowledge base."""
+    return knowledge.base_urgency(condition)
 
 
 def _max_urgency(*levels: str) -> str:

@@ -125,7 +125,7 @@ def load_image(
     """
     data = _read_bytes(source, max_bytes)
     head = data[:256].lstrip().lower()
-    if head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head:
+    if head.startswith(b"<?xml") or b"<svg" in head:
         raise UnsupportedFormatError("SVG drawings are not supported; please upload a photo (JPEG, PNG, WEBP or HEIC).")
     if data[:5] == b"%PDF-":
         raise UnsupportedFormatError("This is a PDF document, not a photo. Please upload a JPEG, PNG, WEBP or HEIC photo.")

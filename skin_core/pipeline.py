@@ -10,19 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from . import decisions, explain, images, quality, registry
+from . import decisions, explain, images, knowledge, quality, registry
+from .classifiers import shared_trunk_features
 from .images import ImageInput
+from .models.xception_derm import INPUT_SIZE
 
 NOT_SKIN_PHOTO = ("This does not look like a close-up photo of skin (it is unlike every skin photo the models "
                   "were built on). Take a close, well-lit photo of the skin problem.")
-
-
-def shared_trunk_features(batch: np.ndarray, tta: bool = True) -> dict:
-    """The shared sklesion trunk on a (N, 254, 254, 3) batch (+ its mirror when tta)."""
-    from .classifiers import shared_trunk
-
-    x = np.concatenate([batch, batch[:, :, ::-1]]) if tta else batch
-    return shared_trunk()[1](x.astype(np.float32))
 
 
 @dataclass
@@ -75,10 +69,6 @@ class Analysis:
 
 
 def _memo_for(status: str, label: str | None, lang: str):
-    try:
-        from . import knowledge
-    except Exception:  # knowledge base not installed: the rest of the analysis still stands
-        return None
     if status == "ok" and label:
         return knowledge.memo(label, lang)
     if status == "uncertain":
@@ -89,13 +79,7 @@ def _memo_for(status: str, label: str | None, lang: str):
 
 
 def _banner(urgency: str, lang: str) -> dict | None:
-    if urgency != "urgent":
-        return None
-    try:
-        from .knowledge import cancer_banner
-    except Exception:
-        return {"title": "Possible skin cancer", "body": "See a doctor within 2 weeks."}
-    return cancer_banner(lang)
+    return knowledge.cancer_banner(lang) if urgency == "urgent" else None
 
 
 def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool):
@@ -109,22 +93,34 @@ def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, a
     return decisions.decide(probs, ood, thresholds)
 
 
+def _encode(clf, x: np.ndarray, rgbs: list[np.ndarray], needed: bool) -> dict | None:
+    """One shared-trunk pass (+ mirror when the classifier uses TTA) serving the photo check, segmentation and the
+    Xception classifier; None when nothing needs it."""
+    if not (clf.uses_trunk or needed):
+        return None
+    batch = x if clf.uses_trunk else np.stack([images.resize(im, INPUT_SIZE) for im in rgbs])
+    return shared_trunk_features(batch, tta=clf.uses_trunk and clf.tta)
+
+
+def _photo_checks(trunk: dict | None, n: int) -> list[bool]:
+    """Per image: does it look like a skin photo to the registered photo check (True when there is none)."""
+    names = registry.list_models("photo_check")
+    if not names or trunk is None:
+        return [True] * n
+    density = registry.load_model(names[0], "photo_check")
+    return [density.is_skin_photo(trunk["trunk_out"][i:i + 1])[0] for i in range(n)]
+
+
 def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_poor_quality: bool = False) -> list[dict]:
     """Batch path of the CLI: quality, photo check, classifier and decisions (no outline/heatmap/memo) per image."""
     clf = registry.load_model(classifier, "classification")
     x = np.stack([clf.prepare(im) for im in rgbs])
-    checker = registry.list_models("photo_check")
-    trunk = None
-    if clf.uses_trunk or checker:
-        trunk = shared_trunk_features(x if clf.uses_trunk else np.stack([images.resize(im, 254) for im in rgbs]),
-                                      tta=clf.uses_trunk and clf.tta)
-    out = clf.predict(x, trunk_out=trunk["trunk_out"] if (trunk is not None and clf.uses_trunk) else None)
-    density = registry.load_model(checker[0], "photo_check") if checker else None
+    trunk = _encode(clf, x, rgbs, needed=bool(registry.list_models("photo_check")))
+    out = clf.predict(x, trunk_out=None if trunk is None else trunk["trunk_out"])
     rows = []
-    for i, rgb in enumerate(rgbs):
+    for i, (rgb, photo_ok) in enumerate(zip(rgbs, _photo_checks(trunk, len(rgbs)))):
         probs = decisions.as_dict(clf.classes, out.probabilities[i])
         ood = float(out.ood_score[i])
-        photo_ok = density.is_skin_photo(trunk["trunk_out"][i:i + 1])[0] if density is not None else True
         dec = _decide(quality.check(rgb), photo_ok, probs, ood, clf.thresholds, allow_poor_quality)
         rows.append({"model": clf.name, "status": dec.status,
                      "label": dec.label if dec.status in ("ok", "uncertain") else None,
@@ -165,23 +161,16 @@ def analyze(
     lap("quality")
     clf = registry.load_model(classifier, "classification")
     x = clf.prepare(rgb)[None]
-    trunk = None
-    photo_ok, photo_dist = True, None
-    checker = registry.list_models("photo_check")
-    if clf.uses_trunk or segment or checker:
-        # one encoder pass (image + mirror) shared by the photo check, segmentation and the Xception classifier
-        trunk = shared_trunk_features(x if clf.uses_trunk else np.stack([images.resize(rgb, 254)]),
-                                      tta=clf.uses_trunk and clf.tta)
-        lap("encode")
-    if checker and trunk is not None:
-        photo_ok, photo_dist = registry.load_model(checker[0], "photo_check").is_skin_photo(trunk["trunk_out"])
+    trunk = _encode(clf, x, [rgb], needed=segment or bool(registry.list_models("photo_check")))
+    lap("encode")
+    photo_ok = _photo_checks(trunk, 1)[0]
     seg = None
     if segment:
         from . import segmentation
 
         seg = segmentation.segment(rgb, trunk_out=None if trunk is None else {k: v[:1] for k, v in trunk.items()})
         lap("segment")
-    out = clf.predict(x, trunk_out=trunk["trunk_out"] if (trunk is not None and clf.uses_trunk) else None)
+    out = clf.predict(x, trunk_out=None if trunk is None else trunk["trunk_out"])
     probs = decisions.as_dict(clf.classes, out.probabilities[0])
     ood = float(out.ood_score[0])
     lap("classify")

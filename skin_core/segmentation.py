@@ -53,11 +53,11 @@ class DeepLabSegmenter:
 
     def probabilities(self, batch: np.ndarray, trunk_out: dict | None = None) -> np.ndarray:
         """(N, 254, 254) lesion probabilities for a (N, 254, 254, 3) uint8 batch."""
-        from .classifiers import shared_trunk
+        from .classifiers import shared_trunk_features
 
         with self._lock:
             if trunk_out is None:
-                trunk_out = shared_trunk()[1](batch.astype(np.float32))
+                trunk_out = shared_trunk_features(batch, tta=False)
             feats = {xd.TRUNK_OUT: trunk_out[xd.TRUNK_OUT], xd.LOW_LEVEL: trunk_out[xd.LOW_LEVEL]}
             return np.asarray(self._fn(feats))[..., 0]
 
