@@ -22,6 +22,13 @@ class ClassifierOutput:
     ood_score: np.ndarray  # (N,) in [0, 1]
     cam: np.ndarray | None  # (N, h, w) class-activation map of the top-1 class, >= 0, or None
 
+    @classmethod
+    def concat(cls, outs: list[ClassifierOutput]) -> ClassifierOutput:
+        """One output for consecutive batches (in order)."""
+        cams = [o.cam for o in outs]
+        return cls(np.concatenate([o.logits for o in outs]), np.concatenate([o.probabilities for o in outs]),
+                   np.concatenate([o.ood_score for o in outs]), None if cams[0] is None else np.concatenate(cams))
+
 
 @lru_cache(maxsize=1)
 def shared_trunk():
@@ -97,7 +104,8 @@ class XceptionClassifier(BaseClassifier):
         import tensorflow as tf
 
         head = _load_keras(spec.weights_path)
-        self.head = keras.Model(head.input, [head.get_layer("cam_fmap").output, head.output])
+        self.inputs = [t.name for t in head.inputs]  # which trunk outputs the head reads: trunk_out and/or mid_out
+        self.head = keras.Model(head.inputs, [head.get_layer("cam_fmap").output, head.output])
         self.dense_w = head.get_layer("logits").get_weights()[0]  # (cam_fmap channels, 12)
         self._head_fn = tf.function(lambda f: self.head(f, training=False), reduce_retracing=True)
 
@@ -105,14 +113,15 @@ class XceptionClassifier(BaseClassifier):
         """Shared trunk features of the batch, followed (with TTA) by those of its mirror, in one call."""
         return shared_trunk_features(batch, self.tta if tta is None else tta)
 
-    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool | None = None) -> ClassifierOutput:
-        """batch: (N, 254, 254, 3) uint8. trunk_out: `trunk_features(batch, tta)[TRUNK_OUT]` if already computed."""
+    def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:
+        """batch: (N, 254, 254, 3) uint8. trunk: `trunk_features(batch, tta)` if already computed."""
         n = len(batch)
         tta = self.tta if tta is None else tta
         with self._lock:
-            if trunk_out is None:
-                trunk_out = self.trunk_features(batch, tta)[xd.TRUNK_OUT]
-            fmap, logits = self._head_fn(trunk_out)
+            if trunk is None:
+                trunk = self.trunk_features(batch, tta)
+            feed = [trunk[k] for k in self.inputs]
+            fmap, logits = self._head_fn(feed[0] if len(feed) == 1 else feed)
         logits = np.asarray(logits, np.float64)
         if len(logits) == 2 * n:  # mirror TTA: mean logits of image and mirror
             logits = (logits[:n] + logits[n:]) / 2
@@ -133,8 +142,8 @@ class KerasClassifier(BaseClassifier):
         self.cam_layer = card.get("cam_layer")
         self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
 
-    def predict(self, batch: np.ndarray, trunk_out=None, tta: bool | None = None) -> ClassifierOutput:
-        """batch: (N, size, size, 3) uint8; trunk_out is ignored (these models have their own encoder)."""
+    def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:
+        """batch: (N, size, size, 3) uint8; trunk is ignored (these models have their own encoder)."""
         tta = self.tta if tta is None else tta
         with self._lock:
             x = batch.astype(np.float32)

@@ -11,9 +11,11 @@ from typing import Any
 import numpy as np
 
 from . import decisions, explain, images, knowledge, quality, registry
-from .classifiers import shared_trunk_features
+from .classifiers import ClassifierOutput, shared_trunk_features
 from .images import ImageInput
 from .models.xception_derm import INPUT_SIZE
+
+BATCH = 8  # images per encoder call on the batch paths: throughput is flat beyond this, peak memory is not
 
 NOT_SKIN_PHOTO = ("This does not look like a close-up photo of skin (it is unlike every skin photo the models "
                   "were built on). Take a close, well-lit photo of the skin problem.")
@@ -113,10 +115,13 @@ def _photo_checks(trunk: dict | None, n: int) -> list[bool]:
 
 def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_poor_quality: bool = False) -> list[dict]:
     """Batch path of the CLI: quality, photo check, classifier and decisions (no outline/heatmap/memo) per image."""
+    if len(rgbs) > BATCH:
+        return [row for s in range(0, len(rgbs), BATCH)
+                for row in predict_batch(rgbs[s:s + BATCH], classifier, allow_poor_quality)]
     clf = registry.load_model(classifier, "classification")
     x = np.stack([clf.prepare(im) for im in rgbs])
     trunk = _encode(clf, x, rgbs, needed=bool(registry.list_models("photo_check")))
-    out = clf.predict(x, trunk_out=None if trunk is None else trunk["trunk_out"])
+    out = clf.predict(x, trunk=trunk)
     rows = []
     for i, (rgb, photo_ok) in enumerate(zip(rgbs, _photo_checks(trunk, len(rgbs)))):
         probs = decisions.as_dict(clf.classes, out.probabilities[i])
@@ -132,8 +137,9 @@ def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_p
 def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool | None = None):
     """(model, ClassifierOutput) for a list of RGB images, run through the model as one batch."""
     clf = registry.load_model(classifier, "classification")
-    batch = np.stack([clf.prepare(im) for im in rgbs])
-    return clf, clf.predict(batch, tta=tta)
+    outs = [clf.predict(np.stack([clf.prepare(im) for im in rgbs[s:s + BATCH]]), tta=tta)
+            for s in range(0, len(rgbs), BATCH)]
+    return clf, ClassifierOutput.concat(outs)
 
 
 def analyze(
@@ -170,7 +176,7 @@ def analyze(
 
         seg = segmentation.segment(rgb, trunk_out=None if trunk is None else {k: v[:1] for k, v in trunk.items()})
         lap("segment")
-    out = clf.predict(x, trunk_out=None if trunk is None else trunk["trunk_out"])
+    out = clf.predict(x, trunk=trunk)
     probs = decisions.as_dict(clf.classes, out.probabilities[0])
     ood = float(out.ood_score[0])
     lap("classify")

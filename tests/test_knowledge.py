@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import skin_core.knowledge as kb
+from skin_core.decisions import decide
 from skin_core.knowledge import schema
 
 CLASSES = [
@@ -420,23 +421,10 @@ def test_acne_memo_names_its_own_time_limit():
     assert "2~3개월" in kb.memo("acne", "ko").when_to_see
 
 
-def test_classifier_urgency_uses_more_than_top1():
-    assert kb.classifier_urgency({"acne": 0.7, "melanoma": 0.2, "eczema": 0.1}) == "urgent"
-    assert kb.classifier_urgency({"acne": 0.9, "melanoma": 0.05, "eczema": 0.05}) == "routine"
-    assert kb.classifier_urgency({"eczema": 0.5, "actinic_keratosis": 0.3, "acne": 0.2}) == "soon"
-    assert kb.classifier_urgency({"basal_cell_carcinoma": 0.4, "acne": 0.6}) == "urgent"
-    assert kb.classifier_urgency({"uncertain": 1.0}) == "soon"
-    assert kb.classifier_urgency({"acne": 0.7, "melanoma": 0.2}, threshold=0.3) == "routine"
-    with pytest.raises(ValueError):
-        kb.classifier_urgency({})
-    with pytest.raises(kb.UnknownConditionError):
-        kb.classifier_urgency({"rosacea": 0.9})
-
-
 def test_cancer_banner_shown_exactly_when_urgent():
     assert [kb.show_cancer_banner(lv) for lv in kb.URGENCY_LEVELS] == [False, False, True]
     probs = {"tinea": 0.6, "melanoma": 0.25, "eczema": 0.15}  # top-1 is not a cancer
-    assert kb.show_cancer_banner(kb.classifier_urgency(probs))
+    assert kb.show_cancer_banner(decide(probs, 0.0, {"urgent": 0.2}).urgency)
 
 
 def test_cancer_banner_content():

@@ -10,7 +10,6 @@ Public API (used by the app, the PDF report and the CLI)::
     list_conditions() -> list[str]            # the 11 classes + "other" + "uncertain"
     base_urgency(condition) -> str            # routine | soon | urgent
     triage(condition, red_flags=()) -> str    # base urgency raised by named red flags
-    classifier_urgency(probs) -> str          # urgency for a whole probability vector
     show_cancer_banner(urgency) -> bool       # True exactly when urgency == "urgent"
     cancer_banner(lang) -> {"title", "body"}  # ABCDE + "ugly duckling", plain words
     disclaimer(lang) -> str                   # the line every memo ends with
@@ -23,10 +22,9 @@ clinician, never reassure); the rest are ``routine`` unless red flags are named.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import yaml
 
@@ -54,7 +52,6 @@ __all__ = [
     "triage",
     "urgency_rank",
     "max_urgency",
-    "classifier_urgency",
     "show_cancer_banner",
     "cancer_banner",
     "disclaimer",
@@ -211,29 +208,6 @@ def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
     if flags & _LESION_FLAGS and entry["category"] in _GROWTH_CATEGORIES:
         levels.append("urgent")
     return max_urgency(levels)
-
-
-def classifier_urgency(probs: Mapping[str, float], threshold: float = 0.15) -> str:
-    """Overall urgency for a classifier output ``{condition_id: probability}``.
-
-    The highest :func:`base_urgency` among the top-1 class and every class whose
-    probability is at least ``threshold`` - so a melanoma or basal cell carcinoma
-    probability at or above the threshold makes the result ``urgent`` even when another
-    class is top-1. The threshold is a product decision; the caller may pass its own.
-    """
-    if not probs:
-        raise ValueError("probs is empty")
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
-    clean = {}
-    for cid, p in probs.items():
-        p = float(p)
-        if math.isnan(p):
-            raise ValueError(f"probability for {cid!r} is NaN")
-        clean[_normalise_id(cid)] = p
-    top1 = max(clean, key=clean.__getitem__)
-    chosen = {top1} | {cid for cid, p in clean.items() if p >= threshold}
-    return max_urgency(base_urgency(cid) for cid in chosen)
 
 
 def show_cancer_banner(urgency: str) -> bool:

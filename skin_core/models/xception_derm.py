@@ -16,6 +16,7 @@ from pathlib import Path
 
 INPUT_SIZE = 254
 TRUNK_OUT = "trunk_out"  # block-12 output, stride 16: (16, 16, 728)
+MID_OUT = "mid_out"  # block-9 output, stride 16: (16, 16, 728); input of heads that also fine-tune blocks 10-12
 LOW_LEVEL = "low_level"  # block-3 output before pooling, stride 4: (62, 62, 256)
 
 
@@ -70,14 +71,16 @@ def _block_adds(model):
 
 
 def build_trunk():
-    """Frozen shared trunk: image -> {trunk_out (16x16x728), low_level (62x62x256)}."""
+    """Frozen shared trunk: image -> {trunk_out (16x16x728), mid_out (16x16x728), low_level (62x62x256)}."""
     import keras
 
     base = build_full_xception()
     adds = _block_adds(base)
     trunk_out = adds[10].output  # adds[0..11] close blocks 2..13; adds[10] closes block 12
+    mid_out = adds[7].output  # closes block 9
     low = base.get_layer("block3_sepconv2_bn").output
-    trunk = keras.Model(base.inputs[0], {TRUNK_OUT: trunk_out, LOW_LEVEL: low}, name="xception_trunk")
+    trunk = keras.Model(base.inputs[0], {TRUNK_OUT: trunk_out, MID_OUT: mid_out, LOW_LEVEL: low},
+                        name="xception_trunk")
     trunk.trainable = False
     return trunk
 
@@ -95,15 +98,36 @@ def build_exit_flow(base=None):
     return flat
 
 
-def build_classifier_head(n_outputs: int, dropout: float = 0.3, init_from_sklesion: bool = True):
-    """Flat exit flow (blocks 13-14) + GAP + dense: trunk_out -> logits. `cam_fmap` feeds Grad-CAM."""
+def _middle_block(x, n: int):
+    """Xception middle-flow block n: three relu-sepconv-bn units plus an identity shortcut."""
+    from keras import layers
+
+    residual = x
+    for i in (1, 2, 3):
+        x = layers.Activation("relu", name=f"block{n}_sepconv{i}_act")(x)
+        x = layers.SeparableConv2D(728, 3, padding="same", use_bias=False, name=f"block{n}_sepconv{i}")(x)
+        x = layers.BatchNormalization(name=f"block{n}_sepconv{i}_bn")(x)
+    return layers.Add(name=f"block{n}_add")([x, residual])
+
+
+def build_classifier_head(n_outputs: int, dropout: float = 0.3, init_from_sklesion: bool = True,
+                          from_block: int = 13):
+    """Flat exit flow (blocks 13-14; from_block=10 adds middle blocks 10-12) + GAP + dense -> logits.
+
+    Input is `trunk_out` (from_block 13) or `mid_out` (from_block 10); `cam_fmap` feeds Grad-CAM."""
     import keras
     from keras import layers
 
-    inp = keras.Input((16, 16, 728), name=TRUNK_OUT)
-    residual = layers.Conv2D(1024, 1, strides=2, padding="same", use_bias=False, name="block13_res_conv")(inp)
+    if from_block not in (10, 13):
+        raise ValueError("from_block must be 10 or 13")
+    inp = keras.Input((16, 16, 728), name=TRUNK_OUT if from_block == 13 else MID_OUT)
+    x = inp
+    for n in range(from_block, 13):
+        x = _middle_block(x, n)
+    block12 = x
+    residual = layers.Conv2D(1024, 1, strides=2, padding="same", use_bias=False, name="block13_res_conv")(block12)
     residual = layers.BatchNormalization(name="block13_res_bn")(residual)
-    x = layers.Activation("relu", name="block13_sepconv1_act")(inp)
+    x = layers.Activation("relu", name="block13_sepconv1_act")(block12)
     x = layers.SeparableConv2D(728, 3, padding="same", use_bias=False, name="block13_sepconv1")(x)
     x = layers.BatchNormalization(name="block13_sepconv1_bn")(x)
     x = layers.Activation("relu", name="block13_sepconv2_act")(x)
@@ -124,7 +148,7 @@ def build_classifier_head(n_outputs: int, dropout: float = 0.3, init_from_sklesi
     if init_from_sklesion:
         base = build_full_xception()
         for layer in head.layers:
-            if layer.weights and layer.name.startswith(("block13_sep", "block14")):
+            if layer.weights and layer.name.startswith(("block10", "block11", "block12", "block13_sep", "block14")):
                 layer.set_weights(base.get_layer(layer.name).get_weights())
         convs = [l for l in base.layers if isinstance(l, layers.Conv2D) and not isinstance(l, layers.SeparableConv2D)
                  and tuple(l.kernel.shape) == (1, 1, 728, 1024)]

@@ -1,9 +1,10 @@
-"""Cache the frozen Xception trunk's block-12 feature maps (16x16x728, float16) for the manifest.
+"""Cache the frozen Xception trunk's block-12 (or, --layer mid_out, block-9) feature maps (16x16x728, float16).
 
 Train images get the original plus N augmented views; val/test get the original and its mirror (for TTA).
 Fine-tuning the exit flow on these caches costs minutes on 2 CPU cores instead of hours.
 
-    python -m skin_core.training.cache_features --views 4
+    python -m skin_core.training.cache_features --views 4                    # cache/trunk_*.npy
+    python -m skin_core.training.cache_features --views 4 --layer mid_out    # cache/mid_*.npy
 """
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ from ..models import xception_derm as xd
 SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
 
 
+def cache_prefix(layer: str) -> str:
+    """File prefix of a layer's cache: trunk_* (block 12) or mid_* (block 9)."""
+    return "trunk" if layer == xd.TRUNK_OUT else "mid"
+
+
 def _views(rgb: np.ndarray, split: str, n_views: int, rng: np.random.Generator) -> list[np.ndarray]:
     base = images.resize(rgb, xd.INPUT_SIZE)
     if split != "train":
@@ -32,11 +38,13 @@ def main(argv=None) -> None:
     ap.add_argument("--views", type=int, default=4)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--layer", choices=[xd.TRUNK_OUT, xd.MID_OUT], default=xd.TRUNK_OUT)
     args = ap.parse_args(argv)
     import tensorflow as tf
 
     trunk = xd.build_trunk()
-    run = tf.function(lambda x: trunk(x, training=False)[xd.TRUNK_OUT], jit_compile=False)
+    run = tf.function(lambda x: trunk(x, training=False)[args.layer], jit_compile=False)
+    prefix = cache_prefix(args.layer)
     records = data.select(data.read_manifest(), sources=SOURCES)
     rng = np.random.default_rng(args.seed)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -45,7 +53,7 @@ def main(argv=None) -> None:
         per = args.views if split == "train" else 2
         n = len(recs) * per
         feats = np.lib.format.open_memmap(
-            CACHE_DIR / f"trunk_{split}.npy", mode="w+", dtype=np.float16, shape=(n, 16, 16, 728)
+            CACHE_DIR / f"{prefix}_{split}.npy", mode="w+", dtype=np.float16, shape=(n, 16, 16, 728)
         )
         index = []
         buf, t0, k = [], time.time(), 0
@@ -61,7 +69,7 @@ def main(argv=None) -> None:
                 buf = []
                 print(f"{split}: {i + 1}/{len(recs)} images, {time.time() - t0:.0f}s", flush=True)
         feats.flush()
-        with open(CACHE_DIR / f"trunk_{split}.csv", "w", newline="") as fh:
+        with open(CACHE_DIR / f"{prefix}_{split}.csv", "w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["record", "view", "source", "file", "label", "skin_type"])
             w.writerows(index)

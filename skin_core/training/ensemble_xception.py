@@ -1,10 +1,11 @@
-"""Average two fine-tuned Xception exit-flow heads into one equivalent head, if it measures better on val.
+"""Fold fine-tuned Xception heads into one weighted-mean head, if it measures better on val; pick TTA on val.
 
-Mean logits of heads A and B equal one dense layer on the concatenated pooled maps with kernel [Wa; Wb] / 2,
-so the result is a single head with one `cam_fmap` and one `logits` layer: the runtime, CAM and card code
-stay unchanged.
+Weighted mean logits of heads equal one dense layer on their concatenated pooled maps with kernel
+[w1 W1; w2 W2; ...], so the result is a single head with one `cam_fmap` and one `logits` layer: the runtime, CAM
+and card code stay unchanged. A member may read `trunk_out` (block 12) or `mid_out` (block 9) and may itself be
+a folded ensemble. Member weights and mirror TTA are chosen on val macro-F1 (ties: no TTA, it halves the cost).
 
-    python -m skin_core.training.ensemble_xception --heads xception_derm xception_derm_v2
+    python -m skin_core.training.ensemble_xception --heads xception_derm xception_derm_v3 --out xception_derm
 """
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from ..classifiers import _load_keras, recast
 from ..config import WEIGHTS_DIR
 from ..data import CLASSES
 from ..models import xception_derm as xd
-from .train_xception import load_cache, tta_logits
+from .train_xception import head_logits
+
+MAX_FILE_MB = 50
 
 
 def _renamed(head, suffix):
@@ -31,24 +34,31 @@ def _renamed(head, suffix):
     return clone
 
 
-def combine(heads):
+def combine(heads, weights):
+    """One head computing sum_i weights[i] * logits_i, with inputs named after the trunk outputs the heads read."""
     import keras
     from keras import layers
 
-    inp = keras.Input((16, 16, 728), name=xd.TRUNK_OUT)
+    inputs = {}
+    for head in heads:
+        for t in head.inputs:
+            inputs.setdefault(t.name, keras.Input((16, 16, 728), name=t.name))
     fmaps, kernels, biases = [], [], []
-    for i, head in enumerate(heads):
+    for i, (head, w) in enumerate(zip(heads, weights)):
         h = _renamed(head, f"_{i}")
-        sub = keras.Model(h.input, h.get_layer(f"cam_fmap_{i}").output)
-        fmaps.append(sub(inp))
+        sub = keras.Model(h.inputs, h.get_layer(f"cam_fmap_{i}").output)
+        feed = [inputs[t.name] for t in head.inputs]
+        fmaps.append(sub(feed[0] if len(feed) == 1 else feed))
         k, b = head.get_layer("logits").get_weights()
-        kernels.append(k / len(heads))
-        biases.append(b / len(heads))
+        kernels.append(k * w)
+        biases.append(b * w)
     fmap = layers.Concatenate(name="cam_fmap")(fmaps)
     x = layers.GlobalAveragePooling2D(name="gap")(fmap)
     dense = layers.Dense(kernels[0].shape[1], name="logits")
     out = dense(x)
-    model = keras.Model(inp, out, name="xception_derm_ensemble")
+    order = [n for n in (xd.TRUNK_OUT, xd.MID_OUT) if n in inputs]
+    model = keras.Model([inputs[n] for n in order] if len(order) > 1 else inputs[order[0]], out,
+                        name="xception_derm_ensemble")
     dense.set_weights([np.concatenate(kernels), np.sum(biases, axis=0)])
     return model
 
@@ -59,40 +69,62 @@ def _macro_f1(logits, rows):
     return float(f1_score(y[k], logits[k, : len(CLASSES)].argmax(1), average="macro"))
 
 
+def _weight_grid(n: int) -> list[tuple[float, ...]]:
+    if n == 1:
+        return [(1.0,)]
+    if n == 2:
+        return [(w, 1 - w) for w in (0.3, 0.4, 0.5, 0.6, 0.7)]
+    return [tuple([1.0 / n] * n)]
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--heads", nargs="+", required=True)
+    ap.add_argument("--heads", nargs="+", required=True, help="weights/<name>.keras heads (or folded ensembles)")
+    ap.add_argument("--out", default="xception_derm", help="name to write (weights + card)")
+    ap.add_argument("--card-from", default=None, help="card to start from (default: the first head's)")
     args = ap.parse_args(argv)
     t0 = time.time()
     heads = [_load_keras(WEIGHTS_DIR / f"{n}.keras") for n in args.heads]
-    va_f, va_rows = load_cache("val")
-    scores = {n: _macro_f1(*tta_logits(h, va_f, va_rows)) for n, h in zip(args.heads, heads)}
-    ens = combine(heads)
-    va_l, va_r = tta_logits(ens, va_f, va_rows)
-    scores["ensemble"] = _macro_f1(va_l, va_r)
-    print("val macro-F1:", scores)
-    best = max(scores, key=scores.get)
-    if best != "ensemble":
-        print(f"ensemble does not beat {best} on val; nothing written")
+    params = sum(h.count_params() for h in heads)
+    if params * 2 / 1e6 > MAX_FILE_MB:
+        raise SystemExit(f"{params / 1e6:.1f} M parameters would not fit in {MAX_FILE_MB} MB as float16")
+    va = {tta: [head_logits(h, "val", tta) for h in heads] for tta in (False, True)}
+    rows = va[False][0][1]
+    scores = {f"{n} (tta={tta})": _macro_f1(va[tta][i][0], rows) for tta in va for i, n in enumerate(args.heads)}
+    best_single = max(scores.values())
+    trials = []
+    for tta in (False, True):
+        for w in _weight_grid(len(heads)):
+            logits = sum(wi * l for wi, (l, _) in zip(w, va[tta]))
+            trials.append((_macro_f1(logits, rows), -int(tta), w, tta, logits))
+    f1, _, weights, tta, va_l = max(trials, key=lambda t: t[:2])
+    scores["ensemble"] = f1
+    print("val macro-F1:", {k: round(v, 4) for k, v in scores.items()}, "weights", weights, "tta", tta)
+    if len(heads) > 1 and f1 <= best_single:
+        print("the ensemble does not beat its best member on val; nothing written")
         return
-    base = cards.read_card(args.heads[0])
-    dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
-    te_f, te_rows = load_cache("test")
-    te_l, te_r = tta_logits(ens, te_f, te_rows)
+    dec = evaluation.fit_decisions(va_l, [r["label"] for r in rows])
+    te = [head_logits(h, "test", tta) for h in heads]
+    te_l, te_r = sum(wi * l for wi, (l, _) in zip(weights, te)), te[0][1]
     metrics = evaluation.card_metrics(te_l, [r["label"] for r in te_r], [r["source"] for r in te_r],
                                       [int(r["skin_type"]) for r in te_r], dec)
-    path = WEIGHTS_DIR / "xception_derm.keras"
-    recast(ens, "float16").save(path)  # two heads in float32 would pass the 50 MB limit
+    ens = combine(heads, weights)
+    if not np.allclose(head_logits(ens, "val", tta)[0], va_l, atol=1e-3):
+        raise RuntimeError("the folded head does not reproduce the weighted mean logits")
+    path = WEIGHTS_DIR / f"{args.out}.keras"
+    recast(ens, "float16").save(path)  # several heads in float32 would pass the 50 MB limit
+    base = cards.read_card(args.card_from or args.heads[0])
     base.update({
-        "description": base["description"] + f" Mean of {len(heads)} fine-tuned heads ({', '.join(args.heads)}), "
-                       "folded into one equivalent head.",
+        "name": args.out,
+        "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path), "temperature": dec["temperature"],
         "thresholds": {k: v for k, v in dec.items() if k != "temperature"}, "test_metrics": metrics,
-        "ensemble": {"heads": args.heads, "val_macro_f1": scores},
+        "tta": bool(tta),
+        "ensemble": {"heads": args.heads, "weights": list(weights), "tta": bool(tta),
+                     "val_macro_f1": scores, "chosen_on": "val macro-F1"},
     })
-    base["training_command"] += (" && python -m skin_core.training.train_xception --epochs 6 --mixup 0.4 --dropout 0.5 "
-                                    "--seed 2 --name xception_derm_v2 && python -m skin_core.training.ensemble_xception "
-                                    "--heads " + " ".join(args.heads))
+    base["training_command"] += (" && python -m skin_core.training.ensemble_xception --heads "
+                                 + " ".join(args.heads) + f" --out {args.out}")
     base["training"]["wall_time_s"] = base["training"].get("wall_time_s", 0) + round(time.time() - t0)
     cards.write_card(base)
     print({k: metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",

@@ -29,10 +29,9 @@ def _image_logits(name: str, split: str):
 
 
 def _cache_logits(name: str, split: str):
-    from .train_xception import load_cache, tta_logits
+    from .train_xception import head_logits
 
-    feats, rows = load_cache(split)
-    return tta_logits(_load_keras(WEIGHTS_DIR / f"{name}.keras"), feats, rows, tta=cards.read_card(name).get("tta", True))
+    return head_logits(_load_keras(WEIGHTS_DIR / f"{name}.keras"), split, tta=cards.read_card(name).get("tta", True))
 
 
 def main(argv=None) -> None:

@@ -6,6 +6,8 @@ temperature and thresholds on val, metrics on test; writes weights/xception_derm
 
     python -m skin_core.training.cache_features --views 4
     python -m skin_core.training.train_xception --epochs 6
+    python -m skin_core.training.cache_features --views 4 --layer mid_out   # deeper: blocks 10-14
+    python -m skin_core.training.train_xception --train-from block10 --name xception_derm_v3
 """
 from __future__ import annotations
 
@@ -24,21 +26,39 @@ from ..models import xception_derm as xd
 NAME = "xception_derm"
 
 
-def load_cache(split: str):
-    feats = np.load(CACHE_DIR / f"trunk_{split}.npy", mmap_mode="r")
-    with open(CACHE_DIR / f"trunk_{split}.csv", newline="") as fh:
+def load_cache(split: str, prefix: str = "trunk"):
+    """Cached (features memmap, index rows) of one split; prefix trunk (block 12) or mid (block 9)."""
+    feats = np.load(CACHE_DIR / f"{prefix}_{split}.npy", mmap_mode="r")
+    with open(CACHE_DIR / f"{prefix}_{split}.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return feats, rows
 
 
+def head_logits(head, split: str, tta: bool) -> tuple[np.ndarray, list[dict]]:
+    """Per-record logits of a head (or folded ensemble) on a split, fed from the caches its inputs name."""
+    caches = [load_cache(split, "mid" if t.name == xd.MID_OUT else "trunk") for t in head.inputs]
+    rows = caches[0][1]
+    if any(len(c[1]) != len(rows) for c in caches):
+        raise RuntimeError(f"the trunk and mid caches of {split} do not line up; rebuild them")
+    return tta_logits(head, [c[0] for c in caches] if len(caches) > 1 else caches[0][0], rows, tta=tta)
+
+
 def tta_logits(head, feats, rows, batch: int = 64, tta: bool = True) -> tuple[np.ndarray, list[dict]]:
     """Mean logits over each record's cached views (original + mirror; original only without tta) -> one row
-    per record."""
+    per record. feats: one cached array, or a list of aligned arrays for a multi-input head."""
+    multi = isinstance(feats, list)
     if not tta:
         keep = [i for i, r in enumerate(rows) if r["view"] == "0"]
-        feats, rows = feats[keep], [rows[i] for i in keep]
-    out = np.concatenate([head.predict_on_batch(np.asarray(feats[i : i + batch], np.float32))
-                          for i in range(0, len(feats), batch)])
+        feats = [f[keep] for f in feats] if multi else feats[keep]
+        rows = [rows[i] for i in keep]
+    n_rows = len(rows)
+
+    def chunk(i):
+        if multi:
+            return [np.asarray(f[i : i + batch], np.float32) for f in feats]
+        return np.asarray(feats[i : i + batch], np.float32)
+
+    out = np.concatenate([head.predict_on_batch(chunk(i)) for i in range(0, n_rows, batch)])
     rec = np.array([int(r["record"]) for r in rows])
     n = rec.max() + 1
     agg = np.zeros((n, out.shape[1]))
@@ -55,7 +75,7 @@ def main(argv=None) -> None:
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-4)
-    ap.add_argument("--train-from", choices=["block13", "block14"], default="block13")
+    ap.add_argument("--train-from", choices=["block10", "block13", "block14"], default="block13")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--mixup", type=float, default=0.0, help="Beta(a, a) manifold mixup on block-12 features (0 = off)")
@@ -66,15 +86,17 @@ def main(argv=None) -> None:
 
     keras.utils.set_random_seed(args.seed)
     t_start = time.time()
-    head = xd.build_classifier_head(len(CLASSES) + 1, dropout=args.dropout)
+    from_block = 10 if args.train_from == "block10" else 13
+    prefix = "mid" if from_block == 10 else "trunk"
+    head = xd.build_classifier_head(len(CLASSES) + 1, dropout=args.dropout, from_block=from_block)
     for layer in head.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.trainable = False  # keep pretrained statistics: few images, small batches
         elif args.train_from == "block14" and layer.name.startswith("block13"):
             layer.trainable = False
-    tr_f, tr_rows = load_cache("train")
-    va_f, va_rows = load_cache("val")
-    te_f, te_rows = load_cache("test")
+    tr_f, tr_rows = load_cache("train", prefix)
+    va_f, va_rows = load_cache("val", prefix)
+    te_f, te_rows = load_cache("test", prefix)
     y = evaluation.label_index([r["label"] for r in tr_rows])
     counts = np.bincount(y, minlength=len(CLASSES) + 1)
     class_w = (counts.sum() / (len(counts) * np.maximum(counts, 1))) ** 0.5
@@ -154,8 +176,9 @@ def main(argv=None) -> None:
         "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
                          "sha256": xd.file_sha256(xd.sklesion_model_path()),
                          "used_for": "frozen trunk (blocks 1-12), shared with the segmentation decoder"},
-        "initialisation": "blocks 1-14 from sklesion's HAM10000 Xception; blocks 13-14 fine-tuned"
-                          if args.train_from == "block13" else "block 14 fine-tuned",
+        "initialisation": "blocks 1-14 from sklesion's HAM10000 Xception; "
+                          + {"block10": "blocks 10-14", "block13": "blocks 13-14", "block14": "block 14"}[args.train_from]
+                          + " fine-tuned (batch-norm statistics kept)",
         "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
                 "'other'. Train views: original + 3 augmented (crop, flips, rot90, brightness, contrast, "
                 "saturation, white balance, gamma).",
@@ -165,7 +188,8 @@ def main(argv=None) -> None:
         "test_metrics": test_metrics,
         "val_metrics": {k: val_metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "ece_15")},
         "history": history,
-        "training_command": "python -m skin_core.training.cache_features --views 4 && python -m "
+        "training_command": "python -m skin_core.training.cache_features --views 4"
+                            + (" --layer mid_out" if from_block == 10 else "") + " && python -m "
                             "skin_core.training.train_xception " + " ".join(sys.argv[1:] if argv is None else argv),
         "training": {
             "seed": args.seed,
