@@ -65,10 +65,8 @@ def server(tmp_path):
         log.close()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian chromium + chromium-driver are not installed (apt-get install chromium chromium-driver)")
+def _chromium(profile: Path):
+    """A headless Debian Chromium driven by chromedriver, with its own profile directory."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -76,11 +74,18 @@ def browser(tmp_path):
     opts.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-extensions", "--no-first-run", "--window-size=1600,1300",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+                "--disable-extensions", "--no-first-run", "--window-size=1600,1300", f"--user-data-dir={profile}"):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
     driver.set_page_load_timeout(120)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("Debian chromium + chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    driver = _chromium(tmp_path / "chromium-profile")
     try:
         yield driver
     finally:
@@ -146,3 +151,63 @@ def test_upload_a_real_photo_and_read_the_result(server, browser, tmp_path):
     _wait_idle(browser)
     assert not _visible_text(browser, memo.summary[:60]), "English memo still on screen"
     browser.save_screenshot(str(tmp_path / "analyze_ko.png"))
+
+
+def _select_model(driver, name: str) -> None:
+    """Pick a classifier in the Analyze page's select box (options read 'name (...)')."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, "[data-testid='stSelectbox'] input[aria-label='Classifier']"))).click()
+    option = WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
+        (By.XPATH, f"//*[@role='option'][starts-with(normalize-space(.), '{name} ')]")))
+    option.click()
+    _wait_idle(driver)
+
+
+def _session(server: str, profile: Path, photo: Path, model: str, expected: list[str]) -> list[str]:
+    """One user: open the app, pick a model, upload a photo; the expected texts that never appeared."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = _chromium(profile)
+    try:
+        driver.get(server)
+        _wait_text(driver, "Analyze a skin photo", RESULT_TIMEOUT)
+        _select_model(driver, model)
+        file_input = WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[type=file]")))
+        file_input.send_keys(str(photo))
+        _wait_text(driver, f"Model {model},")
+        _wait_idle(driver)
+        return [text for text in expected if not _visible_text(driver, text)]
+    finally:
+        driver.quit()
+
+
+def test_eight_browser_sessions_at_once_match_their_solo_results(server, tmp_path):
+    """Eight users on one server, different photos and models at the same time: each page shows exactly what the
+    same photo gives alone (status, top-3 with percentages, model), so no result leaks between sessions."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from skin_core import data, pipeline, ui_helpers
+
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("Debian chromium + chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    recs = sorted(data.select(data.read_manifest(), split="test", sources=["dermnet-11"]), key=lambda r: r.file)
+    models = ui_helpers.classifier_names()
+    jobs = []
+    for i, rec in enumerate(recs[:: len(recs) // 8][:8]):
+        model = models[i % len(models)]
+        solo = pipeline.analyze(rec.path().read_bytes(), model)
+        expected = [ui_helpers.status_screen(solo, "en").title, f"Model {model},"]
+        if ui_helpers.shows_probabilities(solo):
+            expected += [line.split(". ", 1)[1] for line in ui_helpers.top3_lines(solo, "en")]  # markdown eats "1. "
+        jobs.append((rec.path(), model, expected))
+    assert len({m for _, m, _ in jobs}) == len(models) and len({p for p, _, _ in jobs}) == 8
+    with ThreadPoolExecutor(8) as ex:
+        futures = [ex.submit(_session, server, tmp_path / f"profile-{i}", p, m, e) for i, (p, m, e) in enumerate(jobs)]
+        missing = {str(jobs[i][0].name) + " / " + jobs[i][1]: f.result() for i, f in enumerate(futures)}
+    assert not any(missing.values()), missing
