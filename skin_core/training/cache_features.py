@@ -5,6 +5,7 @@ Fine-tuning the exit flow on these caches costs minutes on 2 CPU cores instead o
 
     python -m skin_core.training.cache_features --views 4                    # cache/trunk_*.npy
     python -m skin_core.training.cache_features --views 4 --layer mid_out    # cache/mid_*.npy
+    python -m skin_core.training.cache_features --views 4 --colour-constancy sog   # cache/trunk_sog_*.npy
 """
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from ..models import xception_derm as xd
 SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
 
 
-def cache_prefix(layer: str) -> str:
-    """File prefix of a layer's cache: trunk_* (block 12) or mid_* (block 9)."""
-    return "trunk" if layer == xd.TRUNK_OUT else "mid"
+def cache_prefix(layer: str, colour_constancy: str = "none") -> str:
+    """File prefix of a cache: trunk_* (block 12) or mid_* (block 9), + _sog with Shades-of-Gray input."""
+    return ("trunk" if layer == xd.TRUNK_OUT else "mid") + ("_sog" if colour_constancy == "sog" else "")
 
 
 def _views(rgb: np.ndarray, split: str, n_views: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -39,12 +40,14 @@ def main(argv=None) -> None:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--layer", choices=[xd.TRUNK_OUT, xd.MID_OUT], default=xd.TRUNK_OUT)
+    ap.add_argument("--colour-constancy", choices=["none", "sog"], default="none",
+                    help="Shades of Gray on every photo before its views (an option measured on val)")
     args = ap.parse_args(argv)
     import tensorflow as tf
 
     trunk = xd.build_trunk()
     run = tf.function(lambda x: trunk(x, training=False)[args.layer], jit_compile=False)
-    prefix = cache_prefix(args.layer)
+    prefix = cache_prefix(args.layer, args.colour_constancy)
     records = data.select(data.read_manifest(), sources=SOURCES)
     rng = np.random.default_rng(args.seed)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -59,6 +62,8 @@ def main(argv=None) -> None:
         buf, t0, k = [], time.time(), 0
         for i, rec in enumerate(recs):
             rgb = images.load_image(rec.path())
+            if args.colour_constancy == "sog":
+                rgb = augment.shades_of_gray(rgb)
             for v, view in enumerate(_views(rgb, split, per, rng)):
                 buf.append(view)
                 index.append((i, v, rec.source, rec.file, rec.label, rec.skin_type))

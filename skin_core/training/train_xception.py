@@ -80,6 +80,8 @@ def main(argv=None) -> None:
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--mixup", type=float, default=0.0, help="Beta(a, a) manifold mixup on block-12 features (0 = off)")
     ap.add_argument("--name", default=NAME, help="weights/card name to write (experiments)")
+    ap.add_argument("--colour-constancy", choices=["none", "sog"], default="none",
+                    help="train/evaluate on the Shades-of-Gray cache (measured on val; not used by the app)")
     args = ap.parse_args(argv)
     import keras
     import tensorflow as tf
@@ -87,7 +89,7 @@ def main(argv=None) -> None:
     keras.utils.set_random_seed(args.seed)
     t_start = time.time()
     from_block = 10 if args.train_from == "block10" else 13
-    prefix = "mid" if from_block == 10 else "trunk"
+    prefix = ("mid" if from_block == 10 else "trunk") + ("_sog" if args.colour_constancy == "sog" else "")
     head = xd.build_classifier_head(len(CLASSES) + 1, dropout=args.dropout, from_block=from_block)
     for layer in head.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
