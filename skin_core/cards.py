@@ -81,6 +81,16 @@ def to_markdown(card: dict) -> str:
                   f"- whole photo: accuracy {c['whole_photo']['val_accuracy']:.3f}, macro-F1 {c['whole_photo']['val_macro_f1']:.3f}",
                   f"- lesion crop: accuracy {c['lesion_crop']['val_accuracy']:.3f}, macro-F1 {c['lesion_crop']['val_macro_f1']:.3f}",
                   f"- kept: **{c['kept']}** (n={c['n_val']})"]
+    if card.get("ensemble"):
+        e = card["ensemble"]
+        lines += ["", "## Ensemble (chosen on val)", "",
+                  f"- members: {', '.join(f'`{h}`' for h in e['heads'])}"
+                  + (f", weights {', '.join(f'{w:.2f}' for w in e['weights'])}" if e.get("weights") else ""),
+                  ]
+        lines += [f"- val macro-F1 {k}: {v:.4f}" for k, v in e.get("val_macro_f1", {}).items()]
+    if card.get("tta_choice"):
+        lines += ["", f"Mirror TTA: **{'on' if card.get('tta', True) else 'off'}** (chosen on val macro-F1: "
+                      + ", ".join(f"{k} {v:.4f}" for k, v in card["tta_choice"]["val_macro_f1"].items()) + ")."]
     if card.get("thresholds"):
         lines += ["", "## Decision thresholds (chosen on val)", ""]
         lines += [f"- `{k}`: {v:.4f}" for k, v in card["thresholds"].items()]

@@ -108,11 +108,13 @@ def main(argv=None) -> None:
     te_l, te_r = sum(wi * l for wi, (l, _) in zip(weights, te)), te[0][1]
     metrics = evaluation.card_metrics(te_l, [r["label"] for r in te_r], [r["source"] for r in te_r],
                                       [int(r["skin_type"]) for r in te_r], dec)
-    ens = combine(heads, weights)
-    if not np.allclose(head_logits(ens, "val", tta)[0], va_l, atol=1e-3):
-        raise RuntimeError("the folded head does not reproduce the weighted mean logits")
     path = WEIGHTS_DIR / f"{args.out}.keras"
-    recast(ens, "float16").save(path)  # several heads in float32 would pass the 50 MB limit
+    retune_only = len(heads) == 1 and args.out == args.heads[0]  # same weights; TTA and thresholds re-chosen
+    if not retune_only:
+        ens = combine(heads, weights)
+        if not np.allclose(head_logits(ens, "val", tta)[0], va_l, atol=1e-3):
+            raise RuntimeError("the folded head does not reproduce the weighted mean logits")
+        recast(ens, "float16").save(path)  # several heads in float32 would pass the 50 MB limit
     base = cards.read_card(args.card_from or args.heads[0])
     base.update({
         "name": args.out,
@@ -120,9 +122,13 @@ def main(argv=None) -> None:
         "sha256": xd.file_sha256(path), "temperature": dec["temperature"],
         "thresholds": {k: v for k, v in dec.items() if k != "temperature"}, "test_metrics": metrics,
         "tta": bool(tta),
-        "ensemble": {"heads": args.heads, "weights": list(weights), "tta": bool(tta),
-                     "val_macro_f1": scores, "chosen_on": "val macro-F1"},
+        "tta_choice": {"val_macro_f1": {f"tta={t}": round(_macro_f1(sum(wi * l for wi, (l, _) in zip(weights, va[t])),
+                                                                    rows), 4) for t in va},
+                       "chosen_on": "val macro-F1 (ties: off)"},
     })
+    if not retune_only:
+        base["ensemble"] = {"heads": args.heads, "weights": list(weights), "val_macro_f1": scores,
+                            "chosen_on": "val macro-F1"}
     base["training_command"] += (" && python -m skin_core.training.ensemble_xception --heads "
                                  + " ".join(args.heads) + f" --out {args.out}")
     base["training"]["wall_time_s"] = base["training"].get("wall_time_s", 0) + round(time.time() - t0)
