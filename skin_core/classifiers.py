@@ -113,6 +113,11 @@ class XceptionClassifier(BaseClassifier):
         """Shared trunk features of the batch, followed (with TTA) by those of its mirror, in one call."""
         return shared_trunk_features(batch, self.tta if tta is None else tta)
 
+    def head_feed(self, trunk: dict):
+        """The trunk outputs the head reads, in its input order (one tensor or a list)."""
+        feed = [trunk[k] for k in self.inputs]
+        return feed[0] if len(feed) == 1 else feed
+
     def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:
         """batch: (N, 254, 254, 3) uint8. trunk: `trunk_features(batch, tta)` if already computed."""
         n = len(batch)
@@ -120,8 +125,7 @@ class XceptionClassifier(BaseClassifier):
         with self._lock:
             if trunk is None:
                 trunk = self.trunk_features(batch, tta)
-            feed = [trunk[k] for k in self.inputs]
-            fmap, logits = self._head_fn(feed[0] if len(feed) == 1 else feed)
+            fmap, logits = self._head_fn(self.head_feed(trunk))
         logits = np.asarray(logits, np.float64)
         if len(logits) == 2 * n:  # mirror TTA: mean logits of image and mirror
             logits = (logits[:n] + logits[n:]) / 2

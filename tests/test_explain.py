@@ -27,7 +27,7 @@ def test_xception_cam_is_informative_and_weight_dependent():
     import keras
 
     rand = keras.models.clone_model(clf.head)  # outputs [cam_fmap, logits] with fresh random weights
-    fmap, logits = rand(clf.trunk_features(x, tta=False)["trunk_out"])
+    fmap, logits = rand(clf.head_feed(clf.trunk_features(x, tta=False)))
     top = int(np.asarray(logits)[0, : len(clf.classes)].argmax())
     w = rand.get_layer("logits").get_weights()[0]
     cam_rand = np.maximum(np.asarray(fmap)[0] @ w[:, top], 0)
