@@ -51,8 +51,8 @@ class DeepLabSegmenter:
         self._fn = tf.function(lambda f: tf.sigmoid(self.decoder(f, training=False)), reduce_retracing=True)
         self._lock = threading.Lock()
 
-    def probabilities(self, batch: np.ndarray, trunk_out: dict | None = None) -> np.ndarray:
-        """(N, 254, 254) lesion probabilities for a (N, 254, 254, 3) uint8 batch."""
+    def probabilities(self, batch: np.ndarray | None, trunk_out: dict | None = None) -> np.ndarray:
+        """(N, 254, 254) lesion probabilities for a (N, 254, 254, 3) uint8 batch (or its trunk features)."""
         from .classifiers import shared_trunk_features
 
         with self._lock:
@@ -146,7 +146,7 @@ def segment(rgb: np.ndarray, trunk_out: dict | None = None, model: str | None = 
     names = registry.list_models("segmentation")
     if names:
         seg = registry.load_model(model or names[0], "segmentation")
-        x = images.resize(rgb, xd.INPUT_SIZE)[None]
+        x = None if trunk_out is not None else images.resize(rgb, xd.INPUT_SIZE)[None]  # the trunk has seen it
         p = seg.probabilities(x, trunk_out)[0]
         conf = float(np.mean(np.abs(p - 0.5)) * 2)
         m = largest_component((p >= seg.threshold).astype(np.uint8))
