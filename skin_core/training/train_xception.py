@@ -172,7 +172,7 @@ def main(argv=None) -> None:
         "outputs": list(CLASSES) + [OTHER],
         "input_size": xd.INPUT_SIZE,
         "preprocessing": "RGB uint8 resized (bilinear, no crop) to 254x254, sklesion's Normalization layer "
-                         "(per-channel mean/variance on 0-255 values); TTA = mean logits of image + mirror",
+                         "(per-channel mean/variance on 0-255 values); mirror TTA (mean logits of image + mirror) only when the card's `tta` is true",
         "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path),
         "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
