@@ -23,8 +23,8 @@ lang = st.session_state["lang"]
 
 pages = [
     st.Page("pages/analyze.py", title=t("nav.analyze", lang), icon=":material/biotech:", url_path="analyze", default=True),
-    st.Page("pages/what_if.py", title=t("nav.what_if", lang), icon=":material/tune:", url_path="what-if"),
-    st.Page("pages/model_report.py", title=t("nav.model_report", lang), icon=":material/monitoring:", url_path="model-report"),
+    st.Page("pages/what_if.py", title=t("nav.what_if", lang), icon=":material/tune:", url_path="what_if"),
+    st.Page("pages/model_report.py", title=t("nav.model_report", lang), icon=":material/monitoring:", url_path="model_report"),
     st.Page("pages/conditions.py", title=t("nav.conditions", lang), icon=":material/menu_book:", url_path="conditions"),
     st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/health_and_safety:", url_path="about"),
 ]

@@ -211,3 +211,17 @@ def test_eight_browser_sessions_at_once_match_their_solo_results(server, tmp_pat
         futures = [ex.submit(_session, server, tmp_path / f"profile-{i}", p, m, e) for i, (p, m, e) in enumerate(jobs)]
         missing = {str(jobs[i][0].name) + " / " + jobs[i][1]: f.result() for i, f in enumerate(futures)}
     assert not any(missing.values()), missing
+
+
+@pytest.mark.parametrize("path", ["model_report", "what_if"])
+def test_direct_link_to_a_page_on_a_fresh_server_opens_it(server, browser, path):
+    """A shared link is the first request a cold server sees: the page opens, with no 'Page not found' dialog."""
+    browser.get(f"{server}/{path}")
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        assert "Page not found" not in browser.page_source, f"/{path} flashed Streamlit's 'Page not found'"
+        time.sleep(0.25)
+    _wait_idle(browser)
+    from selenium.webdriver.common.by import By
+
+    assert browser.find_elements(By.TAG_NAME, "h1"), "the page never rendered"
