@@ -81,6 +81,13 @@ def to_markdown(card: dict) -> str:
                   f"- whole photo: accuracy {c['whole_photo']['val_accuracy']:.3f}, macro-F1 {c['whole_photo']['val_macro_f1']:.3f}",
                   f"- lesion crop: accuracy {c['lesion_crop']['val_accuracy']:.3f}, macro-F1 {c['lesion_crop']['val_macro_f1']:.3f}",
                   f"- kept: **{c['kept']}** (n={c['n_val']})"]
+    if card.get("colour_constancy_experiment"):
+        c = card["colour_constancy_experiment"]
+        lines += ["", "## Colour constancy (Shades of Gray) vs none (val split)", "", c["what"] + ".", "",
+                  f"- without: macro-F1 {c['without']['val_macro_f1']:.3f}, accuracy {c['without']['val_accuracy']:.3f}",
+                  f"- Shades of Gray: macro-F1 {c['shades_of_gray']['val_macro_f1']:.3f}, "
+                  f"accuracy {c['shades_of_gray']['val_accuracy']:.3f}",
+                  f"- kept: **{c['kept']}**", f"- command: `{c['command']}`"]
     if card.get("ensemble"):
         e = card["ensemble"]
         lines += ["", "## Ensemble (chosen on val)", "",
