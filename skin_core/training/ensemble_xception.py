@@ -116,6 +116,7 @@ def main(argv=None) -> None:
             raise RuntimeError("the folded head does not reproduce the weighted mean logits")
         recast(ens, "float16").save(path)  # several heads in float32 would pass the 50 MB limit
     base = cards.read_card(args.card_from or args.heads[0])
+    base_name = base["name"]
     base.update({
         "name": args.out,
         "weights": f"weights/{path.name}",
@@ -129,6 +130,11 @@ def main(argv=None) -> None:
     if not retune_only:
         base["ensemble"] = {"heads": args.heads, "weights": list(weights), "val_macro_f1": scores,
                             "chosen_on": "val macro-F1"}
+    for name in args.heads:  # members trained since the base card: their own commands come first
+        if name != base_name and (WEIGHTS_DIR / f"{name}.json").exists():
+            for step in cards.read_card(name)["training_command"].split(" && "):
+                if step not in base["training_command"]:
+                    base["training_command"] += " && " + step
     base["training_command"] += (" && python -m skin_core.training.ensemble_xception --heads "
                                  + " ".join(args.heads) + f" --out {args.out}")
     base["training"]["wall_time_s"] = base["training"].get("wall_time_s", 0) + round(time.time() - t0)
