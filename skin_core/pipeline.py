@@ -135,7 +135,7 @@ def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_p
 
 
 def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool | None = None):
-    """(model, ClassifierOutput) for a list of RGB images, run through the model as one batch."""
+    """(model, ClassifierOutput) for a list of RGB images, run through the model in batches of BATCH."""
     clf = registry.load_model(classifier, "classification")
     outs = [clf.predict(np.stack([clf.prepare(im) for im in rgbs[s:s + BATCH]]), tta=tta)
             for s in range(0, len(rgbs), BATCH)]
