@@ -3,7 +3,8 @@
 Weighted mean logits of heads equal one dense layer on their concatenated pooled maps with kernel
 [w1 W1; w2 W2; ...], so the result is a single head with one `cam_fmap` and one `logits` layer: the runtime, CAM
 and card code stay unchanged. A member may read `trunk_out` (block 12) or `mid_out` (block 9) and may itself be
-a folded ensemble. Member weights and mirror TTA are chosen on val macro-F1 (ties: no TTA, it halves the cost).
+a folded ensemble. Member weights are chosen on val macro-F1; mirror TTA stays off (one encoder pass per photo, the
+app's speed budget) unless `--tta auto` lets val choose (ties: off) or `--tta on` forces it.
 
     python -m skin_core.training.ensemble_xception --heads xception_derm xception_derm_v3 --out xception_derm
 """
@@ -82,6 +83,8 @@ def main(argv=None) -> None:
     ap.add_argument("--heads", nargs="+", required=True, help="weights/<name>.keras heads (or folded ensembles)")
     ap.add_argument("--out", default="xception_derm", help="name to write (weights + card)")
     ap.add_argument("--card-from", default=None, help="card to start from (default: the first head's)")
+    ap.add_argument("--tta", choices=["auto", "off", "on"], default="off",
+                    help="mirror TTA: off keeps one encoder pass per photo (the speed budget); auto chooses on val")
     args = ap.parse_args(argv)
     t0 = time.time()
     heads = [_load_keras(WEIGHTS_DIR / f"{n}.keras") for n in args.heads]
@@ -93,7 +96,7 @@ def main(argv=None) -> None:
     scores = {f"{n} (tta={tta})": _macro_f1(va[tta][i][0], rows) for tta in va for i, n in enumerate(args.heads)}
     best_single = max(scores.values())
     trials = []
-    for tta in (False, True):
+    for tta in {"auto": (False, True), "off": (False,), "on": (True,)}[args.tta]:
         for w in _weight_grid(len(heads)):
             logits = sum(wi * l for wi, (l, _) in zip(w, va[tta]))
             trials.append((_macro_f1(logits, rows), -int(tta), w, tta, logits))
