@@ -34,6 +34,7 @@ CLASSES = (
 )
 STUDY_CLASSES = ("acne", "eczema", "atopic_dermatitis", "basal_cell_carcinoma", "melanocytic_nevus")
 MALIGNANT = ("melanoma", "basal_cell_carcinoma")
+CLASSIFIER_SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")  # clinical photos; ph2 is for segmentation
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 FIELDS = ("source", "file", "label", "skin_type", "split")
 

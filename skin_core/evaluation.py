@@ -50,6 +50,12 @@ def fit_decisions(logits12: np.ndarray, labels: list[str]) -> dict:
     }
 
 
+def card_metrics_from_rows(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict:
+    """`card_metrics` for per-record rows with label, source and skin_type (the feature caches' index)."""
+    return card_metrics(logits12, [r["label"] for r in rows], [r["source"] for r in rows],
+                        [int(r["skin_type"]) for r in rows], decisions)
+
+
 def card_metrics(
     logits12: np.ndarray,
     labels: list[str],

@@ -19,8 +19,6 @@ from .. import augment, data, images
 from ..config import CACHE_DIR
 from ..models import xception_derm as xd
 
-SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
-
 
 def cache_prefix(layer: str, colour_constancy: str = "none") -> str:
     """File prefix of a cache: trunk_* (block 12) or mid_* (block 9), + _sog with Shades-of-Gray input."""
@@ -48,7 +46,7 @@ def main(argv=None) -> None:
     trunk = xd.build_trunk()
     run = tf.function(lambda x: trunk(x, training=False)[args.layer], jit_compile=False)
     prefix = cache_prefix(args.layer, args.colour_constancy)
-    records = data.select(data.read_manifest(), sources=SOURCES)
+    records = data.select(data.read_manifest(), sources=data.CLASSIFIER_SOURCES)
     rng = np.random.default_rng(args.seed)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for split in data.SPLITS:

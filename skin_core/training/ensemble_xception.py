@@ -109,8 +109,7 @@ def main(argv=None) -> None:
     dec = evaluation.fit_decisions(va_l, [r["label"] for r in rows])
     te = [head_logits(h, "test", tta) for h in heads]
     te_l, te_r = sum(wi * l for wi, (l, _) in zip(weights, te)), te[0][1]
-    metrics = evaluation.card_metrics(te_l, [r["label"] for r in te_r], [r["source"] for r in te_r],
-                                      [int(r["skin_type"]) for r in te_r], dec)
+    metrics = evaluation.card_metrics_from_rows(te_l, te_r, dec)
     path = WEIGHTS_DIR / f"{args.out}.keras"
     retune_only = len(heads) == 1 and args.out == args.heads[0]  # same weights; TTA and thresholds re-chosen
     if not retune_only:

@@ -13,7 +13,7 @@ from ..config import MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
 from ..models import xception_derm as xd
 
 NAME = "skin_photo_density"
-SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick", "ph2")  # ph2: dermoscopic photos are skin too
+SOURCES = data.CLASSIFIER_SOURCES + ("ph2",)  # ph2: dermoscopic photos are skin too
 
 
 def pooled_features(recs, fn, batch: int = 32) -> np.ndarray:

@@ -14,12 +14,10 @@ from .. import cards, data, evaluation, images, registry
 from ..classifiers import _load_keras
 from ..config import REPO_ROOT, WEIGHTS_DIR
 
-SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
-
 
 def _image_logits(name: str, split: str):
     clf = registry.load_model(name)
-    recs = [r for r in data.read_manifest() if r.split == split and r.source in SOURCES]
+    recs = [r for r in data.read_manifest() if r.split == split and r.source in data.CLASSIFIER_SOURCES]
     out = []
     for i in range(0, len(recs), 32):
         batch = np.stack([clf.prepare(images.load_image(r.path())) for r in recs[i:i + 32]])
@@ -43,8 +41,7 @@ def main(argv=None) -> None:
     va_l, va_r = get(args.model, "val")
     te_l, te_r = get(args.model, "test")
     dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
-    metrics = evaluation.card_metrics(te_l, [r["label"] for r in te_r], [r["source"] for r in te_r],
-                                      [int(r["skin_type"]) for r in te_r], dec)
+    metrics = evaluation.card_metrics_from_rows(te_l, te_r, dec)
     from ..models.xception_derm import file_sha256
 
     card["sha256"] = file_sha256(REPO_ROOT / card["weights"])

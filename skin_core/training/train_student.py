@@ -26,7 +26,6 @@ FAMILIES = {
     "efficientnet_b0": (efficientnet, "efficientnet", "EfficientNet-B0 (keras.applications, no pretrained weights)"),
     "resnet_small": (resnet, "resnet", "Pre-activation ResNet-18 layout, widths 32-256"),
 }
-SOURCES = ("dermnet-11", "dermnet-other", "fitzpatrick")
 STORE = 136  # images kept in RAM at this size; random crops are resized to the input size
 
 
@@ -74,7 +73,7 @@ def main(argv=None) -> None:
     keras.utils.set_random_seed(args.seed)
     t_start = time.time()
     module, family, desc = FAMILIES[args.model]
-    recs = data.select(data.read_manifest(), sources=SOURCES)
+    recs = data.select(data.read_manifest(), sources=data.CLASSIFIER_SOURCES)
     tr = [r for r in recs if r.split == "train"]
     va = [r for r in recs if r.split == "val"]
     te = [r for r in recs if r.split == "test"]

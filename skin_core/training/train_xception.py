@@ -22,6 +22,7 @@ from .. import cards, evaluation
 from ..config import CACHE_DIR, MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
 from ..data import CLASSES, OTHER
 from ..models import xception_derm as xd
+from .cache_features import cache_prefix
 
 NAME = "xception_derm"
 
@@ -36,7 +37,7 @@ def load_cache(split: str, prefix: str = "trunk"):
 
 def head_logits(head, split: str, tta: bool) -> tuple[np.ndarray, list[dict]]:
     """Per-record logits of a head (or folded ensemble) on a split, fed from the caches its inputs name."""
-    caches = [load_cache(split, "mid" if t.name == xd.MID_OUT else "trunk") for t in head.inputs]
+    caches = [load_cache(split, cache_prefix(t.name)) for t in head.inputs]
     rows = caches[0][1]
     if any(len(c[1]) != len(rows) for c in caches):
         raise RuntimeError(f"the trunk and mid caches of {split} do not line up; rebuild them")
@@ -89,7 +90,7 @@ def main(argv=None) -> None:
     keras.utils.set_random_seed(args.seed)
     t_start = time.time()
     from_block = 10 if args.train_from == "block10" else 13
-    prefix = ("mid" if from_block == 10 else "trunk") + ("_sog" if args.colour_constancy == "sog" else "")
+    prefix = cache_prefix(xd.MID_OUT if from_block == 10 else xd.TRUNK_OUT, args.colour_constancy)
     head = xd.build_classifier_head(len(CLASSES) + 1, dropout=args.dropout, from_block=from_block)
     for layer in head.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
@@ -152,12 +153,8 @@ def main(argv=None) -> None:
     va_logits, va_rec = tta_logits(head, va_f, va_rows)
     decisions = evaluation.fit_decisions(va_logits, [r["label"] for r in va_rec])
     te_logits, te_rec = tta_logits(head, te_f, te_rows)
-    test_metrics = evaluation.card_metrics(
-        te_logits, [r["label"] for r in te_rec], [r["source"] for r in te_rec],
-        [int(r["skin_type"]) for r in te_rec], decisions)
-    val_metrics = evaluation.card_metrics(
-        va_logits, [r["label"] for r in va_rec], [r["source"] for r in va_rec],
-        [int(r["skin_type"]) for r in va_rec], decisions)
+    test_metrics = evaluation.card_metrics_from_rows(te_logits, te_rec, decisions)
+    val_metrics = evaluation.card_metrics_from_rows(va_logits, va_rec, decisions)
     WEIGHTS_DIR.mkdir(exist_ok=True)
     path = WEIGHTS_DIR / f"{args.name}.keras"
     head.save(path)
