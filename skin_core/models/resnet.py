@@ -1,5 +1,5 @@
 """A small pre-activation ResNet (ResNet-18 layout, widths 32-256) trained from scratch: ResNet50V2 is too
-heavy to train from scratch on 2 CPU cores with ~3,000 images, and no ImageNet weights exist offline."""
+heavy to train from scratch on 2 CPU cores with about 2,000 labelled photos, and no ImageNet weights exist offline."""
 from __future__ import annotations
 
 CAM_LAYER = "post_relu"
