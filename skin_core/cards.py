@@ -18,19 +18,26 @@ def _pct(v) -> str:
     return "n/a" if v is None else f"{v:.3f}"
 
 
+def _ci(m: dict, key: str) -> str:
+    ci = (m.get("ci95") or {}).get(key)
+    return f"{ci[0]:.3f} - {ci[1]:.3f}" if ci else "-"
+
+
 def _classification_md(m: dict) -> list[str]:
-    lines = [
-        "| metric | test |",
-        "|---|---|",
-        f"| accuracy (11 classes) | {_pct(m.get('accuracy'))} |",
-        f"| macro-F1 | {_pct(m.get('macro_f1'))} |",
-        f"| top-3 accuracy | {_pct(m.get('top3_accuracy'))} |",
-        f"| accuracy on the study's 5 classes | {_pct(m.get('study5_accuracy'))} |",
-        f"| melanoma recall (top-1) | {_pct(m.get('melanoma_recall'))} |",
-        f"| melanoma + BCC flagged `urgent` | {_pct(m.get('malignant_urgent_rate'))} |",
-        f"| ECE (15 bins, temperature-scaled) | {_pct(m.get('ece_15'))} |",
-        f"| AUROC of ood_score (known vs other conditions) | {_pct((m.get('ood') or {}).get('auroc'))} |",
-        f"| fitzpatrick skin-type accuracy gap | {_pct(m.get('fitzpatrick_skin_group_gap'))} |",
+    rows = [
+        ("accuracy (11 classes)", "accuracy", m.get("accuracy")),
+        ("macro-F1", "macro_f1", m.get("macro_f1")),
+        ("top-3 accuracy", "top3_accuracy", m.get("top3_accuracy")),
+        ("accuracy on the study's 5 classes", "study5_accuracy", m.get("study5_accuracy")),
+        ("melanoma recall (top-1)", "melanoma_recall", m.get("melanoma_recall")),
+        ("melanoma + BCC flagged `urgent`", "malignant_urgent_rate", m.get("malignant_urgent_rate")),
+        ("ECE (15 bins, temperature-scaled)", "ece_15", m.get("ece_15")),
+        ("AUROC of ood_score (known vs other conditions)", "ood_auroc", (m.get("ood") or {}).get("auroc")),
+        ("fitzpatrick skin-type accuracy gap", "fitzpatrick_skin_group_gap", m.get("fitzpatrick_skin_group_gap")),
+    ]
+    lines = ["| metric | test | 95 % CI (bootstrap over test photos) |", "|---|---|---|"]
+    lines += [f"| {label} | {_pct(v)} | {_ci(m, key)} |" for label, key, v in rows]
+    lines += [
         "",
         "Per source: " + ", ".join(f"{k} {_pct(v['accuracy'])} (n={v['n']})" for k, v in m.get("by_source", {}).items()),
         "",

@@ -146,10 +146,11 @@ def cmd_evaluate(args) -> int:
     p = np.concatenate(probs)
     res = metrics.classification_metrics(p, np.array(labels), clf.classes)
     if args.json:
-        _print({k: res[k] for k in ("n", "accuracy", "macro_f1", "top3_accuracy", "per_class")})
+        _print({k: res[k] for k in ("n", "accuracy", "macro_f1", "top3_accuracy", "ci95", "per_class")})
     else:
-        print(f"model {clf.name}: n={res['n']} accuracy={res['accuracy']:.4f} macro_f1={res['macro_f1']:.4f} "
-              f"top3={res['top3_accuracy']:.4f}")
+        ci = {k: f" (95% CI {v[0]:.3f}-{v[1]:.3f})" if v else "" for k, v in res["ci95"].items()}
+        print(f"model {clf.name}: n={res['n']} accuracy={res['accuracy']:.4f}{ci.get('accuracy', '')} "
+              f"macro_f1={res['macro_f1']:.4f}{ci.get('macro_f1', '')} top3={res['top3_accuracy']:.4f}{ci.get('top3_accuracy', '')}")
         print(f"{'class':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}")
         for c, d in res["per_class"].items():
             print(f"{c:<22}{d['precision']:>10.3f}{d['recall']:>10.3f}{d['f1-score']:>10.3f}{int(d['support']):>6}")

@@ -11,6 +11,7 @@ from . import metrics
 from .data import CLASSES, MALIGNANT, OTHER, STUDY_CLASSES, skin_group
 
 N_KNOWN = len(CLASSES)
+SKIN_GROUPS = ("I-II", "III-IV", "V-VI")
 
 
 def split_outputs(logits12: np.ndarray, temperature: float) -> tuple[np.ndarray, np.ndarray]:
@@ -50,6 +51,13 @@ def fit_decisions(logits12: np.ndarray, labels: list[str]) -> dict:
     }
 
 
+def _group_gap(hits: np.ndarray, group_codes: np.ndarray, min_n: int = 10) -> float:
+    """Best minus worst accuracy over the skin-type groups (codes 0..2, -1 unknown) with at least min_n photos;
+    NaN when no group has that many."""
+    accs = [hits[group_codes == g].mean() for g in range(len(SKIN_GROUPS)) if (group_codes == g).sum() >= min_n]
+    return float(max(accs) - min(accs)) if accs else float("nan")
+
+
 def card_metrics_from_rows(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict:
     """`card_metrics` for per-record rows with label, source and skin_type (the feature caches' index)."""
     return card_metrics(logits12, [r["label"] for r in rows], [r["source"] for r in rows],
@@ -81,6 +89,13 @@ def card_metrics(
     out["non_malignant_urgent_rate"] = float(urgent[~mal].mean())  # the price of recall-first triage
     ood_known, ood_other = ood[known], ood[~known]
     out["ood"] = metrics.ood_auroc(ood_known, ood_other) if (~known).any() else None
+    hits = pk.argmax(1) == yk
+    out["ci95"].update({
+        "study5_accuracy": metrics.bootstrap_ci95(metrics.hit_rate, hits[study]),
+        "melanoma_recall": metrics.bootstrap_ci95(metrics.hit_rate, hits[mel]),
+        "malignant_urgent_rate": metrics.bootstrap_ci95(metrics.hit_rate, urgent[mal]),
+        "ood_auroc": (out["ood"] or {}).get("ci95"),
+    })
     out["ood_known_rejected"] = float((ood_known > decisions["ood"]).mean())
     out["ood_other_rejected"] = float((ood_other > decisions["ood"]).mean()) if (~known).any() else None
     by_source = {}
@@ -91,11 +106,14 @@ def card_metrics(
     groups = np.array([skin_group(t) for t in np.array(skin_types)[known]])
     fitz = src[known] == "fitzpatrick"
     by_group = {}
-    for g in ("I-II", "III-IV", "V-VI"):
+    for g in SKIN_GROUPS:
         m = fitz & (groups == g)
         by_group[g] = {"n": int(m.sum()), "accuracy": metrics.subset_accuracy(pk, yk, m)}
     out["fitzpatrick_by_skin_group"] = by_group
-    accs = [v["accuracy"] for v in by_group.values() if v["accuracy"] is not None and v["n"] >= 10]
-    out["fitzpatrick_skin_group_gap"] = float(max(accs) - min(accs)) if accs else None
+    codes = np.array([SKIN_GROUPS.index(g) if g in SKIN_GROUPS else -1 for g in groups[fitz]])
+    gap = _group_gap(hits[fitz].astype(float), codes)
+    out["fitzpatrick_skin_group_gap"] = None if np.isnan(gap) else gap
+    out["ci95"]["fitzpatrick_skin_group_gap"] = (
+        metrics.bootstrap_ci95(_group_gap, hits[fitz].astype(float), codes) if fitz.any() else None)
     out["reliability"] = metrics.reliability_bins(pk, yk)
     return out

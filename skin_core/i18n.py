@@ -320,6 +320,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "여기의 모든 수치는 고정 시드로 만든 분할 목록(manifests/split.csv)의 테스트 데이터에서 측정했습니다. "
               "온도 보정과 판정 임계값은 검증 데이터에서 정했습니다.",
     },
+    "report.ci95": {"en": "95 % CI {lo} - {hi} (bootstrap over test photos)", "ko": "95% 신뢰구간 {lo} - {hi} (테스트 사진 부트스트랩)"},
     "report.none": {"en": "No model cards in weights/ yet.", "ko": "weights/ 폴더에 아직 모델 카드가 없습니다."},
     "report.comparison": {"en": "All models", "ko": "전체 모델 비교"},
     "report.select": {"en": "Model", "ko": "모델"},

@@ -269,6 +269,19 @@ def format_metric(key: str, v: float | None) -> str:
     return f"{v:.3f}" if key in ("ece_15", "ood_auroc", "mean_iou", "dice", "thresholded_jaccard") else percent(v)
 
 
+def card_metric_ci(card: dict, key: str) -> list[float] | None:
+    """The card's 95 % bootstrap interval for a test metric, where the card has one."""
+    ci = (card.get("test_metrics", {}).get("ci95") or {}).get(key)
+    return ci if isinstance(ci, list) and len(ci) == 2 else None
+
+
+def format_metric_ci(key: str, ci: list[float] | None, lang: str) -> str | None:
+    """'95 % CI 65.0%-73.7%' in the UI's language, or None without an interval."""
+    if ci is None:
+        return None
+    return t("report.ci95", lang, lo=format_metric(key, ci[0]), hi=format_metric(key, ci[1]))
+
+
 def all_cards() -> dict[str, dict]:
     """name -> card for every model with a card on disk (classifiers first, default first)."""
     out = {}

@@ -102,6 +102,8 @@ def test_evaluate_recomputes_the_default_cards_test_accuracy(tmp_path):
     assert out["n"] == card["test_metrics"]["n"] == len(recs)
     assert abs(out["accuracy"] - card["test_metrics"]["accuracy"]) <= 0.01
     assert abs(out["macro_f1"] - card["test_metrics"]["macro_f1"]) <= 0.015
+    lo, hi = out["ci95"]["accuracy"]
+    assert lo < out["accuracy"] < hi and abs(lo - card["test_metrics"]["ci95"]["accuracy"][0]) <= 0.02
 
 
 @pytest.mark.slow

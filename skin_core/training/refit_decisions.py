@@ -1,5 +1,5 @@
 """Re-fit temperature and thresholds on val and recompute test metrics for a trained classifier, without
-retraining: used when the decision rules in `evaluation.py` change.
+retraining: used when the decision rules or the card metrics in `evaluation.py` change.
 
     python -m skin_core.training.refit_decisions --model xception_derm   # from the feature cache
     python -m skin_core.training.refit_decisions --model custom_cnn      # from the images
@@ -44,12 +44,16 @@ def main(argv=None) -> None:
     metrics = evaluation.card_metrics_from_rows(te_l, te_r, dec)
     from ..models.xception_derm import file_sha256
 
+    thresholds = {k: v for k, v in dec.items() if k != "temperature"}
+    changed = not (np.isclose(card.get("temperature", np.nan), dec["temperature"])
+                   and set(thresholds) == set(card.get("thresholds", {}))
+                   and all(np.isclose(card["thresholds"][k], v) for k, v in thresholds.items()))
     card["sha256"] = file_sha256(REPO_ROOT / card["weights"])
     card["temperature"] = dec["temperature"]
-    card["thresholds"] = {k: v for k, v in dec.items() if k != "temperature"}
+    card["thresholds"] = thresholds
     card["test_metrics"] = metrics
     suffix = f" && python -m skin_core.training.refit_decisions --model {args.model}"
-    if not card["training_command"].endswith(suffix):
+    if changed and not card["training_command"].endswith(suffix):  # same decisions: metrics refreshed only
         card["training_command"] += suffix
     cards.write_card(card)
     print(args.model, card["thresholds"], metrics["accuracy"], metrics["malignant_urgent_rate"],

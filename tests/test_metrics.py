@@ -1,0 +1,42 @@
+"""Card metrics: bootstrap intervals around every headline test number, on constructed predictions."""
+import numpy as np
+
+from skin_core import evaluation, metrics
+from skin_core.data import CLASSES, OTHER
+
+HEADLINE = ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
+            "malignant_urgent_rate", "ood_auroc", "fitzpatrick_skin_group_gap")
+
+
+def test_interval_holds_the_estimate_and_narrows_with_more_photos():
+    rng = np.random.default_rng(0)
+    small, large = rng.random(100) < 0.7, rng.random(4000) < 0.7
+    lo_s, hi_s = metrics.bootstrap_ci95(metrics.hit_rate, small)
+    lo_l, hi_l = metrics.bootstrap_ci95(metrics.hit_rate, large)
+    assert lo_s <= small.mean() <= hi_s and lo_l <= large.mean() <= hi_l
+    assert (hi_l - lo_l) < (hi_s - lo_s) / 3  # width shrinks like 1/sqrt(n)
+    assert metrics.bootstrap_ci95(metrics.hit_rate, small) == [lo_s, hi_s]  # seeded: the card never jitters
+    assert metrics.bootstrap_ci95(metrics.hit_rate, small[:1]) is None
+
+
+def _split(n: int, rng):
+    """Logits that put the true class first about 70 % of the time, with sources and skin types."""
+    labels = list(rng.choice(list(CLASSES) + [OTHER], n))
+    y = evaluation.label_index(labels)
+    logits = rng.normal(0, 1, (n, len(CLASSES) + 1))
+    right = rng.random(n) < 0.7
+    logits[np.arange(n)[right], y[right]] += 4
+    sources = list(rng.choice(["dermnet-11", "fitzpatrick"], n))
+    skin = [int(rng.integers(1, 7)) if s == "fitzpatrick" else -1 for s in sources]
+    return logits, labels, sources, skin
+
+
+def test_card_metrics_carry_an_interval_for_every_headline_number():
+    rng = np.random.default_rng(1)
+    val, test = _split(600, rng), _split(600, rng)
+    m = evaluation.card_metrics(*test, evaluation.fit_decisions(val[0], val[1]))
+    point = {**{k: m[k] for k in HEADLINE if k != "ood_auroc"}, "ood_auroc": m["ood"]["auroc"]}
+    for key in HEADLINE:
+        lo, hi = m["ci95"][key]
+        assert lo <= point[key] + 1e-9 and point[key] - 1e-9 <= hi, key
+        assert hi > lo, f"{key}: a degenerate interval on 600 noisy photos"
