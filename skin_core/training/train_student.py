@@ -6,6 +6,7 @@ the dermoscopy Xception's soft predictions (knowledge distillation, Hinton et al
 Xception.
 
     python -m skin_core.training.train_student --model custom_cnn --epochs 30
+    python -m skin_core.training.train_student --model resnet_small --epochs 30 --resume   # one more cycle
 """
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ def main(argv=None) -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--distill", type=float, default=0.5, help="weight of the teacher term (0 = labels only)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--resume", action="store_true",
+                    help="start from the committed weights/<model>.keras (a warm restart: one more cosine cycle)")
     args = ap.parse_args(argv)
     import keras
     import tensorflow as tf
@@ -86,6 +89,13 @@ def main(argv=None) -> None:
     counts = np.bincount(y, minlength=n_out)
     class_w = ((counts.sum() / (n_out * np.maximum(counts, 1))) ** 0.5).astype(np.float32)
     model = module.build(n_out, args.size)
+    previous_command, previous_history = None, []
+    if args.resume:
+        from ..classifiers import _load_keras
+
+        model.set_weights(_load_keras(WEIGHTS_DIR / f"{args.model}.keras").get_weights())
+        previous = cards.read_card(args.model)
+        previous_command, previous_history = previous["training_command"], previous.get("history", [])
     steps_per_epoch = len(tr) // args.batch
     opt = keras.optimizers.AdamW(keras.optimizers.schedules.CosineDecay(
         args.lr * 0.1, args.epochs * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
@@ -113,7 +123,17 @@ def main(argv=None) -> None:
 
     rng = np.random.default_rng(args.seed)
     yv = evaluation.label_index([r.label for r in va])
+    known = yv < len(CLASSES)
+
+    def val_scores() -> tuple[float, float]:
+        from sklearn.metrics import f1_score
+
+        pred = logits_of(x_va)[known, :len(CLASSES)].argmax(1)
+        return float(f1_score(yv[known], pred, average="macro")), float((pred == yv[known]).mean())
+
     best, best_w, history = -1.0, None, []
+    if args.resume:  # a restart never ends below where it started
+        best, best_w = val_scores()[0], model.get_weights()
     zeros_t = np.zeros((args.batch, n_out), np.float32)
     for epoch in range(args.epochs):
         t0, losses = time.time(), []
@@ -123,13 +143,9 @@ def main(argv=None) -> None:
             tb = teach[idx].astype(np.float32) if teach is not None else zeros_t
             losses.append(float(step(batch_views(idx, rng), y[idx], class_w[y[idx]], tb,
                                      np.float32(teach is not None))))
-        lv = logits_of(x_va)
-        known = yv < len(CLASSES)
-        from sklearn.metrics import f1_score
-
-        f1 = float(f1_score(yv[known], lv[known, :len(CLASSES)].argmax(1), average="macro"))
-        acc = float((lv[known, :len(CLASSES)].argmax(1) == yv[known]).mean())
-        history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "val_macro_f1": f1, "val_accuracy": acc})
+        f1, acc = val_scores()
+        history.append({"epoch": len(previous_history) + epoch + 1, "train_loss": float(np.mean(losses)),
+                        "val_macro_f1": f1, "val_accuracy": acc})
         print(history[-1], f"{time.time() - t0:.0f}s", flush=True)
         if f1 > best:
             best, best_w = f1, model.get_weights()
@@ -164,8 +180,9 @@ def main(argv=None) -> None:
         "temperature": decisions["temperature"],
         "thresholds": {k: v for k, v in decisions.items() if k != "temperature"},
         "test_metrics": test_metrics,
-        "history": history,
-        "training_command": "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
+        "history": previous_history + history,
+        "training_command": (f"{previous_command} && " if previous_command else "")
+        + "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
         "training": {"seed": args.seed, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()},
         "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
         "limitations": "Trained from scratch on 2,035 labelled photos of the 11 conditions (plus 2,305 of other conditions) on 2 CPU cores: far weaker than the "
