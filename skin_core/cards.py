@@ -135,7 +135,8 @@ def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
         m = card.get("test_metrics", {})
         if card.get("task") == "classification":
             ood = (m.get("ood") or {}).get("auroc")
-            text = (f"acc {_pct(m.get('accuracy'))}, macro-F1 {_pct(m.get('macro_f1'))}, top-3 {_pct(m.get('top3_accuracy'))}, "
+            acc_ci = (m.get("ci95") or {}).get("accuracy")
+            text = (f"acc {_pct(m.get('accuracy'))}" + (f" (95 % CI {_ci(m, 'accuracy')})" if acc_ci else "") + f", macro-F1 {_pct(m.get('macro_f1'))}, top-3 {_pct(m.get('top3_accuracy'))}, "
                     f"study-5 acc {_pct(m.get('study5_accuracy'))}, melanoma recall {_pct(m.get('melanoma_recall'))}, "
                     f"mel+BCC urgent {_pct(m.get('malignant_urgent_rate'))}, ECE {_pct(m.get('ece_15'))}, OOD AUROC {_pct(ood)}, "
                     f"fitzpatrick gap {_pct(m.get('fitzpatrick_skin_group_gap'))}")
