@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from skin_core import knowledge
+from skin_core import config, knowledge
 from skin_core.i18n import class_name
 from tests.app.helpers import CONFIDENT, real_record
 
@@ -196,6 +196,8 @@ def test_eight_browser_sessions_at_once_match_their_solo_results(server, tmp_pat
 
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("Debian chromium + chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    if not config.data_available():
+        pytest.skip("shared data folder (../shared/data or SKINLENS_DATA) is absent: no real test photos")
     recs = sorted(data.select(data.read_manifest(), split="test", sources=["dermnet-11"]), key=lambda r: r.file)
     models = ui_helpers.classifier_names()
     jobs = []
