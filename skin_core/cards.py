@@ -18,9 +18,9 @@ def _pct(v) -> str:
     return "n/a" if v is None else f"{v:.3f}"
 
 
-def _ci(m: dict, key: str) -> str:
+def _ci(m: dict, key: str) -> str | None:
     ci = (m.get("ci95") or {}).get(key)
-    return f"{ci[0]:.3f} - {ci[1]:.3f}" if ci else "-"
+    return f"{ci[0]:.3f} - {ci[1]:.3f}" if ci else None
 
 
 def _classification_md(m: dict) -> list[str]:
@@ -36,7 +36,7 @@ def _classification_md(m: dict) -> list[str]:
         ("fitzpatrick skin-type accuracy gap", "fitzpatrick_skin_group_gap", m.get("fitzpatrick_skin_group_gap")),
     ]
     lines = ["| metric | test | 95 % CI (bootstrap over test photos) |", "|---|---|---|"]
-    lines += [f"| {label} | {_pct(v)} | {_ci(m, key)} |" for label, key, v in rows]
+    lines += [f"| {label} | {_pct(v)} | {_ci(m, key) or '-'} |" for label, key, v in rows]
     lines += [
         "",
         "Per source: " + ", ".join(f"{k} {_pct(v['accuracy'])} (n={v['n']})" for k, v in m.get("by_source", {}).items()),
@@ -135,8 +135,8 @@ def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
         m = card.get("test_metrics", {})
         if card.get("task") == "classification":
             ood = (m.get("ood") or {}).get("auroc")
-            acc_ci = (m.get("ci95") or {}).get("accuracy")
-            text = (f"acc {_pct(m.get('accuracy'))}" + (f" (95 % CI {_ci(m, 'accuracy')})" if acc_ci else "") + f", macro-F1 {_pct(m.get('macro_f1'))}, top-3 {_pct(m.get('top3_accuracy'))}, "
+            acc_ci = _ci(m, "accuracy")
+            text = (f"acc {_pct(m.get('accuracy'))}" + (f" (95 % CI {acc_ci})" if acc_ci else "") + f", macro-F1 {_pct(m.get('macro_f1'))}, top-3 {_pct(m.get('top3_accuracy'))}, "
                     f"study-5 acc {_pct(m.get('study5_accuracy'))}, melanoma recall {_pct(m.get('melanoma_recall'))}, "
                     f"mel+BCC urgent {_pct(m.get('malignant_urgent_rate'))}, ECE {_pct(m.get('ece_15'))}, OOD AUROC {_pct(ood)}, "
                     f"fitzpatrick gap {_pct(m.get('fitzpatrick_skin_group_gap'))}")

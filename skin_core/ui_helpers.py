@@ -276,7 +276,7 @@ def card_metric_ci(card: dict, key: str) -> list[float] | None:
 
 
 def format_metric_ci(key: str, ci: list[float] | None, lang: str) -> str | None:
-    """'95 % CI 65.0%-73.7%' in the UI's language, or None without an interval."""
+    """'95 % CI 65.0% - 73.7% (...)' in the UI's language, or None without an interval."""
     if ci is None:
         return None
     return t("report.ci95", lang, lo=format_metric(key, ci[0]), hi=format_metric(key, ci[1]))
