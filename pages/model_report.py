@@ -80,8 +80,7 @@ else:
 
 if card.get("thresholds"):
     st.subheader(ui.tr("report.thresholds"))
-    st.dataframe(pd.DataFrame([{ui.tr("report.col.threshold"): k, ui.tr("report.col.value"): round(float(v), 4)} for k, v in card["thresholds"].items()]),
-                 hide_index=True, key="thresholds")
+    st.dataframe(pd.DataFrame(uh.decision_rows(card, lang)), hide_index=True, key="thresholds")
 
 st.subheader(ui.tr("report.training"))
 if lang != "en":

@@ -95,6 +95,15 @@ def to_markdown(card: dict) -> str:
                   f"- Shades of Gray: macro-F1 {c['shades_of_gray']['val_macro_f1']:.3f}, "
                   f"accuracy {c['shades_of_gray']['val_accuracy']:.3f}",
                   f"- kept: **{c['kept']}**", f"- command: `{c['command']}`"]
+    for e in (card.get("family_ensemble_experiment") or {}).values():
+        lines += ["", f"## Cross-family ensemble with `{e['student']}` (val split)", "",
+                  f"Logits + w x {e['student']}'s; val macro-F1 by w: "
+                  + ", ".join(f"{w} {f:.3f}" for w, f in e["weight_grid_val_macro_f1"].items()) + ".", ""]
+        lines += [f"- val macro-F1 {k}: {v:.4f}" for k, v in e["val_macro_f1"].items()]
+        lines += [f"- beats the Xception alone in {e['val_bootstrap_share_better']:.1%} of paired bootstrap resamples "
+                  f"of the val photos; {e['rule']}",
+                  f"- worth building into the app: **{'yes' if e['worth_building'] else 'no'}**",
+                  f"- command: `{e['command']}`"]
     if card.get("ensemble"):
         e = card["ensemble"]
         lines += ["", "## Ensemble (chosen on val)", "",
@@ -108,6 +117,7 @@ def to_markdown(card: dict) -> str:
     if card.get("thresholds"):
         lines += ["", "## Decision thresholds (chosen on val)", ""]
         lines += [f"- `{k}`: {v:.4f}" for k, v in card["thresholds"].items()]
+        lines += [f"- `{k}`: {card[k]:.4f}" for k in ("temperature", "known_temperature") if k in card]
     for section in ("intended_use", "limitations", "notes"):
         if card.get(section):
             lines += ["", f"## {section.replace('_', ' ').capitalize()}", "", card[section]]

@@ -80,7 +80,9 @@ class BaseClassifier:
         self.name = spec.name
         self.classes: list[str] = list(card["classes"])
         self.input_size: int = int(card["input_size"])
-        self.temperature: float = float(card.get("temperature", 1.0))
+        self.temperature: float = float(card.get("temperature", 1.0))  # for ood_score (12-way softmax)
+        known_t = card.get("known_temperature")  # for the 11 condition probabilities; absent: `temperature`
+        self.known_temperature: float | None = None if known_t is None else float(known_t)
         self.thresholds: dict = dict(card.get("thresholds", {}))
         self.tta: bool = bool(card.get("tta", True))  # mirror TTA only where it measured better on val
         self._lock = threading.Lock()
@@ -89,7 +91,7 @@ class BaseClassifier:
         return images.resize(rgb, self.input_size)
 
     def _finish(self, logits: np.ndarray, cam: np.ndarray | None) -> ClassifierOutput:
-        probs, ood = evaluation.split_outputs(logits, self.temperature)
+        probs, ood = evaluation.split_outputs(logits, self.temperature, self.known_temperature)
         return ClassifierOutput(logits, probs, ood, cam)
 
 

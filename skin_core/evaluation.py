@@ -14,11 +14,15 @@ N_KNOWN = len(CLASSES)
 SKIN_GROUPS = ("I-II", "III-IV", "V-VI")
 
 
-def split_outputs(logits12: np.ndarray, temperature: float) -> tuple[np.ndarray, np.ndarray]:
-    """12-way logits (11 classes + other) -> (probabilities over the 11 classes, ood_score = P(other))."""
-    p = metrics.softmax(logits12, temperature)
-    ood = p[:, N_KNOWN]
-    known = p[:, :N_KNOWN] / np.clip(p[:, :N_KNOWN].sum(axis=1, keepdims=True), 1e-12, None)
+def split_outputs(logits12: np.ndarray, temperature: float,
+                  known_temperature: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """12-way logits (11 classes + other) -> (probabilities over the 11 classes, ood_score = P(other)).
+
+    `temperature` calibrates the 12-way softmax that gives ood_score; `known_temperature` (where the card has one)
+    calibrates the 11 condition probabilities the user sees. Without it they are the 12-way softmax renormalised
+    over the 11 classes, which is softmax(known logits / temperature)."""
+    ood = metrics.softmax(logits12, temperature)[:, N_KNOWN]
+    known = metrics.softmax(logits12[:, :N_KNOWN], known_temperature or temperature)
     return known, ood
 
 
@@ -30,17 +34,26 @@ def label_index(labels: list[str]) -> np.ndarray:
 
 
 def fit_decisions(logits12: np.ndarray, labels: list[str]) -> dict:
-    """Temperature and decision thresholds, all chosen on the validation split."""
+    """Temperatures and decision thresholds, all chosen on the validation split."""
     y = label_index(labels)
-    temperature = metrics.fit_temperature(logits12, y)
-    known_p, ood = split_outputs(logits12, temperature)
     known = y < N_KNOWN
+    temperature = metrics.fit_temperature(logits12, y)
+    # the displayed probabilities are over the 11 conditions: a temperature fitted on the known-class val photos
+    # alone, kept if it calibrates them better (val ECE) than the shared one
+    fitted = metrics.fit_temperature(logits12[known, :N_KNOWN], y[known])
+
+    def ece(t: float) -> float:
+        return metrics.expected_calibration_error(metrics.softmax(logits12[known, :N_KNOWN], t), y[known])
+
+    known_temperature = fitted if ece(fitted) < ece(temperature) else temperature
+    known_p, ood = split_outputs(logits12, temperature, known_temperature)
     top = np.sort(known_p[known], axis=1)
     conf, margin = top[:, -1], top[:, -1] - top[:, -2]
     mal = np.isin(y, [CLASSES.index(c) for c in MALIGNANT])
     mal_score = known_p[:, [CLASSES.index(c) for c in MALIGNANT]].sum(axis=1)
     return {
         "temperature": temperature,
+        "known_temperature": known_temperature,
         # at most 10 % of known-class val images are rejected as out of scope
         "ood": float(np.quantile(ood[known], 0.90)),
         # the least confident 15 % / narrowest-margin 10 % of known-class val images become "uncertain"
@@ -49,6 +62,20 @@ def fit_decisions(logits12: np.ndarray, labels: list[str]) -> dict:
         # recall-first: 95 % of val melanoma + BCC images reach `urgent` (97 % flagged 42 % of benign test photos)
         "urgent": float(np.quantile(mal_score[mal], 0.05)) if mal.any() else 0.3,
     }
+
+
+TEMPERATURES = ("temperature", "known_temperature")
+
+
+def card_decisions(decisions: dict) -> dict:
+    """The card fields for `fit_decisions`' result: the two temperatures and the thresholds."""
+    return {**{k: decisions[k] for k in TEMPERATURES if k in decisions},
+            "thresholds": {k: v for k, v in decisions.items() if k not in TEMPERATURES}}
+
+
+def card_decisions_of(card: dict) -> dict:
+    """The inverse of `card_decisions`: the decisions dict stored in a card."""
+    return {**card.get("thresholds", {}), **{k: card[k] for k in TEMPERATURES if k in card}}
 
 
 def _group_gap(hits: np.ndarray, group_codes: np.ndarray, min_n: int = 10) -> float:
@@ -73,7 +100,7 @@ def card_metrics(
 ) -> dict:
     """All card metrics on one split (call with the test split)."""
     y = label_index(labels)
-    known_p, ood = split_outputs(logits12, decisions["temperature"])
+    known_p, ood = split_outputs(logits12, decisions["temperature"], decisions.get("known_temperature"))
     known = y < N_KNOWN
     src = np.array(sources)
     out = metrics.classification_metrics(known_p[known], y[known], list(CLASSES))

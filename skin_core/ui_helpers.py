@@ -309,6 +309,14 @@ def comparison_rows(cards: dict[str, dict], lang: str, task: str = "classificati
     return rows
 
 
+def decision_rows(card: dict, lang: str) -> list[dict]:
+    """The card's decision thresholds and calibration temperatures (all chosen on val), one row each."""
+    from .evaluation import card_decisions_of
+
+    return [{t("report.col.threshold", lang): k, t("report.col.value", lang): round(float(v), 4)}
+            for k, v in card_decisions_of(card).items()]
+
+
 def per_class_rows(card: dict, lang: str) -> list[dict]:
     rows = []
     for c, d in (card.get("test_metrics", {}).get("per_class") or {}).items():

@@ -76,7 +76,7 @@ def test_predict_real_images_and_folders(tmp_path):
     lines = [json.loads(l) for l in res.stdout.splitlines()]
     assert len(lines) == len(recs)
     for l in lines:
-        assert set(l) == KEYS and l["model"] == "xception_derm"
+        assert set(l) == KEYS and l["model"] == registry.default_model()
         assert set(l["probabilities"]) == set(CLASSES)
         assert abs(sum(l["probabilities"].values()) - 1) < 1e-4
         assert 0 <= l["ood_score"] <= 1 and l["urgency"] in ("routine", "soon", "urgent")

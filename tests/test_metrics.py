@@ -40,3 +40,29 @@ def test_card_metrics_carry_an_interval_for_every_headline_number():
         lo, hi = m["ci95"][key]
         assert lo <= point[key] + 1e-9 and point[key] - 1e-9 <= hi, key
         assert hi > lo, f"{key}: a degenerate interval on 600 noisy photos"
+
+
+def test_condition_probabilities_get_their_own_temperature_fitted_on_known_class_photos():
+    """The 11 probabilities the user sees are calibrated on the known-class val photos; ood_score keeps its own T."""
+    rng = np.random.default_rng(3)
+    n = 4000
+    z = rng.normal(0, 1.5, (n, len(CLASSES)))
+    p_true = metrics.softmax(z)
+    is_other = rng.random(n) < 0.3
+    y = np.where(is_other, len(CLASSES), [rng.choice(len(CLASSES), p=p) for p in p_true])
+    labels = [OTHER if i == len(CLASSES) else CLASSES[i] for i in y]
+    # condition logits three times overconfident; the "other" logit cleanly separates other photos (needs T < 3)
+    logits = np.c_[3.0 * z, np.where(is_other, 8.0, -8.0) + rng.normal(0, 1, n)]
+    dec = evaluation.fit_decisions(logits, labels)
+    assert 2.0 < dec["known_temperature"] < 4.0 and dec["known_temperature"] > dec["temperature"]
+    known = y < len(CLASSES)
+    p_known, ood = evaluation.split_outputs(logits, dec["temperature"], dec["known_temperature"])
+    p_shared, ood_shared = evaluation.split_outputs(logits, dec["temperature"])
+    np.testing.assert_allclose(ood, ood_shared)
+    np.testing.assert_allclose(p_known.sum(1), 1.0)
+    ece_own = metrics.expected_calibration_error(p_known[known], y[known])
+    ece_shared = metrics.expected_calibration_error(p_shared[known], y[known])
+    assert ece_own < ece_shared and ece_own < 0.05
+    fields = evaluation.card_decisions(dec)
+    assert set(fields) == {"temperature", "known_temperature", "thresholds"}
+    assert evaluation.card_decisions_of(fields) == dec

@@ -26,12 +26,12 @@ def test_analyze_real_photo_fills_every_slot():
     assert a.heatmap is not None and a.heatmap.shape == a.image.shape[:2] and a.heatmap.std() > 0.01
     assert a.memo is not None and a.memo.disclaimer
     d = a.to_dict()
-    assert d["model"] == "xception_derm" and d["label"] == (a.label if a.status in ("ok", "uncertain") else None)
+    assert d["model"] == registry.default_model() and d["label"] == (a.label if a.status in ("ok", "uncertain") else None)
 
 
 @needs_data
 def test_melanoma_and_bcc_photos_are_flagged_urgent():
-    card = registry.read_card("xception_derm")
+    card = registry.read_card(registry.default_model())
     recs = [r for r in data.read_manifest() if r.split == "test" and r.label in ("melanoma", "basal_cell_carcinoma")]
     recs = recs[::4]
     urgent = [pipeline.analyze(r.path().read_bytes(), allow_poor_quality=True, segment=False).urgency == "urgent"

@@ -122,8 +122,7 @@ def main(argv=None) -> None:
     base.update({
         "name": args.out,
         "weights": f"weights/{path.name}",
-        "sha256": xd.file_sha256(path), "temperature": dec["temperature"],
-        "thresholds": {k: v for k, v in dec.items() if k != "temperature"}, "test_metrics": metrics,
+        "sha256": xd.file_sha256(path), **evaluation.card_decisions(dec), "test_metrics": metrics,
         "tta": bool(tta),
         "tta_choice": {"val_macro_f1": {f"tta={t}": round(_macro_f1(sum(wi * l for wi, (l, _) in zip(weights, va[t])),
                                                                     rows), 4) for t in va},

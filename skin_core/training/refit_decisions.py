@@ -1,4 +1,4 @@
-"""Re-fit temperature and thresholds on val and recompute test metrics for a trained classifier, without
+"""Re-fit the temperatures and thresholds on val and recompute test metrics for a trained classifier, without
 retraining: used when the decision rules or the card metrics in `evaluation.py` change.
 
     python -m skin_core.training.refit_decisions --model xception_derm   # from the feature cache
@@ -44,13 +44,10 @@ def main(argv=None) -> None:
     metrics = evaluation.card_metrics_from_rows(te_l, te_r, dec)
     from ..models.xception_derm import file_sha256
 
-    thresholds = {k: v for k, v in dec.items() if k != "temperature"}
-    changed = not (np.isclose(card.get("temperature", np.nan), dec["temperature"])
-                   and set(thresholds) == set(card.get("thresholds", {}))
-                   and all(np.isclose(card["thresholds"][k], v) for k, v in thresholds.items()))
+    old = evaluation.card_decisions_of(card)
+    changed = not (set(old) == set(dec) and all(np.isclose(old[k], v) for k, v in dec.items()))
     card["sha256"] = file_sha256(REPO_ROOT / card["weights"])
-    card["temperature"] = dec["temperature"]
-    card["thresholds"] = thresholds
+    card.update(evaluation.card_decisions(dec))
     card["test_metrics"] = metrics
     suffix = f" && python -m skin_core.training.refit_decisions --model {args.model}"
     if changed and not card["training_command"].endswith(suffix):  # same decisions: metrics refreshed only

@@ -177,8 +177,7 @@ def main(argv=None) -> None:
         "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
                 "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
-        "temperature": decisions["temperature"],
-        "thresholds": {k: v for k, v in decisions.items() if k != "temperature"},
+        **evaluation.card_decisions(decisions),
         "test_metrics": test_metrics,
         "history": previous_history + history,
         "training_command": (f"{previous_command} && " if previous_command else "")

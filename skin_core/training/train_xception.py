@@ -182,8 +182,7 @@ def main(argv=None) -> None:
                 "'other'. Train views: original + 3 augmented (crop, flips, rot90, brightness, contrast, "
                 "saturation, white balance, gamma).",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
-        "temperature": decisions["temperature"],
-        "thresholds": {k: v for k, v in decisions.items() if k != "temperature"},
+        **evaluation.card_decisions(decisions),
         "test_metrics": test_metrics,
         "val_metrics": {k: val_metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "ece_15")},
         "history": history,

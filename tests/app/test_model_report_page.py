@@ -49,3 +49,20 @@ def test_segmentation_card_and_korean(app):
     card = registry.read_card(name)
     assert metrics["평균 IoU"] == f"{card['test_metrics']['mean_iou']:.3f}"
     assert app.title[0].value == "모델 보고서"
+
+
+def test_a_students_card_shows_both_temperatures_beside_the_thresholds(app):
+    own = [n for n in _needs("classification")
+           if registry.read_card(n).get("known_temperature", registry.read_card(n)["temperature"])
+           != registry.read_card(n)["temperature"]]
+    assert own, "the students' cards carry a known-class temperature of their own (chosen on val ECE)"
+    name = own[0]
+    switch(app, "pages/model_report.py")
+    app.selectbox(key="report_model").set_value(name).run()
+    assert not app.exception
+    card = registry.read_card(name)
+    table = frame_with(app, "Threshold")
+    shown = dict(zip(table["Threshold"], table["Value"]))
+    assert shown["known_temperature"] == round(card["known_temperature"], 4)
+    assert shown["temperature"] == round(card["temperature"], 4)
+    assert set(card["thresholds"]) <= set(shown)
