@@ -64,6 +64,19 @@ def fit_decisions(logits12: np.ndarray, labels: list[str]) -> dict:
     }
 
 
+def known_top1(logits12: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(class index, top-1 known class) of the known-class photos: what every val choice is judged on."""
+    y = label_index(labels)
+    k = y < N_KNOWN
+    return y[k], logits12[k, :N_KNOWN].argmax(1)
+
+
+def known_macro_f1(logits12: np.ndarray, labels: list[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(*known_top1(logits12, labels), average="macro"))
+
+
 TEMPERATURES = ("temperature", "known_temperature")
 
 

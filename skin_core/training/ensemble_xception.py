@@ -14,12 +14,10 @@ import argparse
 import time
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 from .. import cards, evaluation
 from ..classifiers import _load_keras, recast
 from ..config import WEIGHTS_DIR
-from ..data import CLASSES
 from ..models import xception_derm as xd
 from .train_xception import head_logits
 
@@ -65,9 +63,7 @@ def combine(heads, weights):
 
 
 def _macro_f1(logits, rows):
-    y = evaluation.label_index([r["label"] for r in rows])
-    k = y < len(CLASSES)
-    return float(f1_score(y[k], logits[k, : len(CLASSES)].argmax(1), average="macro"))
+    return evaluation.known_macro_f1(logits, [r["label"] for r in rows])
 
 
 def _weight_grid(n: int) -> list[tuple[float, ...]]:

@@ -22,20 +22,14 @@ WEIGHT_GRID = tuple(round(0.1 * i, 1) for i in range(1, 11))
 MIN_BOOTSTRAP_SHARE = 0.95
 
 
-def _known(logits: np.ndarray, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """(labels, top-1 predictions) of the known-class photos."""
-    y = evaluation.label_index([r["label"] for r in rows])
-    k = y < evaluation.N_KNOWN
-    return y[k], logits[k, :evaluation.N_KNOWN].argmax(1)
-
-
 def macro_f1(logits: np.ndarray, rows: list[dict]) -> float:
-    return float(f1_score(*_known(logits, rows), average="macro"))
+    return evaluation.known_macro_f1(logits, [r["label"] for r in rows])
 
 
 def bootstrap_share_better(base: np.ndarray, new: np.ndarray, rows: list[dict], n: int = 1000, seed: int = 0) -> float:
     """Share of paired bootstrap resamples of the known-class photos in which `new` beats `base` on macro-F1."""
-    (y, pb), (_, pn) = _known(base, rows), _known(new, rows)
+    labels = [r["label"] for r in rows]
+    (y, pb), (_, pn) = evaluation.known_top1(base, labels), evaluation.known_top1(new, labels)
     rng = np.random.default_rng(seed)
     wins = 0
     for _ in range(n):
