@@ -115,7 +115,7 @@ def to_markdown(card: dict) -> str:
         lines += ["", f"Mirror TTA: **{'on' if card.get('tta', True) else 'off'}** (chosen on val macro-F1: "
                       + ", ".join(f"{k} {v:.4f}" for k, v in card["tta_choice"]["val_macro_f1"].items()) + ")."]
     if card.get("thresholds"):
-        lines += ["", "## Decision thresholds (chosen on val)", ""]
+        lines += ["", "## Decision thresholds" + (" and temperatures" if "temperature" in card else "") + " (chosen on val)", ""]
         lines += [f"- `{k}`: {v:.4f}" for k, v in card["thresholds"].items()]
         lines += [f"- `{k}`: {card[k]:.4f}" for k in ("temperature", "known_temperature") if k in card]
     for section in ("intended_use", "limitations", "notes"):
