@@ -2,7 +2,7 @@
 
 No ImageNet weights exist offline, so these start from random weights and learn from the ground truth plus
 the dermoscopy Xception's soft predictions (knowledge distillation, Hinton et al. 2015). Small input
-(128 px), colour/lighting augmentation, class-balanced loss; same 12 outputs, calibration and card as the
+(112 px by default), colour/lighting augmentation, class-balanced loss; same 12 outputs, calibration and card as the
 Xception.
 
     python -m skin_core.training.train_student --model custom_cnn --epochs 30
