@@ -117,17 +117,23 @@ def _cache() -> OrderedDict:
     return st.session_state.setdefault("analyses", OrderedDict())
 
 
-def analysis(data: bytes, model: str, allow: bool = False, full: bool = True, progress=None) -> pipeline.Analysis:
+def analysis(data: bytes, model: str, allow: bool = False, full: bool = True, progress=None,
+             red_flags=()) -> pipeline.Analysis:
     """The Analysis of `data` with `model`, run once per (file hash, model, lang, allow, full) per session.
 
     Raises images.InvalidImageError for files that are not usable photos (the page shows its message).
-    `full=False` skips the outline and the heatmap (the model comparison view).
+    `full=False` skips the outline and the heatmap (the model comparison view). Red flags only re-triage the
+    cached analysis: ticking one never re-runs a model.
     """
-    key = ui_helpers.analysis_key(ui_helpers.digest(data), model, lang(), allow, full)
+    key = ui_helpers.analysis_key(ui_helpers.digest(data), model, lang(), allow, full, red_flags)
     cache = _cache()
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
+    if red_flags:
+        result = pipeline.retriage(analysis(data, model, allow, full, progress), red_flags)
+        cache[key] = result
+        return result
     start = time.perf_counter()
     box = progress or st.status(tr("progress.title"), expanded=False)
     with box:
@@ -220,6 +226,15 @@ def sample_picker(key: str = "sample") -> bytes | None:
         labels.append(ui_helpers.sample_label(r, counts[r.label], lang()))
     i = choice(st.selectbox, tr("input.sample_label"), range(len(recs)), key, format_func=labels.__getitem__)
     return recs[i].path().read_bytes()
+
+
+def red_flags_select(key: str = "red_flags") -> list[str]:
+    """What the user says about the problem (bleeding, changing, not improving...): it can only raise the urgency."""
+    from skin_core import knowledge
+
+    labels = knowledge.red_flag_labels(lang())
+    return st.multiselect(tr("analyze.red_flags"), list(knowledge.RED_FLAG_KEYS), format_func=labels.get, key=key,
+                          help=tr("analyze.red_flags_help"), placeholder=tr("analyze.red_flags_none"))
 
 
 def photo_input() -> bytes | None:

@@ -4,13 +4,14 @@ import streamlit as st
 
 from pages import _ui as ui
 from skin_core import ui_helpers as uh
+from skin_core.i18n import about_body
 
 ui.entry()
 
 st.title(ui.tr("about.title"))
 
 st.header(ui.tr("about.is"))
-st.markdown(ui.tr("about.is_body"))
+st.markdown(about_body(ui.lang()))
 st.header(ui.tr("about.is_not"))
 st.warning(ui.tr("about.is_not_body"))
 st.header(ui.tr("about.privacy"))

@@ -18,6 +18,7 @@ with pick:
     data = ui.photo_input()
 with settings:
     model = ui.model_select()
+    flags = ui.red_flags_select()
     compare = st.toggle(ui.tr("analyze.compare"), key="compare")
 if model is None:
     st.stop()
@@ -27,7 +28,7 @@ if data is None:
 allow_key = f"allow_{uh.digest(data)}"  # "analyse anyway" is remembered per photo
 allow = st.session_state.get(allow_key, False)
 try:
-    a = ui.analysis(data, model, allow=allow)
+    a = ui.analysis(data, model, allow=allow, red_flags=flags)
 except images.InvalidImageError as err:
     st.error(ui.tr("error.image", msg=uh.image_error_text(err, lang)))
     st.stop()
@@ -35,16 +36,19 @@ except Exception as err:  # never a traceback on screen
     st.error(ui.tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
     st.stop()
 
-st.session_state["current_photo"] = data  # the What-if page reuses it (memory only, never disk)
+if a.status in ("ok", "uncertain", "out_of_scope"):
+    st.session_state["current_photo"] = data  # the What-if page reuses it (memory only, never disk)
+else:
+    st.session_state.pop("current_photo", None)  # What-if never shows an answer for a photo refused here
 
 # ---- headline: cancer banner first, then the status screen and any quality problems
 ui.cancer_banner(a)
 ui.status_screen(a)
-if a.quality.issues and a.quality.is_skin:
-    if a.status == "poor_quality":
-        ui.quality_reasons(a)
-    else:
-        st.caption(ui.tr("quality.overridden", reasons=" ".join(uh.quality_reasons(a.quality, lang))))
+if a.status == "poor_quality":
+    ui.quality_reasons(a)
+elif a.quality.issues and allow and a.status != "not_skin":
+    st.caption(ui.tr("quality.overridden", reasons=" ".join(uh.quality_reasons(a.quality, lang))))
+if a.status == "poor_quality" or (allow and a.status != "not_skin" and a.quality.issues):
     st.checkbox(ui.tr("quality.override"), key=allow_key)
 if a.status in ("not_skin", "poor_quality"):
     left, _ = st.columns([1, 2])
@@ -59,10 +63,17 @@ if compare:
     names = uh.classifier_names()
     with st.status(ui.tr("progress.title"), expanded=False) as box:
         results = {}
+        failed = {}
         for name in names:
             st.write(ui.tr("progress.compare", name=name))
-            results[name] = a if name == model else ui.analysis(data, name, allow=allow, full=False, progress=box)
+            try:
+                results[name] = a if name == model else ui.analysis(data, name, allow=allow, full=False, progress=box,
+                                                                       red_flags=flags)
+            except Exception as err:  # one broken model must not hide the others' answers
+                failed[name] = f"{type(err).__name__}: {err}"
         box.update(label=ui.tr("compare.title"), state="complete")
+    for name, msg in failed.items():
+        st.warning(ui.tr("compare.model_failed", name=name, msg=msg))
     st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table")
     shown = {n: r.probabilities for n, r in results.items() if uh.shows_probabilities(r)}
     if shown:

@@ -43,8 +43,15 @@ with controls:
     settings = {name: st.slider(ui.tr(f"whatif.t.{name}"), tf.lo, tf.hi, tf.neutral, tf.step, key=f"wi_{name}")
                 for name, tf in robustness.TRANSFORMS.items()}
     st.button(ui.tr("whatif.reset"), on_click=reset, key="wi_reset")
-before = ui.whatif_prediction(data, model, robustness.neutral_settings())
-after = ui.whatif_prediction(data, model, settings)
+try:
+    before = ui.whatif_prediction(data, model, robustness.neutral_settings())
+    after = ui.whatif_prediction(data, model, settings)
+except images.InvalidImageError as err:
+    st.error(ui.tr("error.image", msg=uh.image_error_text(err, lang)))
+    st.stop()
+except Exception as err:  # never a traceback on screen
+    st.error(ui.tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
+    st.stop()
 with before_col:
     ui.image(original, ui.tr("whatif.original"), ui.tr("whatif.original_alt"))
 with after_col:
@@ -65,7 +72,11 @@ axis = ui.choice(st.selectbox, ui.tr("whatif.sweep_axis"), robustness.TRANSFORMS
                  format_func=ui.fmt("whatif.t."))
 run = st.button(ui.tr("whatif.sweep_run"), key="wi_sweep", type="primary",
                 help=ui.tr("whatif.sweep_help", n=len(robustness.TRANSFORMS[axis].grid)))
-sweep = ui.whatif_sweep(data, model, axis, settings, run)
+try:
+    sweep = ui.whatif_sweep(data, model, axis, settings, run)
+except Exception as err:  # never a traceback on screen; the sliders above keep working
+    st.error(ui.tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
+    sweep = None
 if sweep is not None:
     axis_label = ui.tr(f"whatif.t.{axis}")
     st.markdown(f"**{ui.tr('whatif.sweep_title', axis=axis_label)}**")

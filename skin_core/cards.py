@@ -9,9 +9,24 @@ from .config import WEIGHTS_DIR
 
 
 def hardware() -> str:
+    """Where a training step ran: CPU cores and any GPU TensorFlow sees (checked, not assumed)."""
     import os
 
-    return f"{platform.machine()} {os.cpu_count()} CPU cores, {platform.system()} (no GPU)"
+    try:
+        import tensorflow as tf
+
+        gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+    except Exception:  # TensorFlow absent or broken: report the CPU only
+        gpus = []
+    gpu = f"{len(gpus)} GPU" if gpus else "no GPU"
+    return f"{platform.machine()} {os.cpu_count()} CPU cores, {platform.system()} ({gpu})"
+
+
+def training_record(seed, previous_cycles: list[dict], cycle: dict) -> dict:
+    """A card's `training` block: every cycle that built these weights (a --resume adds one), and their total time."""
+    cycles = [*previous_cycles, cycle]
+    return {"seed": seed, "wall_time_s": sum(c["wall_time_s"] for c in cycles), "hardware": cycle["hardware"],
+            "cycles": cycles}
 
 
 def _pct(v) -> str:
@@ -52,6 +67,18 @@ def _classification_md(m: dict) -> list[str]:
     return lines
 
 
+def _photo_check_md(m: dict) -> list[str]:
+    lines = [f"Skin photos refused on test: {_pct(m.get('skin_photos_rejected'))} (n={m.get('n')})."]
+    for key, title in (("by_source", "Per source"), ("by_skin_group", "Per skin-type group")):
+        if m.get(key):
+            lines += ["", f"{title}: " + ", ".join(f"{k} {_pct(v['rejected'])} (n={v['n']})" for k, v in m[key].items())]
+    if m.get("malignant_rejected"):
+        r = m["malignant_rejected"]
+        lines += ["", f"Melanoma and basal cell carcinoma photos refused: {r['rejected']} of {r['n']} (a refused photo "
+                      "gets no cancer flag from the classifier; the user's red flags still raise its urgency)."]
+    return lines
+
+
 def to_markdown(card: dict) -> str:
     m = card.get("test_metrics", {})
     lines = [
@@ -67,13 +94,16 @@ def to_markdown(card: dict) -> str:
         f"- **Data**: {card.get('data', '')}",
         f"- **Split**: `{card.get('split')}` (seeded, stratified 70/15/15; metrics below are on the test split only)",
         f"- **Training command**: `{card.get('training_command')}`",
-        f"- **Wall time / hardware**: {(card.get('training') or {}).get('wall_time_s')} s on {(card.get('training') or {}).get('hardware')}",
+        f"- **Wall time / hardware**: {(card.get('training') or {}).get('wall_time_s')} s on {(card.get('training') or {}).get('hardware')}"
+        + (f" (total of {len(card['training']['cycles'])} training cycles)" if len((card.get('training') or {}).get('cycles', [])) > 1 else ""),
         "",
         "## Test metrics",
         "",
     ]
     if card["task"] == "classification":
         lines += _classification_md(m)
+    elif card["task"] == "photo_check":
+        lines += _photo_check_md(m)
     else:
         lines += ["| metric | test |", "|---|---|"] + [
             f"| {k} | {_pct(v) if isinstance(v, (int, float)) else v} |" for k, v in m.items() if not isinstance(v, (list, dict))
@@ -150,6 +180,10 @@ def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
                     f"study-5 acc {_pct(m.get('study5_accuracy'))}, melanoma recall {_pct(m.get('melanoma_recall'))}, "
                     f"mel+BCC urgent {_pct(m.get('malignant_urgent_rate'))}, ECE {_pct(m.get('ece_15'))}, OOD AUROC {_pct(ood)}, "
                     f"fitzpatrick gap {_pct(m.get('fitzpatrick_skin_group_gap'))}")
+        elif card.get("task") == "photo_check":
+            mal = m.get("malignant_rejected") or {}
+            text = (f"skin photos refused {_pct(m.get('skin_photos_rejected'))} (n={m.get('n')})"
+                    + (f", melanoma + BCC photos refused {mal['rejected']} of {mal['n']}" if mal else ""))
         else:
             text = (f"PH2 mean IoU {_pct(m.get('mean_iou'))}, Dice {_pct(m.get('dice'))}, "
                     f"thresholded Jaccard {_pct(m.get('thresholded_jaccard'))}")

@@ -57,7 +57,8 @@ def compare_bars(results: dict[str, dict[str, float]], lang: str, k: int = 5) ->
 
 def before_after_bars(before: dict[str, float], after: dict[str, float], lang: str, k: int = 5) -> go.Figure:
     """Original vs changed photo: probabilities of the k classes most likely in either."""
-    classes = sorted(set(before) | set(after), key=lambda c: max(before.get(c, 0), after.get(c, 0)), reverse=True)[:k]
+    union = list(before) + [c for c in after if c not in before]  # a fixed order, so ties always break the same way
+    classes = sorted(union, key=lambda c: max(before.get(c, 0), after.get(c, 0)), reverse=True)[:k]
     names = [class_name(c, lang) for c in classes]
     fig = go.Figure()
     for label, probs, colour in ((t("chart.before", lang), before, PALETTE[0]), (t("chart.after", lang), after, PALETTE[1])):

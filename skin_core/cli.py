@@ -17,8 +17,14 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".gif"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"}  # what images.load_image reads
 BATCH = 16
+
+
+def _red_flag_keys() -> tuple[str, ...]:
+    from .knowledge.schema import RED_FLAG_KEYS
+
+    return RED_FLAG_KEYS
 
 
 def _expand(paths: list[str]) -> list[Path]:
@@ -56,14 +62,17 @@ def cmd_models(args) -> int:
 
 
 def _error_line(path: Path, model: str, message: str) -> dict:
-    return {"path": str(path), "model": model, "status": "error", "label": None, "probabilities": {},
-            "top3": [], "ood_score": None, "urgency": None, "message": message}
+    """Same keys as a result line; nothing was analysed, so every finding is null."""
+    from .pipeline import Analysis
+
+    keys = Analysis.json_keys()
+    return {"path": str(path), **dict.fromkeys(keys), "status": "error", "model": model, "probabilities": {},
+            "top3": [], "message": message}
 
 
 def cmd_predict(args) -> int:
-    """Batch classification: quality + classifier + decisions (no segmentation or heatmaps: speed)."""
-    import numpy as np
-
+    """Batch classification: one JSON line per photo, each the pipeline's `Analysis.to_dict()` (no outline or
+    heatmap on this path: speed)."""
     from . import images, pipeline, registry
 
     try:
@@ -74,19 +83,19 @@ def cmd_predict(args) -> int:
     paths = _expand(args.paths)
     failed = 0
     for start in _progress(range(0, len(paths), BATCH), (len(paths) + BATCH - 1) // BATCH, "predict"):
-        chunk = paths[start : start + BATCH]
-        loaded = []
-        for p in chunk:
+        loaded: list[tuple[Path, object]] = []
+        for p in paths[start : start + BATCH]:
             try:
                 loaded.append((p, images.load_image(p)))
             except images.InvalidImageError as exc:
                 loaded.append((p, exc))
-        good = [(p, im) for p, im in loaded if isinstance(im, np.ndarray)]
-        rows = dict(zip([p for p, _ in good], pipeline.predict_batch([im for _, im in good], clf.name,
-                                                                       args.allow_poor_quality))) if good else {}
+        good = [(p, im) for p, im in loaded if not isinstance(im, Exception)]
+        results = pipeline.analyze_batch([im for _, im in good], clf.name, lang=args.lang,
+                                         allow_poor_quality=args.allow_poor_quality, red_flags=args.red_flags)
+        by_path = dict(zip([p for p, _ in good], results))
         for p, im in loaded:
-            if isinstance(im, np.ndarray):
-                _print({"path": str(p), **rows[p]})
+            if p in by_path:
+                _print({"path": str(p), **by_path[p].to_dict()})
             else:
                 failed += 1
                 _print(_error_line(p, clf.name, str(im)))
@@ -125,12 +134,16 @@ def cmd_segment(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
+    """Metrics on a folder-per-class directory; unreadable files are skipped and counted, never fatal."""
     import numpy as np
 
     from . import images, metrics, pipeline, registry
 
     clf = registry.load_model(args.model, "classification")
     root = Path(args.dir)
+    if not root.is_dir():
+        print(f"error: {root} is not a folder", file=sys.stderr)
+        return 2
     files, labels = [], []
     for cls_dir in sorted(d for d in root.iterdir() if d.is_dir()):
         if cls_dir.name not in clf.classes:
@@ -139,22 +152,35 @@ def cmd_evaluate(args) -> int:
         for f in _expand([str(cls_dir)]):
             files.append(f)
             labels.append(clf.classes.index(cls_dir.name))
-    probs = []
+    probs, kept, skipped = [], [], 0
     for start in _progress(range(0, len(files), BATCH), (len(files) + BATCH - 1) // BATCH, "evaluate"):
-        ims = [images.load_image(f) for f in files[start : start + BATCH]]
-        probs.append(pipeline.classify_batch(ims, clf.name)[1].probabilities)
-    p = np.concatenate(probs)
-    res = metrics.classification_metrics(p, np.array(labels), clf.classes)
+        ims = []
+        for f, y in zip(files[start : start + BATCH], labels[start : start + BATCH]):
+            try:
+                ims.append(images.load_image(f))
+                kept.append(y)
+            except images.InvalidImageError as exc:
+                skipped += 1
+                print(f"skipping {f}: {exc}", file=sys.stderr)
+        if ims:
+            probs.append(pipeline.classify_batch(ims, clf.name)[1].probabilities)
+    if not probs:
+        print(f"error: no readable photos in class folders under {root} (folders must be named after classes: "
+              f"{', '.join(clf.classes)})", file=sys.stderr)
+        return 2
+    res = metrics.classification_metrics(np.concatenate(probs), np.array(kept), clf.classes)
     if args.json:
-        _print({k: res[k] for k in ("n", "accuracy", "macro_f1", "top3_accuracy", "ci95", "per_class")})
+        _print({**{k: res[k] for k in ("n", "accuracy", "macro_f1", "top3_accuracy", "ci95", "per_class")},
+                "skipped": skipped})
     else:
         ci = {k: f" (95% CI {v[0]:.3f}-{v[1]:.3f})" if v else "" for k, v in res["ci95"].items()}
         print(f"model {clf.name}: n={res['n']} accuracy={res['accuracy']:.4f}{ci.get('accuracy', '')} "
-              f"macro_f1={res['macro_f1']:.4f}{ci.get('macro_f1', '')} top3={res['top3_accuracy']:.4f}{ci.get('top3_accuracy', '')}")
+              f"macro_f1={res['macro_f1']:.4f}{ci.get('macro_f1', '')} top3={res['top3_accuracy']:.4f}{ci.get('top3_accuracy', '')}"
+              + (f" ({skipped} unreadable files skipped)" if skipped else ""))
         print(f"{'class':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}")
         for c, d in res["per_class"].items():
             print(f"{c:<22}{d['precision']:>10.3f}{d['recall']:>10.3f}{d['f1-score']:>10.3f}{int(d['support']):>6}")
-    return 0
+    return 2 if skipped else 0
 
 
 def cmd_memo(args) -> int:
@@ -193,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None)
     p.add_argument("--json", action="store_true", help="JSON lines (the only output format)")
     p.add_argument("--allow-poor-quality", action="store_true", help="classify blurry/dark photos anyway")
+    p.add_argument("--lang", default="en", choices=["en", "ko"], help="language of the memo and messages")
+    p.add_argument("--red-flag", action="append", default=[], dest="red_flags", metavar="FLAG",
+                   choices=list(_red_flag_keys()), help="what the person reports (repeatable); raises urgency only")
     p.add_argument("paths", nargs="+")
     p.set_defaults(fn=cmd_predict)
     p = sub.add_parser("segment", help="write lesion masks (0/255 PNG at each input's size)")

@@ -2,7 +2,9 @@
 
 Status: ok | uncertain | out_of_scope | not_skin | poor_quality | error. Urgency: routine | soon | urgent,
 never "healthy". `urgent` whenever P(melanoma) + P(basal cell carcinoma) crosses the card's recall-first
-threshold, whatever the top-1 is. Per-condition base urgency comes from the memo knowledge base.
+threshold, whatever the top-1 is. Per-condition urgency comes from the memo knowledge base, raised by any red
+flags the user reports (`knowledge.triage`): e.g. a rash "not improving after 2 weeks" becomes `soon`, a spot that
+bleeds or changes becomes `urgent`.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from . import knowledge
 from .data import MALIGNANT
 
 STATUSES = ("ok", "uncertain", "out_of_scope", "not_skin", "poor_quality", "error")
-URGENCIES = ("routine", "soon", "urgent")
+URGENCIES = knowledge.URGENCY_LEVELS
 DEFAULTS = {"min_confidence": 0.4, "min_margin": 0.1, "ood": 0.5, "urgent": 0.3}
 
 
@@ -32,33 +34,42 @@ def base_urgency(condition: str) -> str:
     return knowledge.base_urgency(condition)
 
 
-def _max_urgency(*levels: str) -> str:
-    return max(levels, key=URGENCIES.index)
+def urgency_for(status: str, label: str | None, urgent: bool, red_flags: tuple[str, ...] = ()) -> str:
+    """Urgency of a decided photo: its condition's triage level with the user's red flags (an unrecognised or
+    refused photo counts as `uncertain`, at least `soon`), raised to `urgent` by the malignancy score."""
+    if status == "ok" and label:
+        levels = [knowledge.triage(label, red_flags)]
+    elif status == "out_of_scope":
+        levels = [knowledge.triage("other", red_flags)]
+    else:
+        levels = [knowledge.triage("uncertain", red_flags), "soon"]
+    return knowledge.max_urgency(levels + ["urgent" if urgent else "routine"])
 
 
-def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = None) -> Decision:
-    """Status, label and urgency for one image's calibrated class probabilities."""
+def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = None,
+           red_flags: tuple[str, ...] = ()) -> Decision:
+    """Status, label and urgency for one image's calibrated class probabilities (and any reported red flags)."""
     t = {**DEFAULTS, **(thresholds or {})}
     ranked = sorted(probs.items(), key=lambda kv: kv[1], reverse=True)
     (top, p1), p2 = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
     mal = float(sum(probs.get(c, 0.0) for c in MALIGNANT))
     urgent = mal >= t["urgent"]
     if ood_score > t["ood"]:
-        urgency = "urgent" if urgent else base_urgency("other")
-        return Decision("out_of_scope", None, urgency, mal, "This looks like none of the conditions the model knows.")
-    if p1 < t["min_confidence"] or (p1 - p2) < t["min_margin"]:
-        urgency = _max_urgency(base_urgency("uncertain"), "urgent" if urgent else "routine")
-        return Decision("uncertain", top, urgency, mal, "The model is not sure; see the differential below.")
-    urgency = _max_urgency(base_urgency(top), "urgent" if urgent else "routine")
-    return Decision("ok", top, urgency, mal, "")
+        status, label, reason = "out_of_scope", None, "This looks like none of the conditions the model knows."
+    elif p1 < t["min_confidence"] or (p1 - p2) < t["min_margin"]:
+        status, label, reason = "uncertain", top, "The model is not sure; see the differential below."
+    else:
+        status, label, reason = "ok", top, ""
+    return Decision(status, label, urgency_for(status, label, urgent, red_flags), mal, reason)
 
 
-def rejected(status: str, reason: str, probs: dict[str, float] | None = None, thresholds: dict | None = None) -> Decision:
-    """Decision for an image that was not classified as a condition (not_skin, poor_quality, error)."""
+def rejected(status: str, reason: str, probs: dict[str, float] | None = None, thresholds: dict | None = None,
+             red_flags: tuple[str, ...] = ()) -> Decision:
+    """Decision for an image that was not classified as a condition (not_skin, poor_quality, error): at least
+    `soon` (nothing was checked), `urgent` when the malignancy score or a red flag says so."""
     t = {**DEFAULTS, **(thresholds or {})}
     mal = float(sum((probs or {}).get(c, 0.0) for c in MALIGNANT))
-    urgency = "urgent" if probs and mal >= t["urgent"] else "soon"
-    return Decision(status, None, urgency, mal, reason)
+    return Decision(status, None, urgency_for(status, None, bool(probs) and mal >= t["urgent"], red_flags), mal, reason)
 
 
 def top_k(probs: dict[str, float], k: int = 3) -> list[tuple[str, float]]:

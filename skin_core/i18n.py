@@ -56,6 +56,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "아직 학습된 분류 모델이 없습니다(weights/ 폴더가 비어 있음). 모델을 학습하거나 가중치를 복사해 주세요.",
     },
     "model.load_error": {"en": "The model could not be loaded: {msg}", "ko": "모델을 불러오지 못했습니다: {msg}"},
+    "analyze.red_flags": {"en": "Does any of this apply? (optional)", "ko": "해당하는 것이 있나요? (선택)"},
+    "analyze.red_flags_help": {
+        "en": "What you tell us can only make the advice more urgent; the photo is not analysed again.",
+        "ko": "알려 주신 내용은 진료 권고를 더 급하게만 바꿀 수 있으며, 사진을 다시 분석하지는 않습니다.",
+    },
+    "analyze.red_flags_none": {"en": "None of these", "ko": "해당 없음"},
     "analyze.compare": {"en": "Compare all models on this photo", "ko": "이 사진에 모든 모델 비교하기"},
     # ------------------------------------------------------------------ analyze: progress and errors
     "progress.title": {"en": "Analysing the photo...", "ko": "사진을 분석하는 중..."},
@@ -94,6 +100,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "image_error.too_small": {
         "en": "The image is too small; at least 32 x 32 pixels are needed.",
         "ko": "이미지가 너무 작습니다. 최소 32 x 32 픽셀이 필요합니다.",
+    },
+    "image_error.aspect_ratio": {
+        "en": "The image is a long strip rather than a photo; please upload a photo of the skin problem.",
+        "ko": "이미지가 사진이 아니라 긴 띠 모양입니다. 피부 문제 부위의 사진을 올려 주세요.",
     },
     # ------------------------------------------------------------------ quality
     "quality.too_small": {
@@ -235,6 +245,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.top_p": {"en": "Top probability", "ko": "최고 확률"},
     "compare.urgency": {"en": "Urgency", "ko": "긴급도"},
     "compare.accuracy": {"en": "Test accuracy", "ko": "테스트 정확도"},
+    "compare.model_failed": {"en": "{name} could not analyse this photo ({msg}).",
+                             "ko": "{name} 모델이 이 사진을 분석하지 못했습니다({msg})."},
     "compare.no_answer": {"en": "(no single answer)", "ko": "(단일 답 없음)"},
     "compare.chart_alt": {
         "en": "Grouped bar chart of each model's probabilities for the most likely conditions.",
@@ -406,13 +418,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "about.title": {"en": "About SkinLens and safety", "ko": "SkinLens 소개 및 안전"},
     "about.is": {"en": "What SkinLens is", "ko": "SkinLens는 무엇인가요"},
     "about.is_body": {
-        "en": "An open-source educational tool that shows how image models read photos of 11 common skin "
-              "conditions (acne, actinic keratosis, atopic dermatitis, basal cell carcinoma, eczema, lichen planus, "
-              "melanocytic nevus, melanoma, molluscum, psoriasis, tinea). It checks photo quality, outlines the "
+        "en": "An open-source educational tool that shows how image models read photos of {n} common skin "
+              "conditions ({conditions}). It checks photo quality, outlines the "
               "lesion, gives calibrated probabilities with a top-3 differential and a heatmap of where the model "
               "looked, and shows a bilingual memo whose first job is to say when and how urgently to see a doctor.",
-        "ko": "흔한 피부 질환 11가지(여드름, 광선각화증, 아토피피부염, 기저세포암, 습진, 편평태선, 멜라닌세포모반, "
-              "흑색종, 전염성 물사마귀, 건선, 백선)의 사진을 이미지 모델이 어떻게 읽는지 보여 주는 오픈소스 교육 도구입니다. "
+        "ko": "흔한 피부 질환 {n}가지({conditions})의 사진을 이미지 모델이 어떻게 읽는지 보여 주는 오픈소스 교육 도구입니다. "
               "사진 품질을 확인하고, 병변 윤곽을 그리고, 보정된 확률과 상위 3개 감별 후보, 모델이 주목한 영역의 히트맵을 "
               "보여 주며, 무엇보다 언제 얼마나 서둘러 진료를 받아야 하는지 알려 주는 2개 국어 안내문을 제공합니다.",
     },
@@ -496,6 +506,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.after": {"en": "Changed", "ko": "변경 후"},
     "chart.count": {"en": "Count", "ko": "개수"},
     # ------------------------------------------------------------------ PDF
+    "pdf.red_flags": {"en": "You told us: {flags}.", "ko": "알려 주신 내용: {flags}."},
     "pdf.title": {"en": "SkinLens report", "ko": "SkinLens 분석 보고서"},
     "pdf.generated": {"en": "Generated {date}", "ko": "작성일 {date}"},
     "pdf.model": {"en": "Model: {name} (card version {version})", "ko": "모델: {name} (카드 버전 {version})"},
@@ -518,6 +529,16 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     entry = STRINGS[key]  # KeyError for a typo: tests catch it
     text = entry.get(lang) or entry["en"]
     return text.format(**fmt) if fmt else text
+
+
+def about_body(lang: str) -> str:
+    """The About page's "what it is" paragraph, naming every class the models know (from data.CLASSES)."""
+    from .data import CLASSES
+
+    names = [short_class_name(c, lang) for c in CLASSES]
+    if lang == "en":  # mid-sentence in English: "acne, actinic keratosis, ..."
+        names = [n[:1].lower() + n[1:] for n in names]
+    return t("about.is_body", lang, n=len(CLASSES), conditions=", ".join(names))
 
 
 def percent(p: float | None, digits: int = 1) -> str:

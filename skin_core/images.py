@@ -24,6 +24,7 @@ MAX_BYTES = 15 * 1024 * 1024  # same cap as the app's upload limit (.streamlit/c
 MAX_PIXELS = 50_000_000  # a 8000x6000 phone photo passes; a 30000x30000 bomb does not
 MIN_SIDE = 32  # below this no model can see a lesion
 MAX_SIDE = 1600  # huge photos are downscaled to this longest side, never rejected
+MAX_ASPECT = 8.0  # a strip longer than 8:1 is a banner or a scan, not a photo of a lesion
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF", "MPO"}
 
 ImageInput = Union[str, Path, bytes, bytearray, io.IOBase]
@@ -59,6 +60,10 @@ class ImageTooSmallError(InvalidImageError):
     code = "too_small"
 
 
+class AspectRatioError(InvalidImageError):
+    code = "aspect_ratio"
+
+
 def _read_bytes(source: ImageInput, max_bytes: int) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
@@ -69,7 +74,7 @@ def _read_bytes(source: ImageInput, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise FileTooLargeError(
-                f"The file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. Please use a smaller photo."
+                f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. Please use a smaller photo."
             )
         data = path.read_bytes()
     elif hasattr(source, "read"):
@@ -82,7 +87,7 @@ def _read_bytes(source: ImageInput, max_bytes: int) -> bytes:
         raise EmptyImageError("The file is empty.")
     if len(data) > max_bytes:
         raise FileTooLargeError(
-            f"The file is over the {max_bytes / 1e6:.0f} MB limit. Please use a smaller photo."
+            f"The file is over the {max_bytes / 2**20:.0f} MB limit. Please use a smaller photo."
         )
     return data
 
@@ -93,8 +98,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
         arr = np.asarray(img, dtype=np.float64)
         lo, hi = float(arr.min()), float(arr.max())
         if img.mode.startswith("I;16") or (img.mode == "I" and hi > 255):
-            top = 65535.0 if hi > 255 else 255.0
-            arr = arr / top * 255.0
+            arr = arr / 65535.0 * 255.0  # 16-bit data: a dark 16-bit photo stays dark
         elif hi > lo and (hi > 255 or lo < 0):
             arr = (arr - lo) / (hi - lo) * 255.0
         img = Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), "L")
@@ -109,6 +113,47 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     if img.mode != "RGB":
         img = img.convert("RGB")
     return img
+
+
+def _check_shape(width: int, height: int, min_side: int = MIN_SIDE) -> None:
+    if min(width, height) < min_side:
+        raise ImageTooSmallError(
+            f"The image is only {width}x{height} pixels; at least {min_side}x{min_side} is needed."
+        )
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise AspectRatioError(
+            f"The image is {width}x{height} pixels, a long strip rather than a photo; please upload a photo "
+            f"no more than {MAX_ASPECT:.0f} times longer than it is wide."
+        )
+
+
+def _downscale(img: Image.Image, max_side: int) -> Image.Image:
+    if max(img.size) > max_side:
+        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return img
+
+
+def validate_array(rgb: np.ndarray, *, min_side: int = MIN_SIDE, max_side: int = MAX_SIDE) -> np.ndarray:
+    """An in-memory picture (library callers) checked like a decoded upload: RGB uint8, grey and RGBA converted,
+    same size and shape limits, huge arrays downscaled. Raises an `InvalidImageError` subclass otherwise."""
+    arr = np.asarray(rgb)
+    if arr.dtype != np.uint8:
+        raise InvalidImageError(f"Expected an 8-bit (uint8) RGB array, got {arr.dtype}.")
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+        raise InvalidImageError(f"Expected an image array of shape (H, W, 3), got {arr.shape}.")
+    if arr.size == 0:
+        raise EmptyImageError("The image has no pixels.")
+    height, width = arr.shape[:2]
+    if width * height > MAX_PIXELS:
+        raise DecompressionBombError(f"The image is {width}x{height} pixels, more than the "
+                                     f"{MAX_PIXELS // 1_000_000} megapixel limit.")
+    _check_shape(width, height, min_side)
+    if arr.ndim == 3 and arr.shape[2] == 3 and max(width, height) <= max_side:
+        return np.ascontiguousarray(arr)
+    img = _to_rgb(Image.fromarray(arr))
+    return np.ascontiguousarray(np.asarray(_downscale(img, max_side), dtype=np.uint8))
 
 
 def load_image(
@@ -153,10 +198,7 @@ def load_image(
             raise DecompressionBombError(
                 f"The image is {width}x{height} pixels, more than the {max_pixels // 1_000_000} megapixel limit."
             )
-        if min(width, height) < min_side:
-            raise ImageTooSmallError(
-                f"The image is only {width}x{height} pixels; at least {min_side}x{min_side} is needed."
-            )
+        _check_shape(width, height, min_side)
         try:
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated GIF/WEBP or multi-page TIFF: first frame only
@@ -171,9 +213,7 @@ def load_image(
             raise
         except Exception as exc:
             raise CorruptImageError("The image file is damaged or truncated and cannot be read.") from exc
-    if max(img.size) > max_side:
-        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    arr = np.asarray(img, dtype=np.uint8)
+    arr = np.asarray(_downscale(img, max_side), dtype=np.uint8)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise CorruptImageError("The image could not be converted to colour pixels.")
     return np.ascontiguousarray(arr)

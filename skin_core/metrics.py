@@ -99,6 +99,28 @@ def bootstrap_ci95(statistic, *arrays, n_resamples: int = 1000, seed: int = 0) -
     return None if np.isnan(lo) or np.isnan(hi) else [round(float(lo), 4), round(float(hi), 4)]
 
 
+def stratified_bootstrap_ci95(statistic, values: np.ndarray, strata: np.ndarray, n_resamples: int = 1000,
+                              seed: int = 0) -> list[float] | None:
+    """95 % percentile interval of statistic(values, strata), resampling photos within each stratum.
+
+    For a between-group gap: every resample keeps each group's size, so no resample silently drops a small group
+    (a plain bootstrap mixes 3-group and 2-group gaps when one group has a dozen photos)."""
+    values, strata = np.asarray(values), np.asarray(strata)
+    if len(values) < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(strata == s) for s in np.unique(strata)]
+    stats = []
+    for _ in range(n_resamples):
+        idx = np.concatenate([rng.choice(m, size=len(m), replace=True) for m in members])
+        stats.append(statistic(values[idx], strata[idx]))
+    stats = np.asarray(stats, float)
+    if np.isnan(stats).any():
+        return None
+    lo, hi = np.percentile(stats, [2.5, 97.5])
+    return [round(float(lo), 4), round(float(hi), 4)]
+
+
 def hit_rate(hits: np.ndarray) -> float:
     """Share of True in a boolean vector (accuracy or recall on a subset)."""
     return float(np.mean(hits))

@@ -4,6 +4,7 @@ The app page, the PDF and the CLI's JSON all render the `Analysis` this returns;
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,14 +44,22 @@ class Analysis:
     memo: Any = None  # knowledge.Memo or None
     cancer_banner: dict | None = None
     lang: str = "en"
+    red_flags: tuple[str, ...] = ()  # what the user said about the problem (knowledge.RED_FLAG_KEYS)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def confident(self) -> bool:
         return self.status == "ok"
 
+    @staticmethod
+    def json_keys() -> tuple[str, ...]:
+        """The keys of `to_dict()`, in order (the CLI's JSON lines; an error line has the same keys)."""
+        return ("status", "label", "probabilities", "top3", "ood_score", "urgency", "message", "model",
+                "model_version", "malignancy_score", "red_flags", "quality", "segmentation", "memo", "cancer_banner")
+
     def to_dict(self) -> dict:
-        """JSON-serialisable summary (no pixels): what the CLI prints and tests compare."""
+        """JSON-serialisable summary (no pixels): what the CLI prints and tests compare. `label` is set only for
+        ok/uncertain; the probabilities are the model's raw view for every classified photo."""
         seg = self.segmentation
         return {
             "status": self.status,
@@ -63,6 +72,7 @@ class Analysis:
             "model": self.classifier,
             "model_version": self.classifier_version,
             "malignancy_score": self.malignancy_score,
+            "red_flags": list(self.red_flags),
             "quality": self.quality.to_dict(),
             "segmentation": seg.to_dict() if seg is not None else None,
             "memo": self.memo.to_dict() if self.memo is not None else None,
@@ -84,15 +94,24 @@ def _banner(urgency: str, lang: str) -> dict | None:
     return knowledge.cancer_banner(lang) if urgency == "urgent" else None
 
 
-def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool):
-    """Status precedence: not a skin photo > poor quality (unless overridden) > the classifier's decision."""
+def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool,
+            red_flags: tuple[str, ...] = ()):
+    """Status precedence: not a skin photo > poor quality (unless overridden) > the classifier's decision.
+
+    A blurry or dark skin photo keeps the urgent flag when the malignancy score crosses the threshold. A photo that is
+    not skin does not: the classifier's scores mean nothing for a cat, and a cancer banner on one would be false. Its
+    urgency is `soon`, or `urgent` when the user reports a bleeding or changing spot (the photo check's card gives how
+    many real melanoma and BCC photos it turns away).
+    """
     if not report.is_skin:
-        return decisions.rejected("not_skin", next(i.message for i in report.issues if i.code == "not_skin"))
+        reason = next(i.message for i in report.issues if i.code == "not_skin")
+        return decisions.rejected("not_skin", reason, None, thresholds, red_flags)
     if not photo_ok:
-        return decisions.rejected("not_skin", NOT_SKIN_PHOTO)
+        return decisions.rejected("not_skin", NOT_SKIN_PHOTO, None, thresholds, red_flags)
     if report.issues and not allow_poor_quality:
-        return decisions.rejected("poor_quality", " ".join(i.message for i in report.issues), probs, thresholds)
-    return decisions.decide(probs, ood, thresholds)
+        reason = " ".join(i.message for i in report.issues)
+        return decisions.rejected("poor_quality", reason, probs, thresholds, red_flags)
+    return decisions.decide(probs, ood, thresholds, red_flags)
 
 
 def _encode(clf, x: np.ndarray, rgbs: list[np.ndarray], needed: bool) -> dict | None:
@@ -113,25 +132,68 @@ def _photo_checks(trunk: dict | None, n: int) -> list[bool]:
     return [density.is_skin_photo(trunk["trunk_out"][i:i + 1])[0] for i in range(n)]
 
 
-def predict_batch(rgbs: list[np.ndarray], classifier: str | None = None, allow_poor_quality: bool = False) -> list[dict]:
-    """Batch path of the CLI: quality, photo check, classifier and decisions (no outline/heatmap/memo) per image."""
+def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_quality: bool,
+              red_flags: tuple[str, ...], **extra) -> Analysis:
+    """The `Analysis` of image i of a classified batch: the one place a decision becomes a result."""
+    probs = decisions.as_dict(clf.classes, out.probabilities[i])
+    ood = float(out.ood_score[i])
+    dec = _decide(report, photo_ok, probs, ood, clf.thresholds, allow_poor_quality, red_flags)
+    return Analysis(
+        status=dec.status,
+        label=dec.label,
+        urgency=dec.urgency,
+        message=dec.reason,
+        classifier=clf.name,
+        classifier_version=str(clf.card.get("version", "")),
+        classes=clf.classes,
+        probabilities=probs,
+        top3=decisions.top_k(probs, 3),
+        ood_score=ood,
+        malignancy_score=dec.malignancy_score,
+        quality=report,
+        image=rgb,
+        memo=_memo_for(dec.status, dec.label, lang),
+        cancer_banner=_banner(dec.urgency, lang),
+        lang=lang,
+        red_flags=red_flags,
+        **extra,
+    )
+
+
+def _flags(red_flags) -> tuple[str, ...]:
+    flags = tuple(sorted(set(red_flags)))
+    unknown = set(flags) - set(knowledge.RED_FLAG_KEYS)
+    if unknown:
+        raise ValueError(f"unknown red flags {sorted(unknown)}; expected some of {list(knowledge.RED_FLAG_KEYS)}")
+    return flags
+
+
+def retriage(a: Analysis, red_flags) -> Analysis:
+    """The same analysis with the user's red flags applied (urgency and banner only; no model runs again)."""
+    flags = _flags(red_flags)
+    t = {**decisions.DEFAULTS, **registry.load_model(a.classifier, "classification").thresholds}
+    urgent = a.status != "error" and a.malignancy_score >= t["urgent"]
+    urgency = decisions.urgency_for(a.status, a.label, urgent, flags)
+    return dataclasses.replace(a, urgency=urgency, cancer_banner=_banner(urgency, a.lang), red_flags=flags)
+
+
+def analyze_batch(rgbs: list[np.ndarray], classifier: str | None = None, *, lang: str = "en",
+                  allow_poor_quality: bool = False, red_flags=()) -> list[Analysis]:
+    """Batch path (CLI, What-if): the same checks and decisions as `analyze`, without the outline or heatmap."""
+    red_flags = _flags(red_flags)
     if len(rgbs) > BATCH:
-        return [row for s in range(0, len(rgbs), BATCH)
-                for row in predict_batch(rgbs[s:s + BATCH], classifier, allow_poor_quality)]
+        return [a for s in range(0, len(rgbs), BATCH)
+                for a in analyze_batch(rgbs[s:s + BATCH], classifier, lang=lang,
+                                       allow_poor_quality=allow_poor_quality, red_flags=red_flags)]
+    rgbs = [images.validate_array(im) for im in rgbs]
+    if not rgbs:
+        return []
     clf = registry.load_model(classifier, "classification")
     x = np.stack([clf.prepare(im) for im in rgbs])
     trunk = _encode(clf, x, rgbs, needed=bool(registry.list_models("photo_check")))
     out = clf.predict(x, trunk=trunk)
-    rows = []
-    for i, (rgb, photo_ok) in enumerate(zip(rgbs, _photo_checks(trunk, len(rgbs)))):
-        probs = decisions.as_dict(clf.classes, out.probabilities[i])
-        ood = float(out.ood_score[i])
-        dec = _decide(quality.check(rgb), photo_ok, probs, ood, clf.thresholds, allow_poor_quality)
-        rows.append({"model": clf.name, "status": dec.status,
-                     "label": dec.label if dec.status in ("ok", "uncertain") else None,
-                     "probabilities": probs, "top3": [[c, p] for c, p in decisions.top_k(probs)],
-                     "ood_score": ood, "urgency": dec.urgency, "message": dec.reason})
-    return rows
+    return [_analysis(clf, rgb, quality.check(rgb), ok, out, i, lang, allow_poor_quality, red_flags)
+            for i, (rgb, ok) in enumerate(zip(rgbs, _photo_checks(trunk, len(rgbs))))]
 
 
 def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool | None = None):
@@ -150,8 +212,11 @@ def analyze(
     allow_poor_quality: bool = False,
     segment: bool = True,
     explain_heatmap: bool = True,
+    red_flags=(),
 ) -> Analysis:
-    """Analyse one photo. Raises `images.InvalidImageError` if it cannot be read at all."""
+    """Analyse one photo; `red_flags` (knowledge.RED_FLAG_KEYS) are what the user says about the problem and can only
+    raise the urgency. Raises `images.InvalidImageError` if the photo cannot be read at all."""
+    red_flags = _flags(red_flags)
     timings: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -161,7 +226,7 @@ def analyze(
         timings[name] = (now - t) * 1000
         t = now
 
-    rgb = image if isinstance(image, np.ndarray) else images.load_image(image)
+    rgb = images.validate_array(image) if isinstance(image, np.ndarray) else images.load_image(image)
     lap("load")
     report = quality.check(rgb)
     lap("quality")
@@ -177,37 +242,14 @@ def analyze(
         seg = segmentation.segment(rgb, trunk_out=None if trunk is None else {k: v[:1] for k, v in trunk.items()})
         lap("segment")
     out = clf.predict(x, trunk=trunk)
-    probs = decisions.as_dict(clf.classes, out.probabilities[0])
-    ood = float(out.ood_score[0])
     lap("classify")
-    dec = _decide(report, photo_ok, probs, ood, clf.thresholds, allow_poor_quality)
-    heat = None
-    if explain_heatmap and dec.status in ("ok", "uncertain", "out_of_scope"):
+    a = _analysis(clf, rgb, report, photo_ok, out, 0, lang, allow_poor_quality, red_flags, segmentation=seg,
+                  timings_ms=timings)
+    if explain_heatmap and a.status in ("ok", "uncertain", "out_of_scope"):
         if out.cam is not None:
-            heat = explain.upsample(out.cam[0], *rgb.shape[:2])
+            a.heatmap = explain.upsample(out.cam[0], *rgb.shape[:2])
         elif getattr(clf, "cam_layer", None):
-            heat = explain.upsample(clf.gradcam(x, clf.classes.index(max(probs, key=probs.get)))[0], *rgb.shape[:2])
+            top = clf.classes.index(a.top3[0][0])
+            a.heatmap = explain.upsample(clf.gradcam(x, top)[0], *rgb.shape[:2])
         lap("explain")
-    memo = _memo_for(dec.status, dec.label, lang)
-    lap("memo")
-    return Analysis(
-        status=dec.status,
-        label=dec.label,
-        urgency=dec.urgency,
-        message=dec.reason,
-        classifier=clf.name,
-        classifier_version=str(clf.card.get("version", "")),
-        classes=clf.classes,
-        probabilities=probs,
-        top3=decisions.top_k(probs, 3),
-        ood_score=ood,
-        malignancy_score=dec.malignancy_score,
-        quality=report,
-        image=rgb,
-        segmentation=seg,
-        heatmap=heat,
-        memo=memo,
-        cancer_banner=_banner(dec.urgency, lang),
-        lang=lang,
-        timings_ms=timings,
-    )
+    return a

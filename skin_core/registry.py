@@ -130,6 +130,32 @@ def verify_weights(spec: ModelSpec, card: dict) -> None:
         )
 
 
+THRESHOLD_KEYS = ("min_confidence", "min_margin", "ood", "urgent")
+
+
+class CardError(ValueError):
+    """A model card disagrees with the code (class order, outputs, decision thresholds, weights file)."""
+
+
+def check_card(spec: ModelSpec, card: dict) -> None:
+    """Refuse a card whose classes, outputs or thresholds the pipeline would silently misread."""
+    from .data import CLASSES
+
+    if card.get("weights") not in (None, spec.weights_file, f"weights/{spec.weights_file}"):
+        raise CardError(f"Card of '{spec.name}' names weights {card['weights']!r}, the registry {spec.weights_file!r}.")
+    if spec.task != "classification":
+        return
+    if list(card.get("classes", [])) != list(CLASSES):
+        raise CardError(f"Card of '{spec.name}' lists classes {card.get('classes')}; the app expects {list(CLASSES)} "
+                        "in that order.")
+    outputs = card.get("outputs")
+    if outputs is not None and list(outputs) != list(CLASSES) + ["other"]:
+        raise CardError(f"Card of '{spec.name}' has outputs {outputs}; expected the classes then 'other'.")
+    missing = [k for k in THRESHOLD_KEYS if k not in card.get("thresholds", {})]
+    if missing:
+        raise CardError(f"Card of '{spec.name}' has no decision thresholds {missing} (chosen on val when trained).")
+
+
 _LOCK = threading.Lock()
 
 
@@ -137,15 +163,20 @@ _LOCK = threading.Lock()
 def _load(name: str):
     spec = get_spec(name)
     card = read_card(name)
+    check_card(spec, card)
     verify_weights(spec, card)
     return spec.builder(spec, card)
 
 
 def load_model(name: str | None = None, task: str = "classification"):
-    """Load (once per process, thread-safe) and return the runtime model for `name`."""
+    """Load (once per process, thread-safe) and return the runtime model for `name`, which must be a `task` model."""
     name = name or default_model(task)
     if name is None:
         raise ModelNotFoundError(f"No {task} model is available in weights/.")
+    spec = get_spec(name)
+    if spec.task != task:
+        raise ModelNotFoundError(f"'{name}' is a {spec.task} model, not a {task} model. "
+                                 f"{task.capitalize()} models: {', '.join(list_models(task)) or 'none'}.")
     with _LOCK:
         return _load(name)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import decisions, quality
+from . import quality
 
 
 def brightness(rgb: np.ndarray, factor: float) -> np.ndarray:
@@ -117,17 +117,16 @@ class SweepResult:
         return [self.classes[j] for j in order]
 
 
-def predict(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool = True):
-    """(classes, probabilities (N, C), ood (N,), statuses, labels) for a list of photos (one batch)."""
+def predict(rgbs: list[np.ndarray], classifier: str | None = None):
+    """(classes, probabilities (N, C), ood (N,), statuses, labels) for a list of photos, through the pipeline's own
+    checks and decisions (quality issues allowed: the point is to watch them move the answer) and the card's TTA."""
     from . import pipeline
 
-    clf, out = pipeline.classify_batch(rgbs, classifier, tta=tta)
-    statuses, labels = [], []
-    for p, ood in zip(out.probabilities, out.ood_score):
-        dec = decisions.decide(decisions.as_dict(clf.classes, p), float(ood), clf.thresholds)
-        statuses.append(dec.status)
-        labels.append(dec.label)
-    return list(clf.classes), np.asarray(out.probabilities), [float(v) for v in out.ood_score], statuses, labels
+    res = pipeline.analyze_batch(rgbs, classifier, allow_poor_quality=True)
+    classes = list(res[0].classes)
+    probs = np.array([[a.probabilities[c] for c in classes] for a in res])
+    return (classes, probs, [a.ood_score for a in res], [a.status for a in res],
+            [a.label if a.status in ("ok", "uncertain") else None for a in res])
 
 
 def sweep(
@@ -136,12 +135,11 @@ def sweep(
     classifier: str | None = None,
     base: dict[str, float] | None = None,
     values: tuple[float, ...] | None = None,
-    tta: bool = True,
 ) -> SweepResult:
     """Run `classifier` on copies of `rgb` with `transform` set to each of `values` (others from `base`)."""
     t = TRANSFORMS[transform]
     vals = [float(v) for v in (values or t.grid)]
     batch = [apply(rgb, base, **{transform: v}) for v in vals]
-    classes, probs, ood, statuses, labels = predict(batch, classifier, tta=tta)
+    classes, probs, ood, statuses, labels = predict(batch, classifier)
     issues = [[i.code for i in quality.check(im).issues] for im in batch]
     return SweepResult(transform, vals, classes, probs, ood, statuses, labels, issues)

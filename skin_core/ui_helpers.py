@@ -26,9 +26,10 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:20]
 
 
-def analysis_key(file_digest: str, model: str, lang: str, allow_poor_quality: bool, full: bool = True) -> tuple:
+def analysis_key(file_digest: str, model: str, lang: str, allow_poor_quality: bool, full: bool = True,
+                 red_flags=()) -> tuple:
     """Session cache key: a widget change that is not in this tuple never re-runs a model."""
-    return (file_digest, model, lang, bool(allow_poor_quality), bool(full))
+    return (file_digest, model, lang, bool(allow_poor_quality), bool(full), tuple(sorted(red_flags)))
 
 
 @lru_cache(maxsize=4)

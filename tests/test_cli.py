@@ -7,12 +7,13 @@ import sys
 import numpy as np
 import pytest
 
-from skin_core import data, registry
+from skin_core import data, knowledge, registry
 from skin_core.data import CLASSES
+from skin_core.pipeline import Analysis
 from tests import hostile
 from tests.conftest import needs_data
 
-KEYS = {"path", "model", "status", "label", "probabilities", "top3", "ood_score", "urgency", "message"}
+KEYS = {"path", *Analysis.json_keys()}  # every line is the pipeline's Analysis.to_dict(), errors included
 
 
 def cli(*args, input=None, timeout=600):
@@ -123,3 +124,39 @@ def test_segment_cli_writes_masks_at_input_size(tmp_path):
         assert m.shape == Image.open(r.path()).size[::-1]
         assert set(np.unique(m)) <= {0, 255} and 0 < l["area_fraction"] < 1
     assert lines[-1]["status"] == "error" and lines[-1]["mask"] is None
+
+
+def test_predict_refuses_a_model_of_another_task(tmp_path):
+    res = cli("predict", "--model", "deeplabv3plus", "--json", str(tmp_path))
+    assert res.returncode == 2 and "segmentation model, not a classification model" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.slow
+@needs_data
+def test_predict_applies_red_flags_and_korean(tmp_path):
+    rec = [r for r in data.read_manifest() if r.split == "test" and r.label == "melanocytic_nevus"
+           and r.source == "dermnet-11"][0]
+    plain = json.loads(cli("predict", "--json", str(rec.path())).stdout)
+    flagged = json.loads(cli("predict", "--json", "--lang", "ko", "--red-flag", "rapid_change", str(rec.path())).stdout)
+    assert flagged["probabilities"] == plain["probabilities"] and flagged["red_flags"] == ["rapid_change"]
+    assert flagged["urgency"] == "urgent" and flagged["cancer_banner"] == knowledge.cancer_banner("ko")
+    assert cli("predict", "--red-flag", "itchy_feet", str(rec.path())).returncode == 2
+
+
+@pytest.mark.slow
+@needs_data
+def test_evaluate_skips_unreadable_files_and_refuses_an_empty_folder(tmp_path):
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.label == "acne"][:3]
+    (tmp_path / "acne").mkdir()
+    for r in recs:
+        (tmp_path / "acne" / r.file.split("/")[-1]).symlink_to(r.path())
+    (tmp_path / "acne" / "broken.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    res = cli("evaluate", "--json", str(tmp_path))
+    assert res.returncode == 2 and "skipping" in res.stderr and "Traceback" not in res.stderr
+    out = json.loads(res.stdout)
+    assert out["n"] == 3 and out["skipped"] == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = cli("evaluate", str(empty))
+    assert res.returncode == 2 and "no readable photos" in res.stderr

@@ -53,3 +53,46 @@ def test_urgency_is_never_healthy():
 def test_top_k_sorted():
     top = decisions.top_k(probs(acne=0.5, tinea=0.3), 3)
     assert [c for c, _ in top[:2]] == ["acne", "tinea"] and len(top) == 3
+
+
+def test_red_flags_only_raise_urgency():
+    eczema = probs(eczema=0.9)
+    assert decisions.decide(eczema, 0.0, T).urgency == "routine"
+    # a rash that has not improved after two weeks of self-care: see a doctor soon (the memo's rule)
+    assert decisions.decide(eczema, 0.0, T, red_flags=("not_improving",)).urgency == "soon"
+    # rashes never enter the possible-cancer pathway through a red flag
+    assert decisions.decide(eczema, 0.0, T, red_flags=("bleeding", "rapid_change")).urgency == "soon"
+    # a mole that bleeds or changes: urgent, whatever the model says
+    mole = probs(melanocytic_nevus=0.95)
+    assert decisions.decide(mole, 0.0, T).urgency == "routine"
+    assert decisions.decide(mole, 0.0, T, red_flags=("rapid_change",)).urgency == "urgent"
+    melanoma = probs(melanoma=0.9)
+    for flags in [(), ("fever",), ("not_improving", "pain")]:
+        assert decisions.decide(melanoma, 0.0, T, red_flags=flags).urgency == "urgent"
+
+
+def test_unknown_red_flag_is_refused():
+    with pytest.raises(ValueError, match="unknown red flags"):
+        decisions.decide(probs(acne=0.9), 0.0, T, red_flags=("itchy_feet",))
+
+
+def test_a_poor_quality_photo_keeps_the_urgent_flag():
+    """A blurry photo of a melanoma is still a melanoma: a high malignancy score must still say urgent."""
+    assert decisions.rejected("poor_quality", "x", probs(melanoma=0.6), T).urgency == "urgent"
+    assert decisions.rejected("poor_quality", "x", probs(acne=0.95), T).urgency == "soon"
+
+
+def test_a_refused_photo_without_scores_is_soon_unless_a_red_flag_says_urgent():
+    for status in ("not_skin", "error"):
+        assert decisions.rejected(status, "x").urgency == "soon"
+        assert decisions.rejected(status, "x", red_flags=("rapid_change",)).urgency == "urgent"
+        assert decisions.rejected(status, "x", red_flags=("not_improving",)).urgency == "soon"
+
+
+def test_urgency_for_matches_decide_on_every_branch():
+    cases = [(probs(psoriasis=0.9), 0.05), (probs(psoriasis=0.45, eczema=0.4), 0.05), (probs(acne=0.95), 0.9),
+             (probs(melanocytic_nevus=0.7, melanoma=0.15, basal_cell_carcinoma=0.1), 0.05)]
+    for p, ood in cases:
+        for flags in [(), ("not_improving",), ("rapid_change",)]:
+            d = decisions.decide(p, ood, T, red_flags=flags)
+            assert decisions.urgency_for(d.status, d.label, d.malignancy_score >= T["urgent"], flags) == d.urgency

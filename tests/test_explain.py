@@ -5,8 +5,6 @@ import pytest
 from skin_core import data, explain, images, registry
 from tests.conftest import needs_data
 
-pytestmark = [pytest.mark.slow, needs_data]
-
 
 def _photo():
     rec = [r for r in data.read_manifest() if r.split == "test" and r.label == "melanoma"][0]
@@ -26,7 +24,16 @@ STUDENTS = [n for n in registry.list_models("classification") if registry.read_c
 TRUNK_MODELS = [n for n in registry.list_models("classification") if n not in STUDENTS]
 
 
+def test_both_heatmap_paths_have_a_model_to_check():
+    """The two sanity tests below are parametrised over these lists: an empty list would make them vanish."""
+    assert TRUNK_MODELS, f"no classifier with a forward-pass CAM in weights/ ({registry.list_models('classification')})"
+    assert STUDENTS, f"no classifier with a `cam_layer` for Grad-CAM in weights/ ({registry.list_models('classification')})"
+    assert registry.default_model("classification") in TRUNK_MODELS + STUDENTS
+
+
 @pytest.mark.parametrize("name", TRUNK_MODELS)
+@pytest.mark.slow
+@needs_data
 def test_xception_cam_is_informative_and_weight_dependent(name):
     clf = registry.load_model(name)
     x = clf.prepare(_photo())[None]
@@ -46,6 +53,8 @@ def test_xception_cam_is_informative_and_weight_dependent(name):
 
 
 @pytest.mark.parametrize("name", STUDENTS)
+@pytest.mark.slow
+@needs_data
 def test_student_gradcam_sanity(name):
     import keras
 

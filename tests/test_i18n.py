@@ -90,3 +90,16 @@ def test_result_strings_never_reassure():
 def test_percent():
     assert i18n.percent(0.8234) == "82.3%"
     assert i18n.percent(None) == "n/a"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_about_page_names_every_class_the_models_know(lang):
+    """The About page's "What SkinLens is" prose lists the conditions: all 11 of data.CLASSES, by the name the
+    rest of the app uses (the memo name, without its explanatory parenthesis)."""
+    from skin_core.data import CLASSES
+
+    body = i18n.about_body(lang).lower()
+    missing = [f"{c}: {i18n.short_class_name(c, lang)!r}" for c in CLASSES
+               if i18n.short_class_name(c, lang).lower() not in body]
+    assert not missing, f"about.is_body ({lang}) does not name: {missing}"
+    assert f"{len(CLASSES)}" in body

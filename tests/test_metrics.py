@@ -66,3 +66,23 @@ def test_condition_probabilities_get_their_own_temperature_fitted_on_known_class
     fields = evaluation.card_decisions(dec)
     assert set(fields) == {"temperature", "known_temperature", "thresholds"}
     assert evaluation.card_decisions_of(fields) == dec
+
+
+def test_gap_interval_keeps_every_skin_group_in_every_resample():
+    """A 12-photo group must be in every resample of the skin-type gap (stratified), never silently dropped."""
+    from skin_core import evaluation
+
+    rng = np.random.default_rng(1)
+    codes = np.r_[np.zeros(150, int), np.ones(60, int), np.full(12, 2)]
+    hits = np.r_[rng.random(150) < 0.8, rng.random(60) < 0.75, np.r_[np.ones(6), np.zeros(6)]].astype(float)
+    seen = []
+
+    def gap(h, c):
+        seen.append(sorted(set(c.tolist())))
+        return evaluation._group_gap(h, c)
+
+    lo, hi = metrics.stratified_bootstrap_ci95(gap, hits, codes)
+    assert all(s == [0, 1, 2] for s in seen)
+    point = evaluation._group_gap(hits, codes)  # 0.8-ish vs 0.5: the small group drives the gap
+    assert lo < point < hi and lo > 0.05
+    assert metrics.stratified_bootstrap_ci95(gap, hits, codes) == [lo, hi]  # seeded

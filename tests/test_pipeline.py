@@ -1,10 +1,12 @@
+import re
+
 import numpy as np
 import pytest
 import skimage.data
 
-from skin_core import data, images, pipeline, registry
+from skin_core import data, images, knowledge, pipeline, registry
 from skin_core.data import CLASSES
-from tests import hostile
+from tests.app.helpers import CANCER, real_record
 from tests.conftest import needs_data
 
 pytestmark = pytest.mark.slow
@@ -37,9 +39,10 @@ def test_melanoma_and_bcc_photos_are_flagged_urgent():
     urgent = [pipeline.analyze(r.path().read_bytes(), allow_poor_quality=True, segment=False).urgency == "urgent"
               for r in recs]
     assert np.mean(urgent) >= card["test_metrics"]["malignant_urgent_rate"] - 0.1
-    a = pipeline.analyze(recs[0].path().read_bytes(), segment=False)
-    if a.urgency == "urgent":
-        assert a.cancer_banner and a.cancer_banner["title"]
+    # a melanoma the default model is sure of (p > 0.99): flagged urgent, with the English banner
+    a = pipeline.analyze(real_record(*CANCER).path().read_bytes(), segment=False)
+    assert a.urgency == "urgent", (a.status, a.top3)
+    assert a.cancer_banner == knowledge.cancer_banner("en") and a.cancer_banner["title"]
 
 
 @pytest.mark.parametrize("name", ["chelsea", "coffee", "text", "rocket", "page"])
@@ -49,11 +52,19 @@ def test_non_skin_photos_never_get_a_condition(name):
     assert a.to_dict()["label"] is None
 
 
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+@needs_data
 def test_korean_memo_and_banner():
-    a = pipeline.analyze(hostile.skin_like(), lang="ko", allow_poor_quality=True)
-    if a.memo is not None:
-        assert a.memo.lang == "ko"
+    a = pipeline.analyze(real_record(*CANCER).path().read_bytes(), lang="ko", segment=False, explain_heatmap=False)
     assert a.lang == "ko"
+    assert a.urgency == "urgent", (a.status, a.top3)
+    assert a.memo is not None and a.memo.lang == "ko" and a.memo.condition == CANCER[0]
+    assert a.memo == knowledge.memo(a.memo.condition, "ko")
+    assert HANGUL.search(a.memo.name) and HANGUL.search(a.memo.summary) and HANGUL.search(a.memo.to_text())
+    assert a.cancer_banner == knowledge.cancer_banner("ko")
+    assert HANGUL.search(a.cancer_banner["title"]) and a.cancer_banner != knowledge.cancer_banner("en")
 
 
 def test_unreadable_input_raises_clear_error():

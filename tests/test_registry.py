@@ -43,6 +43,13 @@ def test_tampered_weights_are_refused(tmp_path, monkeypatch):
         registry.verify_weights(spec, card)
 
 
+def test_there_are_classifiers_to_round_trip():
+    """The round-trip test below is parametrised over this list: with no weights it would silently vanish."""
+    names = registry.list_models("classification")
+    assert len(names) >= 2, names  # the default model and at least one student to compare it with
+    assert registry.default_model("classification") in names
+
+
 @pytest.mark.slow
 @needs_data
 @pytest.mark.parametrize("name", registry.list_models("classification"))
@@ -56,3 +63,21 @@ def test_every_classifier_round_trips_on_real_images(name):
     np.testing.assert_allclose(out.probabilities.sum(1), 1.0, atol=1e-5)
     assert ((out.ood_score >= 0) & (out.ood_score <= 1)).all()
     assert len(set(out.probabilities.argmax(1))) > 1 or len(recs) == 1  # not a constant answer
+
+
+def test_a_model_of_another_task_is_refused_by_name():
+    with pytest.raises(registry.ModelNotFoundError, match="segmentation model, not a classification model"):
+        registry.load_model("deeplabv3plus", "classification")
+
+
+def test_cards_that_disagree_with_the_code_are_refused():
+    spec = registry.get_spec(registry.default_model())
+    card = registry.read_card(spec.name)
+    registry.check_card(spec, card)  # the committed card is consistent
+    bad = [{**card, "classes": list(reversed(card["classes"]))},
+           {**card, "outputs": card["classes"]},
+           {**card, "thresholds": {k: v for k, v in card["thresholds"].items() if k != "urgent"}},
+           {**card, "weights": "weights/other.keras"}]
+    for c in bad:
+        with pytest.raises(registry.CardError):
+            registry.check_card(spec, c)

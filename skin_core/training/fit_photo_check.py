@@ -1,9 +1,14 @@
 """Fit the "is this a skin photo" density (see skin_core/photo_check.py) on train, threshold on val, report test.
 
     python -m skin_core.training.fit_photo_check
+    python -m skin_core.training.fit_photo_check --report-only   # re-measure the committed density on test
+
+The test report says whom the check turns away: overall, per source, per skin-type group, and how many melanoma and
+basal cell carcinoma photos (a refused photo gets no cancer flag from the classifier).
 """
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -24,23 +29,54 @@ def pooled_features(recs, fn, batch: int = 32) -> np.ndarray:
     return np.concatenate(out)
 
 
-def main() -> None:
+def rejection_report(recs, refused: np.ndarray) -> dict:
+    """Share of photos refused: overall, per source, per skin-type group, and melanoma + BCC photos (counts)."""
+    refused = np.asarray(refused, bool)
+    out = {"n": int(len(recs)), "skin_photos_rejected": float(refused.mean())}
+    for key, of in (("by_source", lambda r: r.source), ("by_skin_group", lambda r: r.skin_group)):
+        groups = {}
+        for r, x in zip(recs, refused):
+            if of(r):
+                groups.setdefault(of(r), []).append(x)
+        out[key] = {g: {"n": len(v), "rejected": float(np.mean(v))} for g, v in sorted(groups.items())}
+    mal = np.array([r.label in data.MALIGNANT for r in recs])
+    out["malignant_rejected"] = {"n": int(mal.sum()), "rejected": int(refused[mal].sum())}
+    return out
+
+
+def report_only() -> None:
+    """Re-measure the committed density on the test split and update its card's test metrics (weights unchanged)."""
+    from .. import registry
+    from ..classifiers import shared_trunk
+
+    _, fn = shared_trunk()
+    density = registry.load_model(NAME, "photo_check")
+    recs = data.select(data.read_manifest(), split="test", sources=SOURCES)
+    refused = density.distance(pooled_features(recs, fn)) > density.threshold
+    card = registry.read_card(NAME)
+    card["test_metrics"] = rejection_report(recs, refused)
+    cards.write_card(card)
+    print(card["test_metrics"])
+
+
+def main(argv=None) -> None:
     from sklearn.covariance import LedoitWolf
 
     from ..classifiers import shared_trunk
+    from ..photo_check import PhotoDensity
 
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--report-only", action="store_true")
+    if ap.parse_args(argv).report_only:
+        return report_only()
     t0 = time.time()
     _, fn = shared_trunk()
     recs = data.select(data.read_manifest(), sources=SOURCES)
     feats = {s: pooled_features([r for r in recs if r.split == s], fn) for s in data.SPLITS}
     lw = LedoitWolf().fit(feats["train"])
-
-    def dist(x):
-        d = x - lw.location_
-        return np.sqrt(np.einsum("ij,jk,ik->i", d, lw.precision_, d))
-
-    threshold = float(np.percentile(dist(feats["val"]), 99))
-    test_d = dist(feats["test"])
+    density = PhotoDensity(NAME, {}, lw.location_.astype(np.float32), lw.precision_.astype(np.float32), np.inf)
+    threshold = float(np.percentile(density.distance(feats["val"]), 99))
+    test_recs = [r for r in recs if r.split == "test"]
     path = WEIGHTS_DIR / f"{NAME}.npz"
     np.savez(path, mean=lw.location_.astype(np.float32), precision=lw.precision_.astype(np.float32))
     card = {
@@ -58,10 +94,7 @@ def main() -> None:
         "data": "train split of dermnet-11, dermnet-other, fitzpatrick and ph2 (clinical and dermoscopic skin photos)",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         "thresholds": {"distance": threshold},
-        "test_metrics": {
-            "n": int(len(test_d)),
-            "skin_photos_rejected": float((test_d > threshold).mean()),
-        },
+        "test_metrics": rejection_report(test_recs, density.distance(feats["test"]) > threshold),
         "training_command": "python -m skin_core.training.fit_photo_check",
         "training": {"seed": None,
                      "wall_time_s": round(time.time() - t0), "hardware": cards.hardware()},

@@ -1,4 +1,4 @@
-"""Render 12 test-split clinical photos with their lesion outlines as one small PNG grid for the card.
+"""Render 12 val-split clinical photos with their lesion outlines as one small PNG grid for the card.
 
     python -m skin_core.training.seg_gallery
 """
@@ -14,7 +14,7 @@ TILE = 128
 
 
 def main() -> None:
-    recs = [r for r in data.read_manifest() if r.split == "test" and r.source == "dermnet-11"]
+    recs = [r for r in data.read_manifest() if r.split == "val" and r.source == "dermnet-11"]  # never test: choices are made by eye here
     picks = []
     for cls in data.CLASSES:  # one or two per class, deterministic
         picks += [r for r in recs if r.label == cls][:1]

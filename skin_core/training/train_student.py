@@ -89,13 +89,14 @@ def main(argv=None) -> None:
     counts = np.bincount(y, minlength=n_out)
     class_w = ((counts.sum() / (n_out * np.maximum(counts, 1))) ** 0.5).astype(np.float32)
     model = module.build(n_out, args.size)
-    previous_command, previous_history = None, []
+    previous_command, previous_history, previous_cycles = None, [], []
     if args.resume:
         from ..classifiers import _load_keras
 
         model.set_weights(_load_keras(WEIGHTS_DIR / f"{args.model}.keras").get_weights())
         previous = cards.read_card(args.model)
         previous_command, previous_history = previous["training_command"], previous.get("history", [])
+        previous_cycles = previous.get("training", {}).get("cycles", [])
     steps_per_epoch = len(tr) // args.batch
     opt = keras.optimizers.AdamW(keras.optimizers.schedules.CosineDecay(
         args.lr * 0.1, args.epochs * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
@@ -182,7 +183,9 @@ def main(argv=None) -> None:
         "history": previous_history + history,
         "training_command": (f"{previous_command} && " if previous_command else "")
         + "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
-        "training": {"seed": args.seed, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()},
+        "training": cards.training_record(args.seed, previous_cycles, {
+            "command": "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
+            "epochs": args.epochs, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()}),
         "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
         "limitations": "Trained from scratch on 2,035 labelled photos of the 11 conditions (plus 2,305 of other conditions) on 2 CPU cores: far weaker than the "
                        "pretrained Xception; see the metrics before trusting any answer.",

@@ -1,5 +1,6 @@
 """Conditions page: the memo library, browsable in both languages."""
 from skin_core import knowledge
+from skin_core.i18n import t
 
 from .conftest import switch
 from .helpers import texts
@@ -14,7 +15,12 @@ def test_every_condition_is_listed_and_shows_its_memo(app):
     memo = knowledge.memo("melanoma", "en")
     shown = texts(app)
     assert memo.name in shown and memo.summary in shown and memo.disclaimer in shown
-    assert any(memo.when_to_see in e.value for e in app.expander[0].markdown) or memo.when_to_see in shown
+    # "When to see a doctor" is its own expander, open by default, holding the memo's advice and its urgency
+    when = [e for e in app.expander if e.label == t("memo.when_to_see", "en")]
+    assert len(when) == 1, [e.label for e in app.expander]
+    assert when[0].proto.expanded
+    body = "\n".join(m.value for m in when[0].markdown)
+    assert memo.when_to_see in body and knowledge.urgency_label(memo.urgency, "en") in body
 
 
 def test_conditions_in_korean(app):

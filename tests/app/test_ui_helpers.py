@@ -1,10 +1,10 @@
 """The non-Streamlit formatting helpers and chart builders the pages use (hand-built analyses, no model)."""
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 from skin_core import charts, robustness, ui_helpers as uh
-from skin_core.i18n import class_name
+from skin_core.data import CLASSES
+from skin_core.i18n import class_name, percent, short_class_name, t
 
 from .helpers import hand_built
 
@@ -53,23 +53,116 @@ def test_compare_rows_never_show_a_label_for_rejections():
     assert rows[1]["Answer"] == "(no single answer)" and rows[1]["Top probability"] == ""
 
 
-def test_chart_builders_return_figures():
+def _distinct(seed: int) -> dict[str, float]:
+    """Probabilities over the 11 classes with no ties (so "the k most likely" is well defined)."""
+    p = np.random.default_rng(seed).permutation(np.arange(1, len(CLASSES) + 1, dtype=float))
+    return dict(zip(CLASSES, (p / p.sum()).tolist()))
+
+
+def test_probability_bars_show_every_class_with_its_value_and_the_highlight():
     a = hand_built()
-    assert isinstance(charts.probability_bars(a.probabilities, "ko", highlight="melanoma"), go.Figure)
-    assert isinstance(charts.compare_bars({"m1": a.probabilities, "m2": a.probabilities}, "en"), go.Figure)
-    assert isinstance(charts.before_after_bars(a.probabilities, a.probabilities, "en"), go.Figure)
-    cm = np.eye(11, dtype=int).tolist()
-    fig = charts.confusion_heatmap(cm, list(a.classes), "en")
-    assert np.allclose(np.asarray(fig.data[0].z).diagonal(), 1.0)
-    bins = [{"lo": 0.5, "hi": 0.6, "n": 10, "confidence": 0.55, "accuracy": 0.5}]
-    assert isinstance(charts.reliability_diagram(bins, "en"), go.Figure)
-    assert isinstance(charts.roc_curve({"auroc": 0.8, "fpr": [0, 0.5, 1], "tpr": [0, 0.9, 1]}, "en"), go.Figure)
-    assert isinstance(charts.group_accuracy_bars({"I-II": {"accuracy": 0.7, "n": 20}, "V-VI": {"accuracy": None, "n": 0}}, "en"), go.Figure)
-    sweep = robustness.SweepResult("blur", [0.0, 4.0], list(a.classes),
-                                   np.array([list(a.probabilities.values())] * 2), [0.1, 0.2], ["ok", "uncertain"],
+    fig = charts.probability_bars(a.probabilities, "ko", highlight="melanoma")
+    assert len(fig.data) == 1
+    bars = fig.data[0]
+    assert bars.type == "bar" and bars.orientation == "h"
+    assert len(bars.x) == len(a.classes) == 11
+    names = [short_class_name(c, "ko") for c in a.classes]
+    assert sorted(bars.y) == sorted(names)
+    for name, value in zip(bars.y, bars.x):
+        c = a.classes[names.index(name)]
+        assert value == pytest.approx(a.probabilities[c], abs=1e-12), c
+    assert list(bars.x) == sorted(bars.x)  # most likely at the top of a horizontal chart
+    colours = list(bars.marker.color)
+    hi = colours[list(bars.y).index(short_class_name("melanoma", "ko"))]
+    assert colours.count(hi) == 1 and len(set(colours)) == 2, colours
+    assert list(bars.text) == [percent(v) for v in bars.x]  # colour is never the only cue
+    plain = charts.probability_bars(a.probabilities, "en")  # no highlight: one colour for all
+    assert len(set(plain.data[0].marker.color)) == 1
+
+
+def test_compare_bars_one_trace_per_model_over_the_top_classes():
+    first, second = _distinct(0), _distinct(1)
+    fig = charts.compare_bars({"m1": first, "m2": second}, "en", k=5)
+    assert [tr.name for tr in fig.data] == ["m1", "m2"]
+    assert fig.layout.barmode == "group"
+    top = sorted(CLASSES, key=lambda c: max(first[c], second[c]), reverse=True)[:5]
+    for tr, probs in zip(fig.data, (first, second)):
+        assert list(tr.x) == [short_class_name(c, "en") for c in top]
+        assert list(tr.y) == pytest.approx([probs[c] for c in top])
+    assert fig.data[0].marker.color != fig.data[1].marker.color
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_before_after_bars_two_traces_with_both_probabilities(lang):
+    before, after = _distinct(0), _distinct(3)
+    fig = charts.before_after_bars(before, after, lang, k=4)
+    assert [tr.name for tr in fig.data] == [t("chart.before", lang), t("chart.after", lang)]
+    top = sorted(CLASSES, key=lambda c: max(before[c], after[c]), reverse=True)[:4]
+    for tr, probs in zip(fig.data, (before, after)):
+        assert list(tr.x) == [short_class_name(c, lang) for c in top]
+        assert list(tr.y) == pytest.approx([probs[c] for c in top])
+    assert list(fig.data[0].y) != list(fig.data[1].y)
+
+
+def test_confusion_heatmap_is_row_normalised():
+    a = hand_built()
+    cm = np.eye(11, dtype=int) * 4
+    cm[0, 1] = 4  # half of the first class is mistaken for the second
+    fig = charts.confusion_heatmap(cm.tolist(), list(a.classes), "en")
+    z = np.asarray(fig.data[0].z)
+    assert z.shape == (11, 11) and np.allclose(z.sum(1), 1.0)
+    assert z[0, 0] == pytest.approx(0.5) and z[0, 1] == pytest.approx(0.5) and np.allclose(z.diagonal()[1:], 1.0)
+    assert np.array_equal(np.asarray(fig.data[0].text), cm)
+
+
+def test_reliability_diagram_bins_and_diagonal():
+    bins = [{"lo": 0.5, "hi": 0.6, "n": 10, "confidence": 0.55, "accuracy": 0.5},
+            {"lo": 0.9, "hi": 1.0, "n": 30, "confidence": 0.95, "accuracy": 0.9}]
+    fig = charts.reliability_diagram(bins, "en")
+    bars, points, diagonal = fig.data
+    assert list(bars.x) == pytest.approx([0.55, 0.95]) and list(bars.y) == [0.5, 0.9]
+    assert list(bars.width) == pytest.approx([0.1, 0.1]) and list(bars.customdata) == [10, 30]
+    assert list(points.x) == [0.55, 0.95] and list(points.y) == [0.5, 0.9]
+    assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
+
+
+def test_roc_curve_plots_the_given_points():
+    ood = {"auroc": 0.8, "fpr": [0, 0.2, 0.5, 1], "tpr": [0, 0.6, 0.9, 1]}
+    fig = charts.roc_curve(ood, "en")
+    curve, chance = fig.data
+    assert list(curve.x) == ood["fpr"] and list(curve.y) == ood["tpr"]
+    assert curve.name == "AUROC 0.800"
+    assert list(chance.x) == [0, 1] and list(chance.y) == [0, 1]
+
+
+def test_group_accuracy_bars_leave_out_groups_without_images():
+    groups = {"I-II": {"accuracy": 0.7, "n": 20}, "III-IV": {"accuracy": 0.55, "n": 12},
+              "V-VI": {"accuracy": None, "n": 0}}
+    bars = charts.group_accuracy_bars(groups, "en").data[0]
+    assert list(bars.x) == ["I-II", "III-IV"] and list(bars.y) == [0.7, 0.55]
+    assert list(bars.text) == [f"{percent(0.7)} (n=20)", f"{percent(0.55)} (n=12)"]
+    assert len(charts.group_accuracy_bars({}, "en").data[0].x or ()) == 0
+
+
+def test_iou_histogram_bins_every_value_on_0_to_1():
+    values = [0.1, 0.12, 0.5, 0.93, 0.95, 1.0]
+    fig = charts.iou_histogram(values, "en")
+    hist = fig.data[0]
+    assert hist.type == "histogram" and list(hist.x) == values
+    assert hist.xbins.start == 0 and hist.xbins.size == 0.05 and hist.xbins.end >= 1.0  # 1.0 falls in the last bin
+    assert list(fig.layout.xaxis.range) == [0, 1] and fig.layout.xaxis.title.text == "IoU"
+    assert fig.layout.yaxis.title.text == t("report.images", "en")
+
+
+def test_sweep_lines_one_line_per_top_class():
+    a = hand_built()
+    probs = np.array([list(a.probabilities.values())] * 2)
+    sweep = robustness.SweepResult("blur", [0.0, 4.0], list(a.classes), probs, [0.1, 0.2], ["ok", "uncertain"],
                                    ["melanoma", "melanoma"], [[], ["blurry"]])
     fig = charts.sweep_lines(sweep, "en", "Blur", current=0.0)
     assert len(fig.data) == 3
+    assert [tr.name for tr in fig.data] == [short_class_name(c, "en") for c in sweep.top_classes(3)]
+    assert list(fig.data[0].x) == [0.0, 4.0] and list(fig.data[0].y) == sweep.series("melanoma")
     assert uh.sweep_answers(sweep, "en") == [class_name("melanoma", "en"), "uncertain"]
 
 

@@ -1,10 +1,19 @@
 """What-if page (AppTest): the real model on a real photo under brightness/colour/blur/rotation/crop changes."""
+import numpy as np
 import pytest
 
-from skin_core import robustness
+from skin_core import pipeline, robustness, ui_helpers
 
 from .conftest import RUN_TIMEOUT, switch
 from .helpers import photo_bytes, texts
+
+
+def _whatif_result(at, data: bytes, model: str, **settings) -> dict:
+    """The page's cached prediction (pages/_ui.whatif_prediction) for `data` under `settings` (others neutral)."""
+    key = (ui_helpers.digest(data), model, tuple(sorted({**robustness.neutral_settings(), **settings}.items())))
+    store = at.session_state["whatif"]
+    assert key in store, f"no what-if prediction for {settings or 'the original'}: {list(store)}"
+    return store[key]
 
 
 @pytest.mark.slow
@@ -17,9 +26,24 @@ def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
     assert len(app.image) >= 2 and app.get("plotly_chart")
     assert any(m.value.startswith("Original:") for m in app.markdown)
 
+    model = app.session_state["_whatif_model"]
+    assert model == ui_helpers.classifier_names()[0]
+    before = _whatif_result(app, data, model)
+    # "Original" is exactly what the Analyze page's pipeline gives the same bytes with the same model
+    ref = pipeline.analyze(data, model, allow_poor_quality=True, segment=False, explain_heatmap=False)
+    assert set(before["probs"]) == set(ref.probabilities)
+    for c, p in ref.probabilities.items():
+        assert abs(before["probs"][c] - p) <= 1e-5, (c, before["probs"][c], p)
+    assert before["status"] == ref.status
+
     app.slider(key="wi_brightness").set_value(0.3).run(timeout=RUN_TIMEOUT)
     assert not app.exception
     assert any("too dark" in w.value for w in app.warning)
+    assert _whatif_result(app, data, model)["probs"] == before["probs"]  # the original is not recomputed
+    after = _whatif_result(app, data, model, brightness=0.3)
+    assert not np.array_equal(after["image"], before["image"])
+    moved = max(abs(after["probs"][c] - before["probs"][c]) for c in before["probs"])
+    assert moved > 0.01, f"a 70 % darker photo left every probability within {moved:.4f}"
 
     app.selectbox(key="wi_axis_en").set_value("rotation")
     app.button(key="wi_sweep").click().run(timeout=RUN_TIMEOUT)

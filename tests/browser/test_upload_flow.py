@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from skin_core import config, knowledge
-from skin_core.i18n import class_name
+from skin_core.i18n import class_name, t
 from tests.app.helpers import CONFIDENT, real_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -81,10 +81,20 @@ def _chromium(profile: Path):
     return driver
 
 
+def _require_chromium() -> None:
+    """The browser tests are mandatory: a missing Chromium is a failure, unless the run opts out explicitly."""
+    if CHROMIUM.exists() and CHROMEDRIVER.exists():
+        return
+    if os.environ.get("SKINLENS_SKIP_BROWSER") == "1":
+        pytest.skip("SKINLENS_SKIP_BROWSER=1: browser tests switched off for this run")
+    pytest.fail(f"Debian chromium + chromium-driver are required for the browser tests ({CHROMIUM}, {CHROMEDRIVER} "
+                "missing): apt-get install chromium chromium-driver, or set SKINLENS_SKIP_BROWSER=1 to opt out",
+                pytrace=False)
+
+
 @pytest.fixture
 def browser(tmp_path):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian chromium + chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    _require_chromium()
     driver = _chromium(tmp_path / "chromium-profile")
     try:
         yield driver
@@ -92,11 +102,20 @@ def browser(tmp_path):
         driver.quit()
 
 
+def _xpath_literal(text: str) -> str:
+    """`text` as an XPath 1.0 string literal: XPath has no escapes, so a text with both quote kinds uses concat()."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in text.split("'")) + ")"
+
+
 def _visible_text(driver, text: str) -> bool:
     from selenium.webdriver.common.by import By
 
-    safe = text.replace("'", "\\'")
-    hits = driver.find_elements(By.XPATH, f"//*[contains(normalize-space(.), '{safe}') and not(*[contains(normalize-space(.), '{safe}')])]")
+    lit = _xpath_literal(text)
+    hits = driver.find_elements(By.XPATH, f"//*[contains(normalize-space(.), {lit}) and not(*[contains(normalize-space(.), {lit})])]")
     return any(h.is_displayed() for h in hits)
 
 
@@ -162,7 +181,7 @@ def _select_model(driver, name: str) -> None:
     WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
         (By.CSS_SELECTOR, "[data-testid='stSelectbox'] input[aria-label='Classifier']"))).click()
     option = WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
-        (By.XPATH, f"//*[@role='option'][starts-with(normalize-space(.), '{name} ')]")))
+        (By.XPATH, f"//*[@role='option'][starts-with(normalize-space(.), {_xpath_literal(name + ' ')})]")))
     option.click()
     _wait_idle(driver)
 
@@ -194,8 +213,7 @@ def test_eight_browser_sessions_at_once_match_their_solo_results(server, tmp_pat
 
     from skin_core import data, pipeline, ui_helpers
 
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian chromium + chromium-driver are not installed (apt-get install chromium chromium-driver)")
+    _require_chromium()
     if not config.data_available():
         pytest.skip("shared data folder (../shared/data or SKINLENS_DATA) is absent: no real test photos")
     recs = sorted(data.select(data.read_manifest(), split="test", sources=["dermnet-11"]), key=lambda r: r.file)
@@ -215,15 +233,18 @@ def test_eight_browser_sessions_at_once_match_their_solo_results(server, tmp_pat
     assert not any(missing.values()), missing
 
 
-@pytest.mark.parametrize("path", ["model_report", "what_if"])
-def test_direct_link_to_a_page_on_a_fresh_server_opens_it(server, browser, path):
-    """A shared link is the first request a cold server sees: the page opens, with no 'Page not found' dialog."""
-    browser.get(f"{server}/{path}")
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        assert "Page not found" not in browser.page_source, f"/{path} flashed Streamlit's 'Page not found'"
-        time.sleep(0.25)
-    _wait_idle(browser)
+@pytest.mark.parametrize("path, title_key", [("model_report", "report.title"), ("what_if", "whatif.title")])
+def test_direct_link_to_a_page_on_a_fresh_server_opens_it(server, browser, path, title_key):
+    """A shared link is the first request a cold server sees: that page opens, with no 'Page not found' dialog."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    assert browser.find_elements(By.TAG_NAME, "h1"), "the page never rendered"
+    browser.get(f"{server}/{path}")
+    WebDriverWait(browser, RESULT_TIMEOUT, poll_frequency=0.5).until(
+        lambda d: d.find_elements(By.TAG_NAME, "h1"), f"/{path} never rendered a page title")
+    _wait_idle(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stDialog']"), f"/{path} opened a dialog"
+    assert "Page not found" not in browser.page_source, f"/{path} shows Streamlit's 'Page not found'"
+    titles = [h.text.strip() for h in browser.find_elements(By.TAG_NAME, "h1") if h.is_displayed()]
+    assert titles and titles[0] == t(title_key, "en"), (path, titles)
+    assert browser.current_url.rstrip("/").endswith(f"/{path}"), browser.current_url

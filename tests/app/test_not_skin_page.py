@@ -1,0 +1,74 @@
+"""Analyze page (AppTest): a cat photo, sharp or small and blurred, through the real models is turned away as not
+skin: no condition named, no probabilities, no way to "analyse anyway", and nothing left for the What-if page."""
+import io
+
+import cv2
+import numpy as np
+import pytest
+import skimage.data
+from PIL import Image
+
+from skin_core import ui_helpers
+from skin_core.data import CLASSES
+from skin_core.i18n import class_name, short_class_name, t
+
+from .conftest import RUN_TIMEOUT
+from .helpers import texts
+
+pytestmark = pytest.mark.slow
+
+
+def _jpeg(rgb: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="JPEG", quality=90)
+    return buf.getvalue()
+
+
+def cat() -> np.ndarray:
+    """skimage's `chelsea`: a 451x300 photo of a cat."""
+    return np.ascontiguousarray(skimage.data.chelsea())
+
+
+def small_blurred_cat() -> np.ndarray:
+    """The same cat at 100x66 px, Gaussian-blurred: the quality check also finds it too small and blurry."""
+    small = cv2.resize(cat(), (100, 66), interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (0, 0), sigmaX=2.0, sigmaY=2.0)
+
+
+@pytest.mark.parametrize("name, photo, issues", [
+    ("cat.jpg", cat, set()),
+    ("cat_small_blurred.jpg", small_blurred_cat, {"too_small", "blurry"}),
+])
+def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, issues):
+    rgb = photo()
+    app.file_uploader(key="upload").set_value((name, _jpeg(rgb), "image/jpeg"))
+    app.run(timeout=RUN_TIMEOUT)
+    assert not app.exception, app.exception
+    cache = app.session_state["analyses"]
+    a = cache[next(reversed(cache))]
+    assert a.image.shape == rgb.shape
+    assert issues <= {i.code for i in a.quality.issues}, a.quality.issues
+
+    # the not-skin screen, and nothing that reads as an answer
+    assert a.status == "not_skin" and a.label is None and a.memo is None, (a.status, a.top3)
+    assert any(t("status.not_skin.title", "en") in w.value and t("status.not_skin.body", "en") in w.value
+               for w in app.warning), [w.value for w in app.warning]
+    assert not any("Looks most like" in i.value for i in app.info)
+    assert not any(m.value.startswith("- 1. ") for m in app.markdown), "no top-3 differential for a cat"
+    assert not app.get("plotly_chart"), "no probability chart for a cat"
+    assert not app.get("download_button"), "no PDF report for a cat"
+    assert any(c.value == t("result.no_memo", "en") for c in app.caption)
+    shown = texts(app, "title", "header", "subheader", "markdown", "caption", "success", "warning", "info")
+    for c in CLASSES:  # (the cancer banner, an st.error, may mention melanoma in its ABCDE advice)
+        assert class_name(c, "en") not in shown and short_class_name(c, "en") not in shown, c
+    screen = ui_helpers.status_screen(a, "en")
+    assert screen.kind == "warning" and screen.title == t("status.not_skin.title", "en")
+    assert len(app.image) == 1  # the photo itself, no outline or heatmap
+
+    # not skin cannot be overridden, and nothing says quality warnings were overridden
+    assert not app.checkbox, [c.label for c in app.checkbox]
+    assert not any(t("quality.override", "en") in str(el.value) for el in app.markdown)
+    assert not any(c.value.startswith("Quality warnings were overridden") for c in app.caption)
+
+    # the What-if page gets no photo that was turned away
+    assert "current_photo" not in app.session_state

@@ -1,0 +1,73 @@
+"""Library-level input checks the reviews found missing: raw arrays, long strips, dark 16-bit data, size wording."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from skin_core import images as im
+from skin_core import pipeline
+
+
+def _png(arr: np.ndarray, mode: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr, mode).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("shape", [(32, 40000, 3), (40, 400, 3), (900, 100, 3)])
+def test_long_strips_are_refused_before_any_model(shape):
+    with pytest.raises(im.AspectRatioError, match="long strip"):
+        im.load_image(_png(np.full(shape, 180, np.uint8)))
+    with pytest.raises(im.AspectRatioError):
+        im.validate_array(np.full(shape, 180, np.uint8))
+
+
+def test_an_8_to_1_photo_is_still_accepted():
+    assert im.load_image(_png(np.full((50, 400, 3), 180, np.uint8))).shape == (50, 400, 3)
+
+
+def test_dark_16bit_photo_stays_dark():
+    dark = np.full((64, 64), 200, np.uint16)  # 200 of 65535: nearly black
+    assert im.load_image(_png(dark)).max() <= 1
+
+
+def test_size_limit_message_states_the_real_limit(tmp_path):
+    big = tmp_path / "big.jpg"
+    big.write_bytes(b"\xff\xd8" + b"0" * (im.MAX_BYTES + 10))
+    for source in (big, big.read_bytes()):
+        with pytest.raises(im.FileTooLargeError, match=f"{im.MAX_BYTES // 2**20} MB"):
+            im.load_image(source)
+
+
+@pytest.mark.parametrize(
+    "arr, error",
+    [
+        (np.zeros((0, 0, 3), np.uint8), im.InvalidImageError),
+        (np.zeros((64, 64, 3), np.float64), im.InvalidImageError),
+        (np.zeros((64, 64, 5), np.uint8), im.InvalidImageError),
+        (np.zeros((16, 16, 3), np.uint8), im.ImageTooSmallError),
+        (np.zeros((64, 64, 3, 2), np.uint8), im.InvalidImageError),
+    ],
+    ids=["empty", "float", "five_channels", "tiny", "4d"],
+)
+def test_bad_arrays_raise_a_clear_error(arr, error):
+    with pytest.raises(error) as exc:
+        im.validate_array(arr)
+    assert str(exc.value)[0].isupper() and str(exc.value).endswith(".")
+
+
+def test_grey_rgba_and_huge_arrays_are_converted():
+    grey = np.full((64, 80), 90, np.uint8)
+    assert im.validate_array(grey).shape == (64, 80, 3)
+    rgba = np.zeros((64, 64, 4), np.uint8)  # fully transparent: flattened onto white like an upload
+    assert im.validate_array(rgba).min() == 255
+    huge = np.zeros((2000, 3000, 3), np.uint8)
+    assert max(im.validate_array(huge).shape[:2]) == im.MAX_SIDE
+
+
+def test_analyze_refuses_a_bad_array_with_the_library_error():
+    with pytest.raises(im.InvalidImageError):
+        pipeline.analyze(np.zeros((64, 64), np.float64), segment=False, explain_heatmap=False)
+    with pytest.raises(im.InvalidImageError):
+        pipeline.analyze_batch([np.zeros((64, 64, 3), np.uint8), np.zeros((0, 0, 3), np.uint8)])

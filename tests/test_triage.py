@@ -1,0 +1,49 @@
+"""Red flags and the batch path go through the same decisions as `analyze` (real default model, real photos)."""
+import numpy as np
+import pytest
+
+from skin_core import data, knowledge, pipeline
+from tests.app.helpers import CANCER, real_record
+from tests.conftest import needs_data
+
+pytestmark = [pytest.mark.slow, needs_data]
+
+
+def _photos():
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.source == "dermnet-11"]
+    by_label = {}
+    for r in recs:
+        by_label.setdefault(r.label, r)
+    return [by_label[c] for c in ("eczema", "melanocytic_nevus", "psoriasis")] + [real_record(*CANCER)]
+
+
+def test_batch_path_matches_the_single_photo_path():
+    recs = _photos()
+    singles = [pipeline.analyze(r.path().read_bytes(), segment=False, explain_heatmap=False) for r in recs]
+    rgbs = [pipeline.images.load_image(r.path()) for r in recs]
+    batch = pipeline.analyze_batch(rgbs)
+    for s, b in zip(singles, batch):
+        assert (s.status, s.label, s.urgency) == (b.status, b.label, b.urgency)
+        np.testing.assert_allclose([s.probabilities[c] for c in s.classes], [b.probabilities[c] for c in b.classes],
+                                   atol=1e-4)
+        assert set(b.to_dict()) == set(pipeline.Analysis.json_keys())
+
+
+def test_retriage_equals_a_fresh_analysis_with_the_same_flags():
+    for r in _photos():
+        raw = r.path().read_bytes()
+        base = pipeline.analyze(raw, segment=False, explain_heatmap=False)
+        assert pipeline.retriage(base, ()).urgency == base.urgency
+        for flags in [("not_improving",), ("rapid_change", "bleeding"), ("fever",)]:
+            fresh = pipeline.analyze(raw, segment=False, explain_heatmap=False, red_flags=flags)
+            re = pipeline.retriage(base, flags)
+            assert (re.urgency, re.cancer_banner, re.red_flags) == (fresh.urgency, fresh.cancer_banner,
+                                                                    tuple(sorted(flags)))
+            assert knowledge.urgency_rank(re.urgency) >= knowledge.urgency_rank(base.urgency)
+
+
+def test_a_changing_mole_is_urgent_with_the_banner():
+    mole = [r for r in _photos() if r.label == "melanocytic_nevus"][0]
+    a = pipeline.analyze(mole.path().read_bytes(), segment=False, explain_heatmap=False, red_flags=["rapid_change"])
+    assert a.urgency == "urgent" and a.cancer_banner == knowledge.cancer_banner("en")
+    assert a.to_dict()["red_flags"] == ["rapid_change"]
