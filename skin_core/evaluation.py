@@ -99,6 +99,15 @@ def _group_gap(hits: np.ndarray, group_codes: np.ndarray, min_n: int = 10) -> fl
     return float(max(accs) - min(accs)) if accs else float("nan")
 
 
+VAL_SUMMARY = ("accuracy", "macro_f1", "top3_accuracy", "ece_15")
+
+
+def val_summary(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict:
+    """The card's `val_metrics`: headline figures of the carded model itself on val (where its choices were made)."""
+    m = card_metrics_from_rows(logits12, rows, decisions)
+    return {k: m[k] for k in VAL_SUMMARY}
+
+
 def card_metrics_from_rows(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict:
     """`card_metrics` for per-record rows with label, source and skin_type (the feature caches' index)."""
     return card_metrics(logits12, [r["label"] for r in rows], [r["source"] for r in rows],

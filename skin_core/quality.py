@@ -1,6 +1,7 @@
 """Is this photo usable? Resolution, blur, exposure and "is this skin at all", each with a reason.
 
-Thresholds were chosen on the train split of the manifest (see `python -m skin_core.quality --calibrate`):
+Thresholds were chosen on the train split of the manifest; `python -m skin_core.training.measure_quality` records
+each rule's rate on train and val, per source and skin-type group, in `manifests/quality_rates.json`:
 the skin-fraction floor keeps >= 99 % of clinical training photos while a cat, a landscape or a document
 falls below it. Photos that pass here still face the classifier's out-of-scope detector.
 """

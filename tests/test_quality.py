@@ -49,3 +49,29 @@ def test_real_clinical_photos_pass_as_skin():
     ok = np.mean([r.ok for r in reps])
     assert skin >= 0.95, skin
     assert ok >= 0.85, ok
+
+
+def test_quality_rates_split_by_source_and_skin_group():
+    from skin_core.training.measure_quality import rates
+
+    rows = [("a", "I-II", {"blurry"}), ("a", "V-VI", set()), ("b", None, {"not_skin", "too_dark"}), ("b", "V-VI", set())]
+    r = rates(rows)
+    assert r["all"]["n"] == 4 and r["all"]["blurry"] == 0.25 and r["all"]["not_skin"] == 0.25
+    assert r["by_source"]["b"]["too_dark"] == 0.5 and r["by_source"]["a"]["not_skin"] == 0
+    assert r["by_skin_group"]["V-VI"] == {"n": 2, "too_small": 0, "blurry": 0, "too_dark": 0, "too_bright": 0,
+                                          "not_skin": 0}
+    assert r["by_skin_group"]["III-IV"] is None
+
+
+def test_committed_quality_rates_match_the_thresholds_in_code():
+    """The committed record was measured with today's thresholds (rerun measure_quality when they change)."""
+    import json
+
+    from skin_core import quality
+    from skin_core.training.measure_quality import OUT
+
+    rec = json.loads(OUT.read_text())
+    assert rec["thresholds"] == {"MIN_SIDE_OK": quality.MIN_SIDE_OK, "BLUR_MIN": quality.BLUR_MIN,
+                                 "DARK_MAX": quality.DARK_MAX, "BRIGHT_MIN": quality.BRIGHT_MIN,
+                                 "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION}
+    assert rec["train"]["all"]["not_skin"] <= 0.01 and rec["val"]["all"]["not_skin"] <= 0.01

@@ -119,6 +119,7 @@ def main(argv=None) -> None:
         "name": args.out,
         "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path), **evaluation.card_decisions(dec), "test_metrics": metrics,
+        "val_metrics": evaluation.val_summary(va_l, rows, dec),  # the ensemble's own, not its first member's
         "tta": bool(tta),
         "tta_choice": {"val_macro_f1": {f"tta={t}": round(_macro_f1(sum(wi * l for wi, (l, _) in zip(weights, va[t])),
                                                                     rows), 4) for t in va},

@@ -49,6 +49,7 @@ def main(argv=None) -> None:
     card["sha256"] = file_sha256(REPO_ROOT / card["weights"])
     card.update(evaluation.card_decisions(dec))
     card["test_metrics"] = metrics
+    card["val_metrics"] = evaluation.val_summary(va_l, va_r, dec)
     suffix = f" && python -m skin_core.training.refit_decisions --model {args.model}"
     if changed and not card["training_command"].endswith(suffix):  # same decisions: metrics refreshed only
         card["training_command"] += suffix

@@ -184,7 +184,7 @@ def main(argv=None) -> None:
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         **evaluation.card_decisions(decisions),
         "test_metrics": test_metrics,
-        "val_metrics": {k: val_metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "ece_15")},
+        "val_metrics": {k: val_metrics[k] for k in evaluation.VAL_SUMMARY},
         "history": history,
         "training_command": "python -m skin_core.training.cache_features --views 4"
                             + (" --layer mid_out" if from_block == 10 else "") + " && python -m "
