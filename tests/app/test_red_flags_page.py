@@ -1,0 +1,46 @@
+"""Analyze page (AppTest): the red-flag checklist raises the urgency of a real photo without re-running a model."""
+from skin_core import knowledge
+
+from .conftest import RUN_TIMEOUT
+from .helpers import CONFIDENT, UNKNOWN, photo_bytes, texts
+
+BANNER = knowledge.cancer_banner("en")["title"]
+
+
+def _upload(app, which):
+    name, data = photo_bytes(*which)
+    app.file_uploader(key="upload").set_value((name, data, "image/jpeg"))
+    app.run(timeout=RUN_TIMEOUT)
+    assert not app.exception, app.exception
+    return app
+
+
+def _flags(app, keys):
+    app.multiselect(key="red_flags").set_value(keys).run(timeout=RUN_TIMEOUT)
+    assert not app.exception, app.exception
+
+
+def _model_runs(app):
+    return [a for k, a in app.session_state["analyses"].items() if not k[-1]]  # keys without red flags
+
+
+def test_a_rash_not_improving_becomes_soon_and_never_enters_the_cancer_pathway(app):
+    _upload(app, CONFIDENT)  # acne the default model is sure of: routine
+    (first,) = _model_runs(app)
+    assert first.status == "ok" and first.urgency == "routine" and BANNER not in texts(app, "error")
+    assert set(app.multiselect(key="red_flags").options) == set(knowledge.red_flag_labels("en").values())
+    _flags(app, ["not_improving"])
+    assert knowledge.urgency_label("soon", "en") in texts(app, "warning")
+    _flags(app, ["rapid_change"])  # a changing rash: sooner care, but it is not the possible-cancer pathway
+    assert knowledge.urgency_label("soon", "en") in texts(app, "warning") and BANNER not in texts(app, "error")
+    assert _model_runs(app) == [first]  # the model ran once; the flags only re-triaged its result
+
+
+def test_a_changing_spot_the_model_does_not_know_is_urgent(app):
+    _upload(app, UNKNOWN)  # a condition outside the 11, rejected as out of scope: "see a doctor soon"
+    (first,) = _model_runs(app)
+    assert first.status == "out_of_scope" and first.urgency == "soon"
+    _flags(app, ["rapid_change"])
+    assert BANNER in texts(app, "error") and knowledge.urgency_label("urgent", "en") in texts(app, "error")
+    _flags(app, [])
+    assert BANNER not in texts(app, "error")
