@@ -237,6 +237,9 @@ def red_flags_select(key: str = "red_flags") -> list[str]:
                           help=tr("analyze.red_flags_help"), placeholder=tr("analyze.red_flags_none"))
 
 
+UPLOAD_TYPES = [s.lstrip(".") for s in images.SUFFIXES]  # what images.load_image reads
+
+
 def photo_input() -> bytes | None:
     """Upload, camera or sample: the bytes of the chosen photo (kept in memory only), or None."""
     sources = ["upload", "camera"] + (["sample"] if ui_helpers.sample_records() else [])
@@ -246,7 +249,7 @@ def photo_input() -> bytes | None:
         return shot.getvalue() if shot is not None else None
     if source == "sample":
         return sample_picker()
-    up = st.file_uploader(tr("input.uploader"), type=["jpg", "jpeg", "png", "webp", "heic", "heif"], key="upload")
+    up = st.file_uploader(tr("input.uploader"), type=UPLOAD_TYPES, key="upload")
     return up.getvalue() if up is not None else None
 
 

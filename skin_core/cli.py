@@ -17,7 +17,6 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"}  # what images.load_image reads
 BATCH = 16
 
 
@@ -29,10 +28,12 @@ def _red_flag_keys() -> tuple[str, ...]:
 
 def _expand(paths: list[str]) -> list[Path]:
     """Files as given, folders recursed for image files (sorted); missing paths are kept to report them."""
+    from . import images
+
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in images.SUFFIXES)
         else:
             out.append(p)
     return out

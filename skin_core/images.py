@@ -26,6 +26,8 @@ MIN_SIDE = 32  # below this no model can see a lesion
 MAX_SIDE = 1600  # huge photos are downscaled to this longest side, never rejected
 MAX_ASPECT = 8.0  # a strip longer than 8:1 is a banner or a scan, not a photo of a lesion
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF", "MPO"}
+FORMATS_TEXT = "JPEG, PNG, WEBP, BMP, TIFF or HEIC"  # what every "please upload" message names
+SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff")  # file names of those formats
 
 ImageInput = Union[str, Path, bytes, bytearray, io.IOBase]
 
@@ -171,9 +173,9 @@ def load_image(
     data = _read_bytes(source, max_bytes)
     head = data[:256].lstrip().lower()
     if head.startswith(b"<?xml") or b"<svg" in head:
-        raise UnsupportedFormatError("SVG drawings are not supported; please upload a photo (JPEG, PNG, WEBP or HEIC).")
+        raise UnsupportedFormatError(f"SVG drawings are not supported; please upload a photo ({FORMATS_TEXT}).")
     if data[:5] == b"%PDF-":
-        raise UnsupportedFormatError("This is a PDF document, not a photo. Please upload a JPEG, PNG, WEBP or HEIC photo.")
+        raise UnsupportedFormatError(f"This is a PDF document, not a photo. Please upload a {FORMATS_TEXT} photo.")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -184,14 +186,14 @@ def load_image(
             raise DecompressionBombError("The image has too many pixels to be processed safely.") from exc
         except UnidentifiedImageError as exc:
             raise UnsupportedFormatError(
-                "This file is not an image we can read. Please upload a JPEG, PNG, WEBP or HEIC photo."
+                f"This file is not an image we can read. Please upload a {FORMATS_TEXT} photo."
             ) from exc
         except Exception as exc:  # Pillow raises many types on hostile input
             raise CorruptImageError("The image file is damaged and cannot be read.") from exc
         fmt = (img.format or "").upper()
         if fmt not in ALLOWED_FORMATS:
             raise UnsupportedFormatError(
-                f"{fmt or 'This'} files are not supported. Please upload a JPEG, PNG, WEBP, BMP, TIFF or HEIC photo."
+                f"{fmt or 'This'} files are not supported. Please upload a {FORMATS_TEXT} photo."
             )
         width, height = img.size
         if width * height > max_pixels:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from skin_core import knowledge, pipeline, ui_helpers
+from skin_core import images, knowledge, pipeline, ui_helpers
 from skin_core.i18n import class_name
 
 from .conftest import RUN_TIMEOUT, switch
@@ -41,7 +41,7 @@ def test_first_screen_asks_for_a_photo(app):
     box = app.selectbox(key="model_en")
     assert box.value == names[0]
     assert "test accuracy" in box.options[0]
-    assert app.file_uploader(key="upload").allowed_type == [".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"]
+    assert app.file_uploader(key="upload").allowed_type == list(images.SUFFIXES)  # every format the loader reads
 
 
 def test_corrupt_upload_shows_the_loaders_message(app):
