@@ -101,6 +101,12 @@ def get_spec(name: str) -> ModelSpec:
     return _REGISTRY[name]
 
 
+def weights_path(name: str):
+    """Where `name`'s weights live: the registered file, or `<name>.keras` for an experiment head (an ensemble
+    member such as xception_derm_v2) that is not registered itself. Training scripts write and read through this."""
+    return _REGISTRY[name].weights_path if name in _REGISTRY else WEIGHTS_DIR / f"{name}.keras"
+
+
 def default_model(task: str = "classification") -> str | None:
     names = list_models(task)
     for n in names:

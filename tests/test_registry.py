@@ -81,3 +81,10 @@ def test_cards_that_disagree_with_the_code_are_refused():
     for c in bad:
         with pytest.raises(registry.CardError):
             registry.check_card(spec, c)
+
+
+def test_weights_path_is_the_registry_entry_or_an_experiment_heads_keras_file():
+    for name in registry.list_models(available_only=False):
+        assert registry.weights_path(name) == registry.get_spec(name).weights_path
+    assert registry.weights_path("xception_derm_v2").name == "xception_derm_v2.keras"
+    assert registry.weights_path("skin_photo_density").suffix == ".npz"

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from .. import cards, evaluation
+from .. import cards, evaluation, registry
 from ..classifiers import _load_keras, recast
 from ..config import WEIGHTS_DIR
 from ..models import xception_derm as xd
@@ -83,7 +83,7 @@ def main(argv=None) -> None:
                     help="mirror TTA: off keeps one encoder pass per photo (the speed budget); auto chooses on val")
     args = ap.parse_args(argv)
     t0 = time.time()
-    heads = [_load_keras(WEIGHTS_DIR / f"{n}.keras") for n in args.heads]
+    heads = [_load_keras(registry.weights_path(n)) for n in args.heads]
     params = sum(h.count_params() for h in heads)
     if params * 2 / 1e6 > MAX_FILE_MB:
         raise SystemExit(f"{params / 1e6:.1f} M parameters would not fit in {MAX_FILE_MB} MB as float16")
@@ -106,7 +106,7 @@ def main(argv=None) -> None:
     te = [head_logits(h, "test", tta) for h in heads]
     te_l, te_r = sum(wi * l for wi, (l, _) in zip(weights, te)), te[0][1]
     metrics = evaluation.card_metrics_from_rows(te_l, te_r, dec)
-    path = WEIGHTS_DIR / f"{args.out}.keras"
+    path = registry.weights_path(args.out)
     retune_only = len(heads) == 1 and args.out == args.heads[0]  # same weights; TTA and thresholds re-chosen
     if not retune_only:
         ens = combine(heads, weights)

@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
-from .. import cards, data, images
-from ..config import MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
+from .. import cards, data, images, registry
+from ..config import MANIFEST_PATH, REPO_ROOT
 from ..models import xception_derm as xd
 
 NAME = "skin_photo_density"
@@ -46,7 +46,6 @@ def rejection_report(recs, refused: np.ndarray) -> dict:
 
 def report_only() -> None:
     """Re-measure the committed density on the test split and update its card's test metrics (weights unchanged)."""
-    from .. import registry
     from ..classifiers import shared_trunk
 
     _, fn = shared_trunk()
@@ -77,7 +76,7 @@ def main(argv=None) -> None:
     density = PhotoDensity(NAME, {}, lw.location_.astype(np.float32), lw.precision_.astype(np.float32), np.inf)
     threshold = float(np.percentile(density.distance(feats["val"]), 99))
     test_recs = [r for r in recs if r.split == "test"]
-    path = WEIGHTS_DIR / f"{NAME}.npz"
+    path = registry.weights_path(NAME)
     np.savez(path, mean=lw.location_.astype(np.float32), precision=lw.precision_.astype(np.float32))
     card = {
         "name": NAME,

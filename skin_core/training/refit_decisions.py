@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import cards, data, evaluation, images, registry
 from ..classifiers import _load_keras
-from ..config import REPO_ROOT, WEIGHTS_DIR
+from ..config import REPO_ROOT
 
 
 def _image_logits(name: str, split: str):
@@ -29,7 +29,7 @@ def _image_logits(name: str, split: str):
 def _cache_logits(name: str, split: str):
     from .train_xception import head_logits
 
-    return head_logits(_load_keras(WEIGHTS_DIR / f"{name}.keras"), split, tta=cards.read_card(name).get("tta", True))
+    return head_logits(_load_keras(registry.weights_path(name)), split, tta=cards.read_card(name).get("tta", True))
 
 
 def main(argv=None) -> None:

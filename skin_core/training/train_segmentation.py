@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .. import augment, cards, data, images, segmentation
+from .. import augment, cards, data, images, registry, segmentation
 from ..config import MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR, data_root
 from ..models import deeplabv3plus, xception_derm as xd
 
@@ -137,7 +137,7 @@ def main(argv=None) -> None:
         asym_true.append(expert[rec.file.split("/")[-1].split(".")[0]])
     rho = spearmanr(asym_pred, asym_true).statistic
     WEIGHTS_DIR.mkdir(exist_ok=True)
-    path = WEIGHTS_DIR / f"{NAME}.keras"
+    path = registry.weights_path(NAME)
     decoder.save(path)
     test_metrics = {
         "n": len(test),

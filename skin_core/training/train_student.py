@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .. import augment, cards, data, evaluation, images
-from ..config import MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
+from .. import augment, cards, data, evaluation, images, registry
+from ..config import MANIFEST_PATH, REPO_ROOT
 from ..data import CLASSES, OTHER
 from ..models import cnn, efficientnet, resnet
 
@@ -46,7 +46,7 @@ def teacher_logits(split: str) -> np.ndarray | None:
         from ..classifiers import _load_keras
         from ..config import CACHE_DIR
 
-        head = _load_keras(WEIGHTS_DIR / "xception_derm.keras")
+        head = _load_keras(registry.weights_path(registry.default_model()))
         feats = np.load(CACHE_DIR / f"trunk_{split}.npy", mmap_mode="r")
         with open(CACHE_DIR / f"trunk_{split}.csv", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -93,7 +93,7 @@ def main(argv=None) -> None:
     if args.resume:
         from ..classifiers import _load_keras
 
-        model.set_weights(_load_keras(WEIGHTS_DIR / f"{args.model}.keras").get_weights())
+        model.set_weights(_load_keras(registry.weights_path(args.model)).get_weights())
         previous = cards.read_card(args.model)
         previous_command, previous_history = previous["training_command"], previous.get("history", [])
         previous_cycles = previous.get("training", {}).get("cycles", [])
@@ -155,7 +155,7 @@ def main(argv=None) -> None:
     decisions = evaluation.fit_decisions(lv, [r.label for r in va])
     test_metrics = evaluation.card_metrics(lt, [r.label for r in te], [r.source for r in te],
                                            [r.skin_type for r in te], decisions)
-    path = WEIGHTS_DIR / f"{args.model}.keras"
+    path = registry.weights_path(args.model)
     model.save(path)
     from ..models.xception_derm import file_sha256
 

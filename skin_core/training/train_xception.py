@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from .. import cards, evaluation
+from .. import cards, evaluation, registry
 from ..config import CACHE_DIR, MANIFEST_PATH, REPO_ROOT, WEIGHTS_DIR
 from ..data import CLASSES, OTHER
 from ..models import xception_derm as xd
@@ -156,7 +156,7 @@ def main(argv=None) -> None:
     test_metrics = evaluation.card_metrics_from_rows(te_logits, te_rec, decisions)
     val_metrics = evaluation.card_metrics_from_rows(va_logits, va_rec, decisions)
     WEIGHTS_DIR.mkdir(exist_ok=True)
-    path = WEIGHTS_DIR / f"{args.name}.keras"
+    path = registry.weights_path(args.name)
     head.save(path)
     card = {
         "name": args.name,
