@@ -90,3 +90,17 @@ def test_real_analysis_report(lang):
     assert _squash(a.cancer_banner["title"]) in text
     if lang == "ko":
         assert "SkinLens분석보고서" in text and "고지사항" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_red_flags_the_person_reported_are_in_the_report(lang):
+    import dataclasses
+
+    a = dataclasses.replace(_rejected(lang), red_flags=("bleeding", "not_improving"))
+    text = _squash(_text(report.render_pdf(a, lang)))
+    labels = knowledge.red_flag_labels(lang)
+    assert _squash(labels["bleeding"]) in text and _squash(labels["not_improving"]) in text
+    from skin_core.i18n import t
+
+    told = _squash(t("pdf.red_flags", lang, flags="")).rstrip(".")  # "You told us:"
+    assert told in text and told not in _squash(_text(report.render_pdf(_rejected(lang), lang)))
