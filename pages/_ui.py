@@ -112,6 +112,18 @@ def start_warm_up() -> threading.Thread | None:
     return thread
 
 
+# ------------------------------------------------------------------------------------------ errors
+def or_stop(fn, *args, **kwargs):
+    """fn(*args, **kwargs), or a clear message and the end of the page run: never a traceback on screen."""
+    try:
+        return fn(*args, **kwargs)
+    except images.InvalidImageError as err:
+        st.error(tr("error.image", msg=ui_helpers.image_error_text(err, lang())))
+    except Exception as err:
+        st.error(tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
+    st.stop()
+
+
 # ------------------------------------------------------------------------------------------ analyses
 def _cache() -> OrderedDict:
     return st.session_state.setdefault("analyses", OrderedDict())

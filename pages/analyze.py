@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
-from skin_core import charts, images, ui_helpers as uh
+from skin_core import charts, ui_helpers as uh
 from skin_core.i18n import class_name, percent, status_name
 
 ui.entry()
@@ -27,14 +27,7 @@ if data is None:
     st.stop()
 allow_key = f"allow_{uh.digest(data)}"  # "analyse anyway" is remembered per photo
 allow = st.session_state.get(allow_key, False)
-try:
-    a = ui.analysis(data, model, allow=allow, red_flags=flags)
-except images.InvalidImageError as err:
-    st.error(ui.tr("error.image", msg=uh.image_error_text(err, lang)))
-    st.stop()
-except Exception as err:  # never a traceback on screen
-    st.error(ui.tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
-    st.stop()
+a = ui.or_stop(ui.analysis, data, model, allow=allow, red_flags=flags)
 
 if a.status in ("ok", "uncertain", "out_of_scope"):
     st.session_state["current_photo"] = data  # the What-if page reuses it (memory only, never disk)

@@ -24,11 +24,7 @@ with st.columns([2, 3])[0]:
     model = ui.model_select(key="whatif_model")
 if model is None:
     st.stop()
-try:
-    original = images.load_image(data)
-except images.InvalidImageError as err:
-    st.error(ui.tr("error.image", msg=uh.image_error_text(err, lang)))
-    st.stop()
+original = ui.or_stop(images.load_image, data)
 
 
 def reset() -> None:
@@ -43,15 +39,8 @@ with controls:
     settings = {name: st.slider(ui.tr(f"whatif.t.{name}"), tf.lo, tf.hi, tf.neutral, tf.step, key=f"wi_{name}")
                 for name, tf in robustness.TRANSFORMS.items()}
     st.button(ui.tr("whatif.reset"), on_click=reset, key="wi_reset")
-try:
-    before = ui.whatif_prediction(data, model, robustness.neutral_settings())
-    after = ui.whatif_prediction(data, model, settings)
-except images.InvalidImageError as err:
-    st.error(ui.tr("error.image", msg=uh.image_error_text(err, lang)))
-    st.stop()
-except Exception as err:  # never a traceback on screen
-    st.error(ui.tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
-    st.stop()
+before = ui.or_stop(ui.whatif_prediction, data, model, robustness.neutral_settings())
+after = ui.or_stop(ui.whatif_prediction, data, model, settings)
 with before_col:
     ui.image(original, ui.tr("whatif.original"), ui.tr("whatif.original_alt"))
 with after_col:
