@@ -34,6 +34,11 @@ def base_urgency(condition: str) -> str:
     return knowledge.base_urgency(condition)
 
 
+def crosses_urgent(malignancy_score: float, thresholds: dict | None = None) -> bool:
+    """Whether P(melanoma) + P(BCC) reaches the card's recall-first `urgent` threshold."""
+    return malignancy_score >= {**DEFAULTS, **(thresholds or {})}["urgent"]
+
+
 def urgency_for(status: str, label: str | None, urgent: bool, red_flags: tuple[str, ...] = ()) -> str:
     """Urgency of a decided photo: its condition's triage level with the user's red flags (an unrecognised or
     refused photo counts as `uncertain`, at least `soon`), raised to `urgent` by the malignancy score."""
@@ -53,7 +58,7 @@ def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = 
     ranked = sorted(probs.items(), key=lambda kv: kv[1], reverse=True)
     (top, p1), p2 = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
     mal = float(sum(probs.get(c, 0.0) for c in MALIGNANT))
-    urgent = mal >= t["urgent"]
+    urgent = crosses_urgent(mal, thresholds)
     if ood_score > t["ood"]:
         status, label, reason = "out_of_scope", None, "This looks like none of the conditions the model knows."
     elif p1 < t["min_confidence"] or (p1 - p2) < t["min_margin"]:
@@ -67,9 +72,9 @@ def rejected(status: str, reason: str, probs: dict[str, float] | None = None, th
              red_flags: tuple[str, ...] = ()) -> Decision:
     """Decision for an image that was not classified as a condition (not_skin, poor_quality, error): at least
     `soon` (nothing was checked), `urgent` when the malignancy score or a red flag says so."""
-    t = {**DEFAULTS, **(thresholds or {})}
     mal = float(sum((probs or {}).get(c, 0.0) for c in MALIGNANT))
-    return Decision(status, None, urgency_for(status, None, bool(probs) and mal >= t["urgent"], red_flags), mal, reason)
+    urgent = bool(probs) and crosses_urgent(mal, thresholds)
+    return Decision(status, None, urgency_for(status, None, urgent, red_flags), mal, reason)
 
 
 def top_k(probs: dict[str, float], k: int = 3) -> list[tuple[str, float]]:

@@ -161,18 +161,15 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
 
 
 def _flags(red_flags) -> tuple[str, ...]:
-    flags = tuple(sorted(set(red_flags)))
-    unknown = set(flags) - set(knowledge.RED_FLAG_KEYS)
-    if unknown:
-        raise ValueError(f"unknown red flags {sorted(unknown)}; expected some of {list(knowledge.RED_FLAG_KEYS)}")
-    return flags
+    """Checked before any model runs; sorted, so equal flag sets give equal results and cache keys."""
+    return tuple(sorted(knowledge.red_flag_set(red_flags)))
 
 
 def retriage(a: Analysis, red_flags) -> Analysis:
     """The same analysis with the user's red flags applied (urgency and banner only; no model runs again)."""
     flags = _flags(red_flags)
-    t = {**decisions.DEFAULTS, **registry.load_model(a.classifier, "classification").thresholds}
-    urgent = a.status != "error" and a.malignancy_score >= t["urgent"]
+    thresholds = registry.load_model(a.classifier, "classification").thresholds
+    urgent = a.status != "error" and decisions.crosses_urgent(a.malignancy_score, thresholds)
     urgency = decisions.urgency_for(a.status, a.label, urgent, flags)
     return dataclasses.replace(a, urgency=urgency, cancer_banner=_banner(urgency, a.lang), red_flags=flags)
 

@@ -50,6 +50,7 @@ __all__ = [
     "memo",
     "base_urgency",
     "triage",
+    "red_flag_set",
     "urgency_rank",
     "max_urgency",
     "show_cancer_banner",
@@ -185,6 +186,15 @@ def base_urgency(condition: str) -> str:
     return _entry(condition)["urgency"]
 
 
+def red_flag_set(red_flags: Iterable[str]) -> frozenset[str]:
+    """The user's red flags as a set; ValueError for a key not in ``RED_FLAG_KEYS``."""
+    flags = frozenset(red_flags)
+    unknown = flags - set(RED_FLAG_KEYS)
+    if unknown:
+        raise ValueError(f"unknown red flags {sorted(unknown)}; expected some of {RED_FLAG_KEYS}")
+    return flags
+
+
 def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
     """Urgency for one condition once the user's red flags (keys in ``RED_FLAG_KEYS``) are known.
 
@@ -198,10 +208,7 @@ def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
     their memo's red-flag text says when to get same-day care instead.
     """
     entry = _entry(condition)
-    flags = set(red_flags)
-    unknown = flags - set(RED_FLAG_KEYS)
-    if unknown:
-        raise ValueError(f"unknown red flags {sorted(unknown)}; expected some of {RED_FLAG_KEYS}")
+    flags = red_flag_set(red_flags)
     levels = [entry["urgency"]]
     if flags:
         levels.append("soon")
