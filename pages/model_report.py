@@ -34,9 +34,8 @@ keys = uh.CLASSIFICATION_METRICS if card.get("task") == "classification" else uh
 for row in (keys[:4], keys[4:]):
     for col, key in zip(st.columns(4), row):
         col.metric(ui.tr(f"metric.{key}"), uh.format_metric(key, uh.card_metric(card, key)))
-        ci = uh.format_metric_ci(key, uh.card_metric_ci(card, key), lang)
-        if ci:
-            col.caption(ci)
+        for caption in uh.metric_captions(card, key, lang):
+            col.caption(caption)
 
 if card.get("task") == "classification":
     left, right = st.columns(2, gap="large")

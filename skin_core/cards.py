@@ -52,6 +52,12 @@ def _classification_md(m: dict) -> list[str]:
     ]
     lines = ["| metric | test | 95 % CI (bootstrap over test photos) |", "|---|---|---|"]
     lines += [f"| {label} | {_pct(v)} | {_ci(m, key) or '-'} |" for label, key, v in rows]
+    floor = m.get("ece_noise_floor")
+    if floor:
+        lines += ["", f"ECE has no bootstrap interval (binned ECE is biased upward on a few hundred photos). Instead: "
+                      f"a perfectly calibrated model with these confidences would still show ECE {floor['median']:.3f} "
+                      f"(median) and up to {floor['p95']:.3f} (95th percentile) on these {floor['n']} photos from "
+                      f"sampling alone; a measured ECE under that cannot be told apart from perfect calibration."]
     lines += [
         "",
         "Per source: " + ", ".join(f"{k} {_pct(v['accuracy'])} (n={v['n']})" for k, v in m.get("by_source", {}).items()),

@@ -332,6 +332,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "여기의 모든 수치는 고정 시드로 만든 분할 목록(manifests/split.csv)의 테스트 데이터에서 측정했습니다. "
               "온도 보정과 판정 임계값은 검증 데이터에서 정했습니다.",
     },
+    "report.ece_floor": {
+        "en": "A perfectly calibrated model would show {median} here ({p95} at the 95th percentile) from chance alone on these {n} photos",
+        "ko": "완벽히 보정된 모델도 이 사진 {n}장에서는 우연만으로 {median} (95번째 백분위 {p95})를 보입니다",
+    },
     "report.ci95": {"en": "95 % CI {lo} - {hi} (bootstrap over test photos)", "ko": "95% 신뢰구간 {lo} - {hi} (테스트 사진 부트스트랩)"},
     "report.none": {"en": "No model cards in weights/ yet.", "ko": "weights/ 폴더에 아직 모델 카드가 없습니다."},
     "report.comparison": {"en": "All models", "ko": "전체 모델 비교"},

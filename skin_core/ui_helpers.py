@@ -283,6 +283,16 @@ def format_metric_ci(key: str, ci: list[float] | None, lang: str) -> str | None:
     return t("report.ci95", lang, lo=format_metric(key, ci[0]), hi=format_metric(key, ci[1]))
 
 
+def metric_captions(card: dict, key: str, lang: str) -> list[str]:
+    """What the report prints under a metric: its 95 % interval, or for ECE the level chance alone would give."""
+    ci = format_metric_ci(key, card_metric_ci(card, key), lang)
+    floor = card.get("test_metrics", {}).get("ece_noise_floor") if key == "ece_15" else None
+    if isinstance(floor, dict):
+        return [t("report.ece_floor", lang, median=format_metric(key, floor["median"]),
+                  p95=format_metric(key, floor["p95"]), n=floor["n"])]
+    return [ci] if ci else []
+
+
 def all_cards() -> dict[str, dict]:
     """name -> card for every model with a card on disk (classifiers first, default first)."""
     out = {}

@@ -86,3 +86,37 @@ def test_gap_interval_keeps_every_skin_group_in_every_resample():
     point = evaluation._group_gap(hits, codes)  # 0.8-ish vs 0.5: the small group drives the gap
     assert lo < point < hi and lo > 0.05
     assert metrics.stratified_bootstrap_ci95(gap, hits, codes) == [lo, hi]  # seeded
+
+
+def test_ece_noise_floor_tells_a_calibrated_model_from_an_overconfident_one():
+    """A model right exactly as often as it says scores under the floor's 95th percentile in about 95 % of test
+    sets; one that claims 15 points more confidence than it earns scores over it. The floor sits far above 0 on a
+    few hundred photos: that is why the card gives it instead of a bootstrap interval."""
+    rng = np.random.default_rng(5)
+    n, k = 400, len(CLASSES)
+    under, over = 0, 0
+    for trial in range(40):
+        probs = metrics.softmax(rng.normal(0, 2.0, (n, k)))
+        conf, top = probs.max(1), probs.argmax(1)
+        right = rng.random(n) < conf
+        y = np.where(right, top, (top + 1) % k)
+        floor = metrics.ece_noise_floor(probs, seed=trial)
+        under += metrics.expected_calibration_error(probs, y) <= floor["p95"]
+        right_over = rng.random(n) < np.clip(conf - 0.15, 0, 1)
+        over += metrics.expected_calibration_error(probs, np.where(right_over, top, (top + 1) % k)) > floor["p95"]
+    assert under >= 34 and over == 40
+    assert 0.02 < floor["median"] < floor["p95"] and floor["n"] == n
+    assert metrics.ece_noise_floor(probs, seed=1) == metrics.ece_noise_floor(probs, seed=1)  # seeded
+    assert metrics.ece_noise_floor(probs[:1]) is None
+
+
+def test_binned_ece_matches_the_textbook_loop():
+    rng = np.random.default_rng(6)
+    probs = metrics.softmax(rng.normal(0, 1.5, (300, 5)))
+    y = rng.integers(0, 5, 300)
+    conf, correct = probs.max(1), probs.argmax(1) == y
+    edges = np.linspace(0, 1, 16)
+    loop = sum(((conf > lo) & (conf <= hi)).mean() * abs(correct[(conf > lo) & (conf <= hi)].mean()
+                                                         - conf[(conf > lo) & (conf <= hi)].mean())
+               for lo, hi in zip(edges[:-1], edges[1:]) if ((conf > lo) & (conf <= hi)).any())
+    assert np.isclose(metrics.expected_calibration_error(probs, y), loop)

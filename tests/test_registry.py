@@ -1,3 +1,4 @@
+import json
 import shutil
 
 import numpy as np
@@ -88,3 +89,18 @@ def test_weights_path_is_the_registry_entry_or_an_experiment_heads_keras_file():
         assert registry.weights_path(name) == registry.get_spec(name).weights_path
     assert registry.weights_path("xception_derm_v2").name == "xception_derm_v2.keras"
     assert registry.weights_path("skin_photo_density").suffix == ".npz"
+
+
+def test_every_cards_markdown_and_the_readme_table_are_in_step_with_its_json():
+    """The readable card and the README's model table are generated from the JSON: an edit to one alone fails here
+    (regenerate with `python -m skin_core.cards`)."""
+    from skin_core import cards
+    from skin_core.config import REPO_ROOT, WEIGHTS_DIR
+
+    for path in sorted(WEIGHTS_DIR.glob("*.json")):
+        card = json.loads(path.read_text())
+        assert (WEIGHTS_DIR / f"{card['name']}.md").read_text() == cards.to_markdown(card), card["name"]
+        if card.get("task") == "classification":
+            floor = card["test_metrics"]["ece_noise_floor"]
+            assert f"up to {floor['p95']:.3f} (95th percentile)" in cards.to_markdown(card)
+    assert cards.models_table() in (REPO_ROOT / "README.md").read_text()

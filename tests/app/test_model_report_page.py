@@ -33,6 +33,8 @@ def test_classifier_card_shows_metrics_and_plots(app):
     assert "Unknown-condition AUROC" in metrics
     lo, hi = card["test_metrics"]["ci95"]["accuracy"]
     assert f"95 % CI {100 * lo:.1f}% - {100 * hi:.1f}%" in texts(app, "caption")  # the uncertainty, beside it
+    floor = card["test_metrics"]["ece_noise_floor"]  # ECE's own yardstick: what chance alone gives on n photos
+    assert f"would show {floor['median']:.3f} here ({floor['p95']:.3f}" in texts(app, "caption")
     per_class = frame_with(app, "Condition")
     assert len(per_class) == len(card["classes"]) and class_name("melanoma", "en") in set(per_class["Condition"])
     assert len(app.get("plotly_chart")) >= 5  # by source, by skin type, confusion, reliability, ROC
