@@ -132,14 +132,27 @@ def to_markdown(card: dict) -> str:
                   f"accuracy {c['shades_of_gray']['val_accuracy']:.3f}",
                   f"- kept: **{c['kept']}**", f"- command: `{c['command']}`"]
     for e in (card.get("family_ensemble_experiment") or {}).values():
-        lines += ["", f"## Cross-family ensemble with `{e['student']}` (val split)", "",
-                  f"Logits + w x {e['student']}'s; val macro-F1 by w: "
-                  + ", ".join(f"{w} {f:.3f}" for w, f in e["weight_grid_val_macro_f1"].items()) + ".", ""]
+        lines += ["", f"## Cross-family ensemble with `{e['student']}` (val split)", ""]
+        if e.get("weight_grid_val_macro_f1"):
+            lines += [f"Logits + w x {e['student']}'s; val macro-F1 by w: "
+                      + ", ".join(f"{w} {f:.3f}" for w, f in e["weight_grid_val_macro_f1"].items()) + ".", ""]
+        else:
+            lines += ["Logits + " + " + ".join(f"{w} x {n}'s" for n, w in e["student_weights"].items())
+                      + " (weights searched on val).", ""]
         lines += [f"- val macro-F1 {k}: {v:.4f}" for k, v in e["val_macro_f1"].items()]
         lines += [f"- beats the Xception alone in {e['val_bootstrap_share_better']:.1%} of paired bootstrap resamples "
                   f"of the val photos; {e['rule']}",
                   f"- worth building into the app: **{'yes' if e['worth_building'] else 'no'}**",
                   f"- command: `{e['command']}`"]
+        if e.get("val_split_half_gain"):
+            g = e["val_split_half_gain"]
+            lines += [f"- out of sample (weights chosen on one half of val, scored on the other, {g['n_splits']} "
+                      f"splits): macro-F1 gain {g['mean']:+.4f} on average, positive in {g['share_positive']:.0%}"]
+    if card.get("members"):
+        mem = card["members"]
+        lines += ["", "## Members", "", f"- `{mem['base']}` x 1.0 (its heatmap is the ensemble's)"]
+        lines += [f"- `{n}` x {w}" for n, w in mem["students"].items()]
+        lines += ["", "Each member's sha256 is recorded; a retrained member is refused until the ensemble is rebuilt."]
     if card.get("ensemble"):
         e = card["ensemble"]
         lines += ["", "## Ensemble (chosen on val)", "",

@@ -120,8 +120,9 @@ class XceptionClassifier(BaseClassifier):
         feed = [trunk[k] for k in self.inputs]
         return feed[0] if len(feed) == 1 else feed
 
-    def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:
-        """batch: (N, 254, 254, 3) uint8. trunk: `trunk_features(batch, tta)` if already computed."""
+    def head_outputs(self, batch: np.ndarray, trunk: dict | None = None,
+                     tta: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(12 logits, last feature map) of the batch; logits are the mean over the mirror views with TTA."""
         n = len(batch)
         tta = self.tta if tta is None else tta
         with self._lock:
@@ -131,10 +132,16 @@ class XceptionClassifier(BaseClassifier):
         logits = np.asarray(logits, np.float64)
         if len(logits) == 2 * n:  # mirror TTA: mean logits of image and mirror
             logits = (logits[:n] + logits[n:]) / 2
-        fmap = np.asarray(fmap)[:n]
-        top = logits[:, : len(self.classes)].argmax(1)
-        cam = np.maximum(np.einsum("nhwc,nc->nhw", fmap, self.dense_w[:, top].T), 0)
-        return self._finish(logits, cam)
+        return logits, np.asarray(fmap)[:n]
+
+    def cam(self, fmap: np.ndarray, classes: np.ndarray) -> np.ndarray:
+        """Class-activation maps (N, h, w) of one class per image, from the feature map and the dense weights."""
+        return np.maximum(np.einsum("nhwc,nc->nhw", fmap, self.dense_w[:, classes].T), 0)
+
+    def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:
+        """batch: (N, 254, 254, 3) uint8. trunk: `trunk_features(batch, tta)` if already computed."""
+        logits, fmap = self.head_outputs(batch, trunk, tta)
+        return self._finish(logits, self.cam(fmap, logits[:, : len(self.classes)].argmax(1)))
 
 
 class KerasClassifier(BaseClassifier):
@@ -164,3 +171,35 @@ class KerasClassifier(BaseClassifier):
 
         with self._lock:
             return gradcam(self.model, batch.astype(np.float32), class_index, self.cam_layer)
+
+
+class FamilyEnsembleClassifier(BaseClassifier):
+    """The fine-tuned Xception plus weighted from-scratch students: logits = base + sum(w * student), the weights
+    chosen on val (`training.measure_family_ensemble`). It reads the shared trunk like the Xception, each student
+    sees the photo resized to its own input, and the heatmap is the Xception's CAM of the ensemble's top-1 class."""
+
+    uses_trunk = True
+
+    def __init__(self, spec, card, base: XceptionClassifier, students: dict[str, BaseClassifier]):
+        super().__init__(spec, card)
+        self.base, self.students = base, students
+        self.student_weights = {name: float(w) for name, w in card["members"]["students"].items()}
+        self.tta = base.tta
+
+    def trunk_features(self, batch: np.ndarray, tta: bool | None = None) -> dict:
+        return self.base.trunk_features(batch, tta)
+
+    def member_logits(self, batch: np.ndarray, trunk: dict | None = None,
+                      tta: bool | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """({member name: its 12 logits}, the Xception's feature map) for a (N, 254, 254, 3) batch."""
+        base_logits, fmap = self.base.head_outputs(batch, trunk, tta)
+        out = {self.base.name: base_logits}
+        for name, clf in self.students.items():
+            small = np.stack([clf.prepare(im) for im in batch])
+            out[name] = clf.predict(small, tta=tta).logits
+        return out, fmap
+
+    def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:
+        members, fmap = self.member_logits(batch, trunk, tta)
+        logits = members[self.base.name] + sum(w * members[n] for n, w in self.student_weights.items())
+        return self._finish(logits, self.base.cam(fmap, logits[:, : len(self.classes)].argmax(1)))

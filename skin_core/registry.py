@@ -69,6 +69,27 @@ def _build_keras_classifier(spec, card):
     return KerasClassifier(spec, card)
 
 
+def _build_family_ensemble(spec, card):
+    """Members load through the registry (each checked against its own card); the ensemble refuses members
+    retrained since its weights were chosen, and a weights file that disagrees with its card."""
+    import numpy as np
+
+    from .classifiers import FamilyEnsembleClassifier
+    from .models.xception_derm import file_sha256
+
+    members = card["members"]
+    with np.load(spec.weights_path, allow_pickle=False) as f:
+        stored, base = dict(zip(f["students"].tolist(), f["weights"].tolist())), str(f["base"])
+    if stored != members["students"] or base != members["base"]:
+        raise CardError(f"Weights of '{spec.name}' ({stored}) disagree with its card ({members['students']}).")
+    for name, sha in members["sha256"].items():
+        if file_sha256(get_spec(name).weights_path) != sha:
+            raise CardError(f"'{name}' was retrained after '{spec.name}' chose its weights: rerun "
+                            f"`python -m skin_core.training.build_family_ensemble`.")
+    return FamilyEnsembleClassifier(spec, card, _load(members["base"]),
+                                    {name: _load(name) for name in members["students"]})
+
+
 def _build_deeplab(spec, card):
     from .segmentation import DeepLabSegmenter
 
@@ -81,7 +102,8 @@ def _build_photo_check(spec, card):
     return build(spec, card)
 
 
-register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras", default=True))
+register(ModelSpec("family_ensemble", "classification", "ensemble", _build_family_ensemble, "family_ensemble.npz", default=True))
+register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras"))
 register(ModelSpec("efficientnet_b0", "classification", "efficientnet", _build_keras_classifier, "efficientnet_b0.keras"))
 register(ModelSpec("resnet_small", "classification", "resnet", _build_keras_classifier, "resnet_small.keras"))
 register(ModelSpec("custom_cnn", "classification", "cnn", _build_keras_classifier, "custom_cnn.keras"))

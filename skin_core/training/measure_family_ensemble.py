@@ -7,10 +7,15 @@ into the app only if it beat the Xception alone in at least 95 % of paired boots
 (`family_ensemble_experiment`).
 
     python -m skin_core.training.measure_family_ensemble --student custom_cnn
+    python -m skin_core.training.measure_family_ensemble --student custom_cnn efficientnet_b0   # both at once
+
+The chosen weights are judged on the same val photos they were chosen on, so the card also records a split-half
+check: weights chosen on one half of val, gain measured on the other.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 
 import numpy as np
 from sklearn.metrics import f1_score
@@ -38,30 +43,66 @@ def bootstrap_share_better(base: np.ndarray, new: np.ndarray, rows: list[dict], 
     return wins / n
 
 
+def choose_weights(base: np.ndarray, students: list[np.ndarray], rows: list[dict], idx: np.ndarray | None = None):
+    """The student weights (one per student, from WEIGHT_GRID, 0 allowed with several) with the best val macro-F1
+    on the photos `idx` (all by default); ties go to the smaller total weight."""
+    grid = WEIGHT_GRID if len(students) == 1 else (0.0, *WEIGHT_GRID)
+    idx = np.arange(len(rows)) if idx is None else idx
+    sub = [rows[i] for i in idx]
+    trials = {ws: macro_f1(base[idx] + sum(w * s[idx] for w, s in zip(ws, students)), sub)
+              for ws in itertools.product(grid, repeat=len(students))}
+    return max(trials, key=lambda ws: (trials[ws], -sum(ws))), trials
+
+
+def split_half_gain(base: np.ndarray, students: list[np.ndarray], rows: list[dict], repeats: int = 10,
+                    seed: int = 0) -> dict:
+    """Out-of-sample check of the weight search: choose on one random half of val, score on the other half."""
+    rng = np.random.default_rng(seed)
+    gains = []
+    for _ in range(repeats):
+        perm = rng.permutation(len(rows))
+        for fit, ev in ((perm[: len(rows) // 2], perm[len(rows) // 2:]), (perm[len(rows) // 2:], perm[: len(rows) // 2])):
+            ws, _ = choose_weights(base, students, rows, fit)
+            sub = [rows[i] for i in ev]
+            gains.append(macro_f1(base[ev] + sum(w * s[ev] for w, s in zip(ws, students)), sub) - macro_f1(base[ev], sub))
+    gains = np.array(gains)
+    return {"mean": round(float(gains.mean()), 4), "share_positive": round(float((gains > 0).mean()), 3),
+            "n_splits": len(gains)}
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--xception", default="xception_derm")
-    ap.add_argument("--student", default="custom_cnn")
+    ap.add_argument("--student", nargs="+", default=["custom_cnn"])
     args = ap.parse_args(argv)
     x_l, rows = _cache_logits(args.xception, "val")
-    s_l, s_rows = _image_logits(args.student, "val")
-    if [r["label"] for r in rows] != [r["label"] for r in s_rows]:
-        raise RuntimeError("the val feature cache does not match the manifest; rebuild it")
-    trials = {w: macro_f1(x_l + w * s_l, rows) for w in WEIGHT_GRID}
-    weight = max(trials, key=lambda w: (trials[w], -w))  # ties: the smaller student weight
-    share = bootstrap_share_better(x_l, x_l + weight * s_l, rows)
+    students = []
+    for name in args.student:
+        s_l, s_rows = _image_logits(name, "val")
+        if [r["label"] for r in rows] != [r["label"] for r in s_rows]:
+            raise RuntimeError("the val feature cache does not match the manifest; rebuild it")
+        students.append(s_l)
+    weights, trials = choose_weights(x_l, students, rows)
+    combined = x_l + sum(w * s for w, s in zip(weights, students))
+    share = bootstrap_share_better(x_l, combined, rows)
+    key = "+".join(args.student)
+    label = ", ".join(f"{n} x{w}" for n, w in zip(args.student, weights))
     result = {
-        "student": args.student, "student_weight": weight,
-        "val_macro_f1": {args.xception: macro_f1(x_l, rows), args.student: macro_f1(s_l, rows),
-                         f"ensemble (w={weight})": trials[weight]},
-        "weight_grid_val_macro_f1": {str(w): f for w, f in trials.items()},
+        "student": key, "student_weights": dict(zip(args.student, weights)),
+        "val_macro_f1": {args.xception: macro_f1(x_l, rows),
+                         **{n: macro_f1(s, rows) for n, s in zip(args.student, students)},
+                         f"ensemble ({label})": trials[weights]},
         "val_bootstrap_share_better": share, "worth_building": share >= MIN_BOOTSTRAP_SHARE,
+        "val_split_half_gain": split_half_gain(x_l, students, rows),
         "rule": f"worth building only if it beats {args.xception} in >= {MIN_BOOTSTRAP_SHARE:.0%} of 1,000 paired "
                 "bootstrap resamples of the val photos (macro-F1)",
-        "command": f"python -m skin_core.training.measure_family_ensemble --student {args.student}",
+        "command": f"python -m skin_core.training.measure_family_ensemble --student {' '.join(args.student)}",
     }
+    if len(students) == 1:
+        result["student_weight"] = weights[0]
+        result["weight_grid_val_macro_f1"] = {str(ws[0]): f for ws, f in trials.items()}
     card = cards.read_card(args.xception)
-    card.setdefault("family_ensemble_experiment", {})[args.student] = result
+    card.setdefault("family_ensemble_experiment", {})[key] = result
     cards.write_card(card)
     print(result)
 

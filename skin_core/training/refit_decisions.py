@@ -15,8 +15,9 @@ from ..classifiers import _load_keras
 from ..config import REPO_ROOT
 
 
-def _image_logits(name: str, split: str):
-    clf = registry.load_model(name)
+def _image_logits(name, split: str):
+    """(12 logits, rows) of a classifier, by name or already built, on one split's photos, through its own path."""
+    clf = registry.load_model(name) if isinstance(name, str) else name
     recs = [r for r in data.read_manifest() if r.split == split and r.source in data.CLASSIFIER_SOURCES]
     out = []
     for i in range(0, len(recs), 32):
