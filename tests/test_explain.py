@@ -43,9 +43,10 @@ def test_xception_cam_is_informative_and_weight_dependent(name):
     # model-randomisation test: the fine-tuned exit flow + dense layer re-initialised, same graph
     import keras
 
+    xc = getattr(clf, "base", clf)  # the ensemble's heatmap is its Xception member's CAM
     keras.utils.set_random_seed(0)
-    rand = keras.models.clone_model(clf.head)  # outputs [cam_fmap, logits] with fresh random weights
-    fmap, logits = rand(clf.head_feed(clf.trunk_features(x, tta=False)))
+    rand = keras.models.clone_model(xc.head)  # outputs [cam_fmap, logits] with fresh random weights
+    fmap, logits = rand(xc.head_feed(xc.trunk_features(x, tta=False)))
     top = int(np.asarray(logits)[0, : len(clf.classes)].argmax())
     w = rand.get_layer("logits").get_weights()[0]
     cam_rand = np.maximum(np.asarray(fmap)[0] @ w[:, top], 0)

@@ -34,3 +34,60 @@ def test_a_one_photo_difference_is_not_enough():
     new[wrong[0], y[wrong[0]]] += 20  # fixes a single photo
     assert macro_f1(new, rows) > macro_f1(base, rows)
     assert bootstrap_share_better(base, new, rows, n=200) < 0.95
+
+
+def test_split_half_check_finds_no_gain_in_a_student_that_is_noise():
+    """Weights searched on val flatter the ensemble; the split-half check scores them on photos they never saw."""
+    from skin_core.training.measure_family_ensemble import split_half_gain
+
+    rng = np.random.default_rng(2)
+    rows, base = _rows_and_logits(rng)
+    noise = rng.normal(0, 1, base.shape)
+    y = np.array([len(CLASSES) if r["label"] == OTHER else CLASSES.index(r["label"]) for r in rows])
+    helpful = noise.copy()
+    helpful[np.arange(len(y)), y] += 3 * (rng.random(len(y)) < 0.5)
+    g_noise, g_help = split_half_gain(base, [noise], rows, repeats=3), split_half_gain(base, [helpful], rows, repeats=3)
+    assert g_noise["mean"] < 0.02 < g_help["mean"] and g_help["share_positive"] == 1.0 and g_help["n_splits"] == 6
+
+
+# ------------------------------------------------------------------------ the built ensemble (the app's default)
+import pytest  # noqa: E402
+
+from skin_core import cards, data, images, registry  # noqa: E402
+from tests.conftest import needs_data  # noqa: E402
+
+
+def test_the_built_ensemble_is_the_measured_combination_and_passed_the_rule():
+    card = registry.read_card("family_ensemble")
+    members = card["members"]
+    exp = cards.read_card(members["base"])["family_ensemble_experiment"]["+".join(members["students"])]
+    assert exp["worth_building"] and exp["val_bootstrap_share_better"] >= 0.95
+    assert members["students"] == exp["student_weights"]
+    assert card["val_metrics"]["macro_f1"] > cards.read_card(members["base"])["val_metrics"]["macro_f1"]
+
+
+@needs_data
+def test_ensemble_logits_are_the_weighted_sum_of_its_members_on_real_photos():
+    ens = registry.load_model("family_ensemble")
+    recs = [r for r in data.read_manifest() if r.split == "test" and r.label in ("melanoma", "acne")][:3]
+    x = np.stack([ens.prepare(images.load_image(r.path())) for r in recs])
+    out = ens.predict(x)
+    want = ens.base.predict(x).logits
+    for name, w in ens.student_weights.items():
+        student = registry.load_model(name)
+        want = want + w * student.predict(np.stack([student.prepare(im) for im in x])).logits
+    assert np.allclose(out.logits, want, atol=1e-4)
+    assert np.allclose(out.probabilities.sum(1), 1) and out.cam.shape[0] == len(recs) and out.cam.std() > 0
+    top = out.logits[:, : len(CLASSES)].argmax(1)  # the heatmap explains the ensemble's answer, not the Xception's
+    assert np.allclose(out.cam, ens.base.cam(ens.base.head_outputs(x)[1], top))
+
+
+def test_an_ensemble_whose_member_was_retrained_or_whose_weights_disagree_is_refused(tmp_path, monkeypatch):
+    spec = registry.get_spec("family_ensemble")
+    card = registry.read_card("family_ensemble")
+    stale = {**card, "members": {**card["members"], "sha256": {**card["members"]["sha256"], "custom_cnn": "0" * 64}}}
+    with pytest.raises(registry.CardError, match="was retrained after"):
+        spec.builder(spec, stale)
+    other = {**card, "members": {**card["members"], "students": {**card["members"]["students"], "custom_cnn": 0.9}}}
+    with pytest.raises(registry.CardError, match="disagree with its card"):
+        spec.builder(spec, other)

@@ -47,7 +47,7 @@ def main(argv=None) -> None:
         "classes": list(CLASSES), "outputs": [*CLASSES, "other"], "input_size": INPUT_SIZE, "cam_layer": None,
         "preprocessing": (f"as `{args.xception}` at {INPUT_SIZE} px; each student resizes that image (bilinear) to "
                           "its own input"),
-        "weights": spec.weights_file,
+        "weights": f"weights/{spec.weights_file}",
         "members": {"base": args.xception, "students": weights,
                     "sha256": {n: file_sha256(registry.get_spec(n).weights_path) for n in members}},
         "initialisation": "no trained weights of its own: the members' weights, see their cards",
