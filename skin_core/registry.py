@@ -102,8 +102,8 @@ def _build_photo_check(spec, card):
     return build(spec, card)
 
 
-register(ModelSpec("family_ensemble", "classification", "ensemble", _build_family_ensemble, "family_ensemble.npz", default=True))
-register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras"))
+register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras", default=True))
+register(ModelSpec("family_ensemble", "classification", "ensemble", _build_family_ensemble, "family_ensemble.npz"))
 register(ModelSpec("efficientnet_b0", "classification", "efficientnet", _build_keras_classifier, "efficientnet_b0.keras"))
 register(ModelSpec("resnet_small", "classification", "resnet", _build_keras_classifier, "resnet_small.keras"))
 register(ModelSpec("custom_cnn", "classification", "cnn", _build_keras_classifier, "custom_cnn.keras"))

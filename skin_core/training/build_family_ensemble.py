@@ -1,4 +1,4 @@
-"""Build the cross-family ensemble (the app's default classifier) from a combination that passed the val rule in
+"""Build the cross-family ensemble (a selectable classifier) from a combination that passed the val rule in
 `measure_family_ensemble`: write its weights file (the member weights), fit its temperatures and thresholds on the
 val photos and measure it on test, both through its own prediction path (what the app runs).
 
@@ -56,6 +56,9 @@ def main(argv=None) -> None:
         "intended_use": base_card["intended_use"],
         "limitations": base_card["limitations"] + " The students were trained from scratch on the same photos; "
                        "the ensemble needs all three members' files.",
+        "notes": ("Selectable in the app for comparing models; not the default. It runs three models per photo, "
+                  "which puts `analyze()` over the latency budget (1.5x the sklesion reference, README "
+                  "'Performance'), and its val gain did not carry over to test."),
         "thresholds": {},
     }
     clf = FamilyEnsembleClassifier(spec, card, registry.load_model(args.xception),
