@@ -33,6 +33,7 @@ class ModelSpec:
     builder: Callable  # (spec, card) -> runtime model object
     weights_file: str
     default: bool = False
+    requires: tuple[str, ...] = ()  # models this one runs (an ensemble's members)
 
     @property
     def card_path(self):
@@ -43,7 +44,8 @@ class ModelSpec:
         return WEIGHTS_DIR / self.weights_file
 
     def available(self) -> bool:
-        return self.card_path.is_file() and self.weights_path.is_file()
+        return (self.card_path.is_file() and self.weights_path.is_file()
+                and all(_REGISTRY[r].available() for r in self.requires))
 
     def card(self) -> dict:
         return cards.read_card(self.name)
@@ -78,6 +80,9 @@ def _build_family_ensemble(spec, card):
     from .models.xception_derm import file_sha256
 
     members = card["members"]
+    if set(members["sha256"]) != set(spec.requires):
+        raise CardError(f"Card of '{spec.name}' has members {sorted(members['sha256'])}; the registry expects "
+                        f"{sorted(spec.requires)}.")
     with np.load(spec.weights_path, allow_pickle=False) as f:
         stored, base = dict(zip(f["students"].tolist(), f["weights"].tolist())), str(f["base"])
     if stored != members["students"] or base != members["base"]:
@@ -103,7 +108,8 @@ def _build_photo_check(spec, card):
 
 
 register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras", default=True))
-register(ModelSpec("family_ensemble", "classification", "ensemble", _build_family_ensemble, "family_ensemble.npz"))
+register(ModelSpec("family_ensemble", "classification", "ensemble", _build_family_ensemble, "family_ensemble.npz",
+                   requires=("xception_derm", "custom_cnn", "efficientnet_b0")))
 register(ModelSpec("efficientnet_b0", "classification", "efficientnet", _build_keras_classifier, "efficientnet_b0.keras"))
 register(ModelSpec("resnet_small", "classification", "resnet", _build_keras_classifier, "resnet_small.keras"))
 register(ModelSpec("custom_cnn", "classification", "cnn", _build_keras_classifier, "custom_cnn.keras"))

@@ -91,3 +91,12 @@ def test_an_ensemble_whose_member_was_retrained_or_whose_weights_disagree_is_ref
     other = {**card, "members": {**card["members"], "students": {**card["members"]["students"], "custom_cnn": 0.9}}}
     with pytest.raises(registry.CardError, match="disagree with its card"):
         spec.builder(spec, other)
+
+
+def test_the_ensemble_is_not_offered_when_a_member_is_missing(monkeypatch, tmp_path):
+    assert "family_ensemble" in registry.list_models("classification")
+    spec = registry.get_spec("custom_cnn")
+    monkeypatch.setattr(registry, "_REGISTRY", {**registry._REGISTRY, "custom_cnn": registry.ModelSpec(
+        spec.name, spec.task, spec.family, spec.builder, "missing.keras")})
+    assert "family_ensemble" not in registry.list_models("classification")
+    assert "xception_derm" in registry.list_models("classification")
