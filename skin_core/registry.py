@@ -77,7 +77,6 @@ def _build_family_ensemble(spec, card):
     import numpy as np
 
     from .classifiers import FamilyEnsembleClassifier
-    from .models.xception_derm import file_sha256
 
     members = card["members"]
     if set(members["sha256"]) != set(spec.requires):
@@ -87,8 +86,8 @@ def _build_family_ensemble(spec, card):
         stored, base = dict(zip(f["students"].tolist(), f["weights"].tolist())), str(f["base"])
     if stored != members["students"] or base != members["base"]:
         raise CardError(f"Weights of '{spec.name}' ({stored}) disagree with its card ({members['students']}).")
-    for name, sha in members["sha256"].items():
-        if file_sha256(get_spec(name).weights_path) != sha:
+    for name, sha in members["sha256"].items():  # each member's file is checked against its own card by _load
+        if read_card(name).get("sha256") != sha:
             raise CardError(f"'{name}' was retrained after '{spec.name}' chose its weights: rerun "
                             f"`python -m skin_core.training.build_family_ensemble`.")
     return FamilyEnsembleClassifier(spec, card, _load(members["base"]),

@@ -43,13 +43,19 @@ def bootstrap_share_better(base: np.ndarray, new: np.ndarray, rows: list[dict], 
     return wins / n
 
 
+def combine(base: np.ndarray, students: list[np.ndarray], weights, idx: np.ndarray | None = None) -> np.ndarray:
+    """base + sum(w * student) logits, on the photos `idx` (all by default)."""
+    idx = slice(None) if idx is None else idx
+    return base[idx] + sum(w * s[idx] for w, s in zip(weights, students))
+
+
 def choose_weights(base: np.ndarray, students: list[np.ndarray], rows: list[dict], idx: np.ndarray | None = None):
     """The student weights (one per student, from WEIGHT_GRID, 0 allowed with several) with the best val macro-F1
     on the photos `idx` (all by default); ties go to the smaller total weight."""
     grid = WEIGHT_GRID if len(students) == 1 else (0.0, *WEIGHT_GRID)
     idx = np.arange(len(rows)) if idx is None else idx
     sub = [rows[i] for i in idx]
-    trials = {ws: macro_f1(base[idx] + sum(w * s[idx] for w, s in zip(ws, students)), sub)
+    trials = {ws: macro_f1(combine(base, students, ws, idx), sub)
               for ws in itertools.product(grid, repeat=len(students))}
     return max(trials, key=lambda ws: (trials[ws], -sum(ws))), trials
 
@@ -64,7 +70,7 @@ def split_half_gain(base: np.ndarray, students: list[np.ndarray], rows: list[dic
         for fit, ev in ((perm[: len(rows) // 2], perm[len(rows) // 2:]), (perm[len(rows) // 2:], perm[: len(rows) // 2])):
             ws, _ = choose_weights(base, students, rows, fit)
             sub = [rows[i] for i in ev]
-            gains.append(macro_f1(base[ev] + sum(w * s[ev] for w, s in zip(ws, students)), sub) - macro_f1(base[ev], sub))
+            gains.append(macro_f1(combine(base, students, ws, ev), sub) - macro_f1(base[ev], sub))
     gains = np.array(gains)
     return {"mean": round(float(gains.mean()), 4), "share_positive": round(float((gains > 0).mean()), 3),
             "n_splits": len(gains)}
@@ -83,8 +89,7 @@ def main(argv=None) -> None:
             raise RuntimeError("the val feature cache does not match the manifest; rebuild it")
         students.append(s_l)
     weights, trials = choose_weights(x_l, students, rows)
-    combined = x_l + sum(w * s for w, s in zip(weights, students))
-    share = bootstrap_share_better(x_l, combined, rows)
+    share = bootstrap_share_better(x_l, combine(x_l, students, weights), rows)
     key = "+".join(args.student)
     label = ", ".join(f"{n} x{w}" for n, w in zip(args.student, weights))
     result = {
