@@ -58,6 +58,17 @@ def teacher_logits(split: str) -> np.ndarray | None:
         return None
 
 
+def oof_teacher() -> tuple[np.ndarray, str]:
+    """Out-of-fold teacher logits of the train records and the command that made them (see oof_teacher)."""
+    import json
+
+    from .oof_teacher import OOF_PATH
+
+    if not OOF_PATH.exists():
+        raise SystemExit(f"{OOF_PATH} is missing: run python -m skin_core.training.oof_teacher first")
+    return np.load(OOF_PATH), json.loads(OOF_PATH.with_suffix(".json").read_text())["command"]
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", choices=sorted(FAMILIES), required=True)
@@ -66,6 +77,8 @@ def main(argv=None) -> None:
     ap.add_argument("--size", type=int, default=112)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--distill", type=float, default=0.5, help="weight of the teacher term (0 = labels only)")
+    ap.add_argument("--teacher", choices=["head", "oof"], default="head",
+                    help="head: the default Xception's logits (fitted on these photos); oof: out-of-fold heads'")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--resume", action="store_true",
                     help="start from the committed weights/<model>.keras (a warm restart: one more cosine cycle)")
@@ -83,9 +96,12 @@ def main(argv=None) -> None:
     x_tr, x_va, x_te = _load_all(tr, STORE), _load_all(va, args.size), _load_all(te, args.size)
     y = evaluation.label_index([r.label for r in tr])
     n_out = len(CLASSES) + 1
-    teach = teacher_logits("train") if args.distill > 0 else None
+    teach, teacher_command = None, None
+    if args.distill > 0:
+        teach, teacher_command = oof_teacher() if args.teacher == "oof" else (teacher_logits("train"), None)
     if teach is not None and len(teach) != len(tr):
-        teach = None
+        raise SystemExit(f"teacher logits for {len(teach)} train photos, the manifest has {len(tr)}: "
+                         "rebuild the feature cache (cache_features) and the teacher")
     counts = np.bincount(y, minlength=n_out)
     class_w = ((counts.sum() / (n_out * np.maximum(counts, 1))) ** 0.5).astype(np.float32)
     model = module.build(n_out, args.size)
@@ -173,8 +189,10 @@ def main(argv=None) -> None:
                          "model; TTA = mean logits of image + mirror",
         "weights": f"weights/{path.name}",
         "sha256": file_sha256(path),
-        "initialisation": "random (no pretrained weights); knowledge distillation from xception_derm's soft "
-                          f"predictions (weight {args.distill}, T={temp})" if teach is not None else "random; labels only",
+        "initialisation": "random (no pretrained weights); knowledge distillation from "
+                          + ("out-of-fold exit-flow heads' (oof_teacher)" if teacher_command else "xception_derm's")
+                          + f" soft predictions (weight {args.distill}, T={temp})" if teach is not None
+                          else "random; labels only",
         "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
                 "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
@@ -182,7 +200,7 @@ def main(argv=None) -> None:
         "test_metrics": test_metrics,
         "history": previous_history + history,
         "training_command": (f"{previous_command} && " if previous_command else "")
-        + "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
+        + (f"{teacher_command} && " if teacher_command else "") + "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
         "training": cards.training_record(args.seed, previous_cycles, {
             "command": "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
             "epochs": args.epochs, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()}),

@@ -71,41 +71,28 @@ def tta_logits(head, feats, rows, batch: int = 64, tta: bool = True) -> tuple[np
     return agg, [first[i] for i in range(n)]
 
 
-def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--batch", type=int, default=48)
-    ap.add_argument("--lr", type=float, default=2e-4)
-    ap.add_argument("--train-from", choices=["block10", "block13", "block14"], default="block13")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--dropout", type=float, default=0.3)
-    ap.add_argument("--mixup", type=float, default=0.0, help="Beta(a, a) manifold mixup on block-12 features (0 = off)")
-    ap.add_argument("--name", default=NAME, help="weights/card name to write (experiments)")
-    ap.add_argument("--colour-constancy", choices=["none", "sog"], default="none",
-                    help="train/evaluate on the Shades-of-Gray cache (measured on val; not used by the app)")
-    args = ap.parse_args(argv)
+def fit_head(tr_f, y: np.ndarray, train_idx: np.ndarray, va_f, va_rows: list[dict], *, epochs: int = 6,
+             batch: int = 48, lr: float = 2e-4, train_from: str = "block13", seed: int = 1, dropout: float = 0.3,
+             mixup: float = 0.0):
+    """Fine-tune a fresh exit-flow head on the cached rows train_idx (labels y per cached row); keep the
+    epoch with the best val macro-F1. Returns (head, history)."""
     import keras
     import tensorflow as tf
+    from sklearn.metrics import f1_score
 
-    keras.utils.set_random_seed(args.seed)
-    t_start = time.time()
-    from_block = 10 if args.train_from == "block10" else 13
-    prefix = cache_prefix(xd.MID_OUT if from_block == 10 else xd.TRUNK_OUT, args.colour_constancy)
-    head = xd.build_classifier_head(len(CLASSES) + 1, dropout=args.dropout, from_block=from_block)
+    keras.utils.set_random_seed(seed)
+    from_block = 10 if train_from == "block10" else 13
+    head = xd.build_classifier_head(len(CLASSES) + 1, dropout=dropout, from_block=from_block)
     for layer in head.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.trainable = False  # keep pretrained statistics: few images, small batches
-        elif args.train_from == "block14" and layer.name.startswith("block13"):
+        elif train_from == "block14" and layer.name.startswith("block13"):
             layer.trainable = False
-    tr_f, tr_rows = load_cache("train", prefix)
-    va_f, va_rows = load_cache("val", prefix)
-    te_f, te_rows = load_cache("test", prefix)
-    y = evaluation.label_index([r["label"] for r in tr_rows])
-    counts = np.bincount(y, minlength=len(CLASSES) + 1)
+    counts = np.bincount(y[train_idx], minlength=len(CLASSES) + 1)
     class_w = (counts.sum() / (len(counts) * np.maximum(counts, 1))) ** 0.5
     class_w[len(CLASSES)] *= 0.7  # "other" is a catch-all; keep it from swallowing rare classes
     opt = keras.optimizers.AdamW(learning_rate=keras.optimizers.schedules.CosineDecay(
-        args.lr, decay_steps=args.epochs * (len(y) // args.batch), warmup_target=None), weight_decay=1e-4)
+        lr, decay_steps=epochs * (len(train_idx) // batch), warmup_target=None), weight_decay=1e-4)
     n_cls = len(CLASSES) + 1
 
     @tf.function
@@ -122,27 +109,23 @@ def main(argv=None) -> None:
         opt.apply_gradients(zip(grads, head.trainable_variables))
         return loss
 
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(seed)
     best, best_w, history = -1.0, None, []
-    va_labels = None
-    for epoch in range(args.epochs):
-        order = rng.permutation(len(y))
+    for epoch in range(epochs):
+        order = train_idx[rng.permutation(len(train_idx))]
         t0, losses = time.time(), []
-        for b in range(0, len(order) - args.batch + 1, args.batch):
-            idx = np.sort(order[b : b + args.batch])
+        for b in range(0, len(order) - batch + 1, batch):
+            idx = np.sort(order[b : b + batch])
             x = np.asarray(tr_f[idx], np.float32)
-            lam = np.float32(max(l := rng.beta(args.mixup, args.mixup), 1 - l)) if args.mixup > 0 else np.float32(1.0)
+            lam = np.float32(max(l := rng.beta(mixup, mixup), 1 - l)) if mixup > 0 else np.float32(1.0)
             losses.append(float(step(x, y[idx], class_w[y[idx]].astype(np.float32), lam,
                                      rng.permutation(len(idx)).astype(np.int32))))
-            if (b // args.batch) % 50 == 0:
-                print(f"epoch {epoch + 1} step {b // args.batch} loss {np.mean(losses[-50:]):.3f} "
+            if (b // batch) % 50 == 0:
+                print(f"epoch {epoch + 1} step {b // batch} loss {np.mean(losses[-50:]):.3f} "
                       f"{time.time() - t0:.0f}s", flush=True)
         logits, rows = tta_logits(head, va_f, va_rows)
-        va_labels = [r["label"] for r in rows]
-        yv = evaluation.label_index(va_labels)
+        yv = evaluation.label_index([r["label"] for r in rows])
         known = yv < len(CLASSES)
-        from sklearn.metrics import f1_score
-
         f1 = f1_score(yv[known], logits[known, : len(CLASSES)].argmax(1), average="macro")
         acc = float((logits[known, : len(CLASSES)].argmax(1) == yv[known]).mean())
         history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "val_macro_f1": float(f1), "val_accuracy": acc})
@@ -150,6 +133,35 @@ def main(argv=None) -> None:
         if f1 > best:
             best, best_w = f1, head.get_weights()
     head.set_weights(best_w)
+    return head, history
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--epochs", type=int, default=6)
+    ap.add_argument("--batch", type=int, default=48)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--train-from", choices=["block10", "block13", "block14"], default="block13")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dropout", type=float, default=0.3)
+    ap.add_argument("--mixup", type=float, default=0.0, help="Beta(a, a) manifold mixup on block-12 features (0 = off)")
+    ap.add_argument("--name", default=NAME, help="weights/card name to write (experiments)")
+    ap.add_argument("--colour-constancy", choices=["none", "sog"], default="none",
+                    help="train/evaluate on the Shades-of-Gray cache (measured on val; not used by the app)")
+    args = ap.parse_args(argv)
+    import keras
+
+    keras.utils.set_random_seed(args.seed)
+    t_start = time.time()
+    from_block = 10 if args.train_from == "block10" else 13
+    prefix = cache_prefix(xd.MID_OUT if from_block == 10 else xd.TRUNK_OUT, args.colour_constancy)
+    tr_f, tr_rows = load_cache("train", prefix)
+    va_f, va_rows = load_cache("val", prefix)
+    te_f, te_rows = load_cache("test", prefix)
+    y = evaluation.label_index([r["label"] for r in tr_rows])
+    head, history = fit_head(tr_f, y, np.arange(len(y)), va_f, va_rows, epochs=args.epochs, batch=args.batch,
+                             lr=args.lr, train_from=args.train_from, seed=args.seed, dropout=args.dropout,
+                             mixup=args.mixup)
     va_logits, va_rec = tta_logits(head, va_f, va_rows)
     decisions = evaluation.fit_decisions(va_logits, [r["label"] for r in va_rec])
     te_logits, te_rec = tta_logits(head, te_f, te_rows)
