@@ -69,6 +69,16 @@ def oof_teacher() -> tuple[np.ndarray, str]:
     return np.load(OOF_PATH), json.loads(OOF_PATH.with_suffix(".json").read_text())["command"]
 
 
+def _initialisation(previous: str | None, distilled: bool, oof: bool, weight: float, temp: float) -> str:
+    """The card's `initialisation`: how this cycle learned, after the earlier cycles' text when it differs."""
+    this = ("random (no pretrained weights); knowledge distillation from "
+            + ("out-of-fold exit-flow heads' (oof_teacher)" if oof else "xception_derm's")
+            + f" soft predictions (weight {weight}, T={temp})") if distilled else "random; labels only"
+    if previous is None or previous == this or this in previous:
+        return previous or this
+    return f"{previous}; then a cycle of {this.split('; ', 1)[-1]}"
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", choices=sorted(FAMILIES), required=True)
@@ -105,7 +115,7 @@ def main(argv=None) -> None:
     counts = np.bincount(y, minlength=n_out)
     class_w = ((counts.sum() / (n_out * np.maximum(counts, 1))) ** 0.5).astype(np.float32)
     model = module.build(n_out, args.size)
-    previous_command, previous_history, previous_cycles = None, [], []
+    previous_command, previous_history, previous_cycles, previous_init = None, [], [], None
     if args.resume:
         from ..classifiers import _load_keras
 
@@ -113,6 +123,7 @@ def main(argv=None) -> None:
         previous = cards.read_card(args.model)
         previous_command, previous_history = previous["training_command"], previous.get("history", [])
         previous_cycles = previous.get("training", {}).get("cycles", [])
+        previous_init = previous.get("initialisation")
     steps_per_epoch = len(tr) // args.batch
     opt = keras.optimizers.AdamW(keras.optimizers.schedules.CosineDecay(
         args.lr * 0.1, args.epochs * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
@@ -189,10 +200,7 @@ def main(argv=None) -> None:
                          "model; TTA = mean logits of image + mirror",
         "weights": f"weights/{path.name}",
         "sha256": file_sha256(path),
-        "initialisation": "random (no pretrained weights); knowledge distillation from "
-                          + ("out-of-fold exit-flow heads' (oof_teacher)" if teacher_command else "xception_derm's")
-                          + f" soft predictions (weight {args.distill}, T={temp})" if teach is not None
-                          else "random; labels only",
+        "initialisation": _initialisation(previous_init, teach is not None, bool(teacher_command), args.distill, temp),
         "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
                 "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
