@@ -74,9 +74,10 @@ def _initialisation(previous: str | None, distilled: bool, oof: bool, weight: fl
     this = ("random (no pretrained weights); knowledge distillation from "
             + ("out-of-fold exit-flow heads' (oof_teacher)" if oof else "xception_derm's")
             + f" soft predictions (weight {weight}, T={temp})") if distilled else "random; labels only"
-    if previous is None or previous == this or this in previous:
+    how = this.split("; ", 1)[-1]
+    if previous is None or how in previous:
         return previous or this
-    return f"{previous}; then a cycle of {this.split('; ', 1)[-1]}"
+    return f"{previous}; then a cycle of {how}"
 
 
 def main(argv=None) -> None:
