@@ -148,6 +148,10 @@ def to_markdown(card: dict) -> str:
             g = e["val_split_half_gain"]
             lines += [f"- out of sample (weights chosen on one half of val, scored on the other, {g['n_splits']} "
                       f"splits): macro-F1 gain {g['mean']:+.4f} on average, positive in {g['share_positive']:.0%}"]
+    if card.get("cycles_not_kept"):
+        lines += ["", "## Training cycles tried and not kept (no epoch beat the committed val macro-F1)", ""]
+        lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "
+                  f"{c['val_macro_f1_peak']:.4f} against {c['val_macro_f1_start']:.4f}" for c in card["cycles_not_kept"]]
     if card.get("members"):
         mem = card["members"]
         lines += ["", "## Members", "", f"- `{mem['base']}` x 1.0 (its heatmap is the ensemble's)"]

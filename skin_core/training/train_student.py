@@ -163,6 +163,7 @@ def main(argv=None) -> None:
     best, best_w, history = -1.0, None, []
     if args.resume:  # a restart never ends below where it started
         best, best_w = val_scores()[0], model.get_weights()
+    start_f1, improved = best, not args.resume
     zeros_t = np.zeros((args.batch, n_out), np.float32)
     for epoch in range(args.epochs):
         t0, losses = time.time(), []
@@ -177,7 +178,18 @@ def main(argv=None) -> None:
                         "val_macro_f1": f1, "val_accuracy": acc})
         print(history[-1], f"{time.time() - t0:.0f}s", flush=True)
         if f1 > best:
-            best, best_w = f1, model.get_weights()
+            best, best_w, improved = f1, model.get_weights(), True
+    command = "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv)
+    if not improved:  # nothing beat the committed weights on val: keep them, and say in the card what was tried
+        card = cards.read_card(args.model)
+        card.setdefault("cycles_not_kept", []).append({
+            "command": (f"{teacher_command} && " if teacher_command else "") + command, "epochs": args.epochs,
+            "val_macro_f1_start": round(start_f1, 4),
+            "val_macro_f1_peak": round(max((h["val_macro_f1"] for h in history), default=start_f1), 4),
+            "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()})
+        cards.write_card(card)
+        print(f"no epoch beat the committed val macro-F1 {start_f1:.4f}: weights unchanged, attempt recorded")
+        return
     model.set_weights(best_w)
     lv, lt = logits_of(x_va), logits_of(x_te)
     decisions = evaluation.fit_decisions(lv, [r.label for r in va])
@@ -209,9 +221,9 @@ def main(argv=None) -> None:
         "test_metrics": test_metrics,
         "history": previous_history + history,
         "training_command": (f"{previous_command} && " if previous_command else "")
-        + (f"{teacher_command} && " if teacher_command else "") + "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
+        + (f"{teacher_command} && " if teacher_command else "") + command,
         "training": cards.training_record(args.seed, previous_cycles, {
-            "command": "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv),
+            "command": command,
             "epochs": args.epochs, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()}),
         "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
         "limitations": "Trained from scratch on 2,035 labelled photos of the 11 conditions (plus 2,305 of other conditions) on 2 CPU cores: far weaker than the "
