@@ -116,7 +116,7 @@ def main(argv=None) -> None:
     counts = np.bincount(y, minlength=n_out)
     class_w = ((counts.sum() / (n_out * np.maximum(counts, 1))) ** 0.5).astype(np.float32)
     model = module.build(n_out, args.size)
-    previous_command, previous_history, previous_cycles, previous_init = None, [], [], None
+    previous_command, previous_history, previous_cycles, previous_init, not_kept = None, [], [], None, []
     if args.resume:
         from ..classifiers import _load_keras
 
@@ -125,6 +125,7 @@ def main(argv=None) -> None:
         previous_command, previous_history = previous["training_command"], previous.get("history", [])
         previous_cycles = previous.get("training", {}).get("cycles", [])
         previous_init = previous.get("initialisation")
+        not_kept = previous.get("cycles_not_kept", [])
     steps_per_epoch = len(tr) // args.batch
     opt = keras.optimizers.AdamW(keras.optimizers.schedules.CosineDecay(
         args.lr * 0.1, args.epochs * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
@@ -219,12 +220,15 @@ def main(argv=None) -> None:
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         **evaluation.card_decisions(decisions),
         "test_metrics": test_metrics,
+        "val_metrics": evaluation.val_summary(lv, [{"label": r.label, "source": r.source, "skin_type": r.skin_type}
+                                                   for r in va], decisions),
         "history": previous_history + history,
         "training_command": (f"{previous_command} && " if previous_command else "")
         + (f"{teacher_command} && " if teacher_command else "") + command,
         "training": cards.training_record(args.seed, previous_cycles, {
             "command": command,
             "epochs": args.epochs, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()}),
+        **({"cycles_not_kept": not_kept} if not_kept else {}),
         "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
         "limitations": "Trained from scratch on 2,035 labelled photos of the 11 conditions (plus 2,305 of other conditions) on 2 CPU cores: far weaker than the "
                        "pretrained Xception; see the metrics before trusting any answer.",
