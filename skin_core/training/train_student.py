@@ -7,6 +7,7 @@ Xception.
 
     python -m skin_core.training.train_student --model custom_cnn --epochs 30
     python -m skin_core.training.train_student --model resnet_small --epochs 30 --resume   # one more cycle
+    python -m skin_core.training.train_student --model resnet_small --epochs 20 --resume --teacher oof   # from oof_teacher
 """
 from __future__ import annotations
 
