@@ -149,10 +149,7 @@ def main(argv=None) -> None:
     ap.add_argument("--colour-constancy", choices=["none", "sog"], default="none",
                     help="train/evaluate on the Shades-of-Gray cache (measured on val; not used by the app)")
     args = ap.parse_args(argv)
-    import keras
-
-    keras.utils.set_random_seed(args.seed)
-    t_start = time.time()
+    t_start = time.time()  # fit_head seeds keras itself
     from_block = 10 if args.train_from == "block10" else 13
     prefix = cache_prefix(xd.MID_OUT if from_block == 10 else xd.TRUNK_OUT, args.colour_constancy)
     tr_f, tr_rows = load_cache("train", prefix)
