@@ -52,3 +52,18 @@ def geometric(rgb: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarra
 
 def train_view(rgb: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
     return photometric(geometric(rgb, rng, size), rng)
+
+
+TTA_VIEW_COUNTS = (1, 2, 4, 8)
+
+
+def tta_views(batch: np.ndarray, n: int) -> list[np.ndarray]:
+    """The first n of the 8 flips and quarter-turns of an (N, s, s, 3) batch, for test-time augmentation.
+
+    1: the photo; 2: and its mirror; 4: and both upside down; 8: and the four transposed ones. Each prefix is a
+    group, so no orientation is favoured; the students saw all eight in training (`geometric`)."""
+    if n not in TTA_VIEW_COUNTS:
+        raise ValueError(f"tta views must be one of {TTA_VIEW_COUNTS}, not {n}")
+    base = [batch, batch[:, :, ::-1], batch[:, ::-1], batch[:, ::-1, ::-1]]
+    turned = [np.swapaxes(v, 1, 2) for v in base]
+    return (base + turned)[:n]

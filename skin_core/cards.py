@@ -165,8 +165,13 @@ def to_markdown(card: dict) -> str:
                   ]
         lines += [f"- val macro-F1 {k}: {v:.4f}" for k, v in e.get("val_macro_f1", {}).items()]
     if card.get("tta_choice"):
-        lines += ["", f"Mirror TTA: **{'on' if card.get('tta', True) else 'off'}** (chosen on val macro-F1: "
-                      + ", ".join(f"{k} {v:.4f}" for k, v in card["tta_choice"]["val_macro_f1"].items()) + ")."]
+        choice = ", ".join(f"{k} {v:.4f}" for k, v in card["tta_choice"]["val_macro_f1"].items())
+        if "tta_views" in card:
+            n = card["tta_views"]
+            lines += ["", f"Test-time augmentation: mean logits of **{n} view{'s' if n > 1 else ''}** "
+                          f"(flips and quarter-turns; chosen on val macro-F1: {choice})."]
+        else:
+            lines += ["", f"Mirror TTA: **{'on' if card.get('tta', True) else 'off'}** (chosen on val macro-F1: {choice})."]
     if card.get("thresholds"):
         lines += ["", "## Decision thresholds" + (" and temperatures" if "temperature" in card else "") + " (chosen on val)", ""]
         lines += [f"- `{k}`: {v:.4f}" for k, v in card["thresholds"].items()]

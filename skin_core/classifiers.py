@@ -1,4 +1,4 @@
-"""Run a loaded classifier on images: preprocessing, mirror TTA, temperature calibration, ood_score, CAM maps.
+"""Run a loaded classifier on images: preprocessing, flip/rotation TTA, temperature calibration, ood_score, CAM maps.
 
 Every classifier outputs 12 logits (the card's classes + "other"); `evaluation.split_outputs` turns them into
 calibrated probabilities over the known classes and `ood_score` = P(other), the same way training measured them.
@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import evaluation, images
+from . import augment, evaluation, images
 from .models import xception_derm as xd
 
 
@@ -153,17 +153,19 @@ class KerasClassifier(BaseClassifier):
 
         self.model = _load_keras(spec.weights_path)
         self.cam_layer = card.get("cam_layer")
+        # how many flips/quarter-turns TTA averages (augment.tta_views); chosen on val by training.choose_tta
+        self.tta_views: int = int(card.get("tta_views", 2 if self.tta else 1))
         self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
 
     def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:
-        """batch: (N, size, size, 3) uint8; trunk is ignored (these models have their own encoder)."""
+        """batch: (N, size, size, 3) uint8; trunk is ignored (these models have their own encoder).
+        tta None: the card's views; False: the photo alone; True: the card's views, at least photo + mirror."""
         tta = self.tta if tta is None else tta
+        n_views = max(self.tta_views, 2) if tta else 1
+        views = augment.tta_views(batch.astype(np.float32), n_views)
         with self._lock:
-            x = batch.astype(np.float32)
-            logits = np.asarray(self._fn(x), np.float64)
-            if tta:
-                logits = (logits + np.asarray(self._fn(x[:, :, ::-1]), np.float64)) / 2
-        return self._finish(logits, None)
+            logits = np.asarray(self._fn(np.concatenate(views)), np.float64)
+        return self._finish(logits.reshape(n_views, len(batch), -1).mean(axis=0), None)
 
     def gradcam(self, batch: np.ndarray, class_index: int) -> np.ndarray:
         """tf-keras-vis Grad-CAM maps (N, h, w) for one class."""

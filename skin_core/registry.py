@@ -214,6 +214,12 @@ def load_model(name: str | None = None, task: str = "classification"):
         return _load(name)
 
 
+def forget_loaded() -> None:
+    """Drop the loaded models, so the next `load_model` reads cards and weights again (after a script rewrote one)."""
+    with _LOCK:
+        _load.cache_clear()
+
+
 def describe(name: str) -> dict:
     """The CLI/app summary of a model: name, task, classes, files, default flag and test metrics."""
     spec = get_spec(name)

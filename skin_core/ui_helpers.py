@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import explain, images, registry, segmentation
+from . import explain, images, knowledge, registry, segmentation
 from .i18n import class_name, percent, status_name, t, urgency_label
 
 HEAT_CMAPS = ("jet", "viridis", "cividis")
@@ -239,9 +239,19 @@ def memo_sections(memo, lang: str, urgency: str | None = None) -> list[tuple[str
         (t("memo.otc", lang), memo.otc, True),
         (t("memo.prescription", lang), memo.prescription, True),
         (t("memo.procedures", lang), memo.procedures, True),
-        (t("memo.when_to_see", lang), [f"{t('result.urgency', lang)}: {urgency_label(urgency or memo.urgency, lang)}", memo.when_to_see], False),
+        (t("memo.when_to_see", lang), _when_to_see(memo, lang, urgency), False),
         (t("memo.red_flags", lang), memo.red_flags, True),
     ]
+
+
+def _when_to_see(memo, lang: str, urgency: str | None) -> list[str]:
+    """The urgency line and the memo's advice; when the analysis raised the urgency above the condition's usual
+    level, a line saying so, so "Urgent" never sits above a "book a routine appointment" without an explanation."""
+    level = urgency or memo.urgency
+    lines = [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}", memo.when_to_see]
+    if knowledge.urgency_rank(level) > knowledge.urgency_rank(memo.urgency):
+        lines.insert(1, t("memo.urgency_raised", lang, name=memo.name))
+    return lines
 
 
 def memo_sources(memo, lang: str) -> list[str]:
