@@ -100,3 +100,13 @@ def test_the_ensemble_is_not_offered_when_a_member_is_missing(monkeypatch, tmp_p
         spec.name, spec.task, spec.family, spec.builder, "missing.keras")})
     assert "family_ensemble" not in registry.list_models("classification")
     assert "xception_derm" in registry.list_models("classification")
+
+
+def test_the_ensemble_card_note_is_written_from_its_own_test_figures():
+    from skin_core.training.build_family_ensemble import _notes
+
+    base = {"accuracy": 0.693, "macro_f1": 0.646, "top3_accuracy": 0.876, "ece_15": 0.053}
+    ens = {"accuracy": 0.70, "macro_f1": 0.66, "top3_accuracy": 0.90, "ece_15": 0.06}
+    note = _notes(4, ens, base, "xception_derm")
+    assert "runs 4 models per photo" in note
+    assert "accuracy 0.693 -> 0.700" in note and "macro-F1 0.646 -> 0.660" in note and "ECE 0.053 -> 0.060" in note

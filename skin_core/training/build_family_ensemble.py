@@ -20,6 +20,17 @@ from ..models.xception_derm import INPUT_SIZE, file_sha256
 from .refit_decisions import _image_logits
 
 
+def _notes(n_models: int, test: dict, base_test: dict, base: str) -> str:
+    """Why it is not the default, with its test figures next to the base model's (written from the numbers)."""
+    def moved(key: str) -> str:
+        return f"{base_test[key]:.3f} -> {test[key]:.3f}"
+
+    return (f"Selectable in the app for comparing models; not the default. It runs {n_models} models per photo, which "
+            "puts `analyze()` over the latency budget (1.5x the sklesion reference, README 'Performance'). Against "
+            f"`{base}` alone on test: accuracy {moved('accuracy')}, macro-F1 {moved('macro_f1')}, top-3 "
+            f"{moved('top3_accuracy')}, ECE {moved('ece_15')}.")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--xception", default="xception_derm")
@@ -42,8 +53,8 @@ def main(argv=None) -> None:
         "version": datetime.date.today().isoformat(),
         "description": (f"The fine-tuned dermoscopy Xception (`{args.xception}`) plus the from-scratch "
                         + " and ".join(f"`{n}` (x{w})" for n, w in weights.items())
-                        + ": their logits are added with weights chosen on val. One photo runs through all three; "
-                          "the heatmap is the Xception's CAM of the ensemble's top-1 class."),
+                        + f": their logits are added with weights chosen on val. One photo runs through all "
+                          f"{len(args.student) + 1}; the heatmap is the Xception's CAM of the ensemble's top-1 class."),
         "classes": list(CLASSES), "outputs": [*CLASSES, "other"], "input_size": INPUT_SIZE, "cam_layer": None,
         "preprocessing": (f"as `{args.xception}` at {INPUT_SIZE} px; each student resizes that image (bilinear) to "
                           "its own input"),
@@ -55,10 +66,8 @@ def main(argv=None) -> None:
         "family_ensemble_experiment": {key: exp},
         "intended_use": base_card["intended_use"],
         "limitations": base_card["limitations"] + " The students were trained from scratch on the same photos; "
-                       "the ensemble needs all three members' files.",
-        "notes": ("Selectable in the app for comparing models; not the default. It runs three models per photo, "
-                  "which puts `analyze()` over the latency budget (1.5x the sklesion reference, README "
-                  "'Performance'), and its val gain did not carry over to test."),
+                       "the ensemble needs all its members' files.",
+        "notes": "",
         "thresholds": {},
     }
     clf = FamilyEnsembleClassifier(spec, card, registry.load_model(args.xception),
@@ -69,6 +78,7 @@ def main(argv=None) -> None:
     card.update(evaluation.card_decisions(dec))
     card["test_metrics"] = evaluation.card_metrics_from_rows(te_l, te_r, dec)
     card["val_metrics"] = evaluation.val_summary(va_l, va_r, dec)
+    card["notes"] = _notes(len(members), card["test_metrics"], base_card["test_metrics"], args.xception)
     card["sha256"] = file_sha256(spec.weights_path)
     card["training_command"] = (f"{exp['command']} && python -m skin_core.training.build_family_ensemble "
                                 f"--student {' '.join(args.student)}")
