@@ -47,9 +47,10 @@ def test_choice_takes_the_best_val_macro_f1_and_ties_go_to_fewer_views():
     assert n == 1 and set(scores.values()) == {1.0}
 
 
-def test_the_xception_is_refused(capsys):
+@pytest.mark.parametrize("name", ["xception_derm", "family_ensemble"])
+def test_models_that_are_not_students_are_refused(name):
     with pytest.raises(SystemExit, match="from-scratch students"):
-        choose_tta.main(["--model", "xception_derm"])
+        choose_tta.main(["--model", name])
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import augment, cards, data, evaluation, images, registry
 from . import refit_decisions
+from .train_student import FAMILIES
 
 SUFFIX = " && python -m skin_core.training.choose_tta --model {}"
 
@@ -41,10 +42,11 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", required=True, help="a from-scratch classifier (custom_cnn, efficientnet_b0, ...)")
     args = ap.parse_args(argv)
+    if args.model not in FAMILIES:
+        raise SystemExit(f"{args.model}: choose_tta is for the from-scratch students ({', '.join(sorted(FAMILIES))}); "
+                         "the Xception's mirror TTA is chosen by ensemble_xception --tta auto, and the ensemble "
+                         "follows its members.")
     card = cards.read_card(args.model)
-    if card.get("task") != "classification" or card.get("family") in ("xception", "family_ensemble"):
-        raise SystemExit(f"{args.model}: choose_tta is for the from-scratch students; the Xception's mirror TTA is "
-                         "chosen by ensemble_xception --tta auto.")
     per_view, rows = view_logits(registry.load_model(args.model), "val")
     n, scores = choose(per_view, rows)
     card.update({"tta": n > 1, "tta_views": n, "tta_choice": {
