@@ -172,22 +172,37 @@ def test_upload_a_real_photo_and_read_the_result(server, browser, tmp_path):
     browser.save_screenshot(str(tmp_path / "analyze_ko.png"))
 
 
-def _select_model(driver, name: str) -> None:
-    """Pick a classifier in the Analyze page's select box (options read 'name (...)')."""
+def _select_model(driver, name: str, tries: int = 3) -> None:
+    """Pick a classifier in the Analyze page's select box (options read 'name (...)'), then check the box shows it.
+
+    Under load a click can land while the page is still re-rendering and be lost, so the choice is read back and
+    retried; a box that never shows the model fails here, not ten minutes later as a missing result."""
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
-        (By.CSS_SELECTOR, "[data-testid='stSelectbox'] input[aria-label='Classifier']"))).click()
-    option = WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
-        (By.XPATH, f"//*[@role='option'][starts-with(normalize-space(.), {_xpath_literal(name + ' ')})]")))
-    option.click()
-    _wait_idle(driver)
+    box = "//*[@data-testid='stSelectbox'][.//input[@aria-label='Classifier']]"
+    shown = ""
+    for _ in range(tries):
+        _wait_idle(driver)
+        try:
+            WebDriverWait(driver, 60).until(EC.element_to_be_clickable((By.XPATH, box + "//input"))).click()
+            WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
+                (By.XPATH, f"//*[@role='option'][starts-with(normalize-space(.), {_xpath_literal(name + ' ')})]"))).click()
+            _wait_idle(driver)
+            shown = driver.find_element(By.XPATH, box + "//input").get_attribute("value") or ""
+        except (StaleElementReferenceException, TimeoutException) as e:
+            shown = f"<{type(e).__name__}>"
+            continue
+        if shown.startswith(name + " "):
+            return
+    raise AssertionError(f"the Classifier box never showed {name!r} after {tries} tries; it shows {shown!r}")
 
 
 def _session(server: str, profile: Path, photo: Path, model: str, expected: list[str]) -> list[str]:
     """One user: open the app, pick a model, upload a photo; the expected texts that never appeared."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
@@ -199,7 +214,13 @@ def _session(server: str, profile: Path, photo: Path, model: str, expected: list
         _select_model(driver, model)
         file_input = WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[type=file]")))
         file_input.send_keys(str(photo))
-        _wait_text(driver, f"Model {model},")
+        try:
+            _wait_text(driver, f"Model {model},")
+        except TimeoutException:
+            box = driver.find_elements(By.XPATH, "//*[@data-testid='stSelectbox'][.//input[@aria-label='Classifier']]")
+            seen = [line for line in driver.find_element(By.TAG_NAME, "body").text.splitlines() if "Model " in line]
+            shown = box[0].find_element(By.TAG_NAME, "input").get_attribute("value") if box else None
+            return [f"Model {model}, (the box shows {shown!r}; model lines on the page: {seen})"]
         _wait_idle(driver)
         return [text for text in expected if not _visible_text(driver, text)]
     finally:
