@@ -8,6 +8,7 @@ Xception.
     python -m skin_core.training.train_student --model custom_cnn --epochs 30
     python -m skin_core.training.train_student --model resnet_small --epochs 30 --resume   # one more cycle
     python -m skin_core.training.train_student --model resnet_small --epochs 20 --resume --teacher oof   # from oof_teacher
+    python -m skin_core.training.train_student --model custom_cnn --epochs 16 --resume --soup   # greedy weight soup
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .. import augment, cards, data, evaluation, images, registry
+from . import weight_soup
 from ..config import MANIFEST_PATH, REPO_ROOT
 from ..data import CLASSES, OTHER
 from ..models import cnn, efficientnet, resnet
@@ -94,7 +96,12 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--resume", action="store_true",
                     help="start from the committed weights/<model>.keras (a warm restart: one more cosine cycle)")
+    ap.add_argument("--soup", action="store_true",
+                    help="with --resume: keep the greedy weight average (weight_soup) of the committed weights and "
+                         "this cycle's epoch snapshots instead of the single best epoch")
     args = ap.parse_args(argv)
+    if args.soup and not args.resume:
+        ap.error("--soup averages this cycle's snapshots with the committed weights: it needs --resume")
     import keras
     import tensorflow as tf
 
@@ -166,6 +173,7 @@ def main(argv=None) -> None:
     if args.resume:  # a restart never ends below where it started
         best, best_w = val_scores()[0], model.get_weights()
     start_f1, improved = best, not args.resume
+    start_w, snapshots, soup = best_w, [], None
     zeros_t = np.zeros((args.batch, n_out), np.float32)
     for epoch in range(args.epochs):
         t0, losses = time.time(), []
@@ -179,8 +187,29 @@ def main(argv=None) -> None:
         history.append({"epoch": len(previous_history) + epoch + 1, "train_loss": float(np.mean(losses)),
                         "val_macro_f1": f1, "val_accuracy": acc})
         print(history[-1], f"{time.time() - t0:.0f}s", flush=True)
-        if f1 > best:
+        if args.soup:
+            snapshots.append((f1, model.get_weights()))
+        elif f1 > best:
             best, best_w, improved = f1, model.get_weights(), True
+    if args.soup:
+        def soup_score(weights) -> float:
+            model.set_weights(weights)
+            bn_rng = np.random.default_rng(args.seed + 1)
+            order = bn_rng.permutation(len(tr))
+            weight_soup.recalibrate_batch_norm(model, (batch_views(order[i:i + args.batch], bn_rng)
+                                                       for i in range(0, len(tr), args.batch)))
+            return val_scores()[0]
+
+        soup_w, soup_f1, members = weight_soup.greedy_soup(start_w, snapshots, soup_score)
+        print(f"greedy soup of the committed weights + epochs {[h['epoch'] for h in (history[i] for i in members)]}:"
+              f" val macro-F1 {soup_f1:.4f} (committed {start_f1:.4f})", flush=True)
+        soup = {"members": ["committed"] + [history[i]["epoch"] for i in sorted(members)],
+                "val_macro_f1": round(soup_f1, 4), "val_macro_f1_committed": round(start_f1, 4),
+                "method": "greedy soup (Wortsman et al. 2022): snapshots tried best val macro-F1 first, kept when "
+                          "the average's val macro-F1 rises; batch-norm statistics re-estimated on train views"}
+        if soup_f1 > start_f1:
+            soup_score(soup_w)  # leaves the soup in the model with its re-estimated batch-norm statistics
+            best, best_w, improved = soup_f1, model.get_weights(), True
     command = "python -m skin_core.training.train_student " + " ".join(sys.argv[1:] if argv is None else argv)
     if not improved:  # nothing beat the committed weights on val: keep them, and say in the card what was tried
         card = cards.read_card(args.model)
@@ -188,7 +217,8 @@ def main(argv=None) -> None:
             "command": (f"{teacher_command} && " if teacher_command else "") + command, "epochs": args.epochs,
             "val_macro_f1_start": round(start_f1, 4),
             "val_macro_f1_peak": round(max((h["val_macro_f1"] for h in history), default=start_f1), 4),
-            "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()})
+            "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware(),
+            **({"weight_soup": soup} if soup else {})})
         cards.write_card(card)
         print(f"no epoch beat the committed val macro-F1 {start_f1:.4f}: weights unchanged, attempt recorded")
         return
@@ -230,6 +260,7 @@ def main(argv=None) -> None:
             "command": command,
             "epochs": args.epochs, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()}),
         **({"cycles_not_kept": not_kept} if not_kept else {}),
+        **({"weight_soup": soup} if soup else {}),
         "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
         "limitations": "Trained from scratch on 2,035 labelled photos of the 11 conditions (plus 2,305 of other conditions) on 2 CPU cores: far weaker than the "
                        "pretrained Xception; see the metrics before trusting any answer.",
