@@ -149,9 +149,20 @@ def to_markdown(card: dict) -> str:
             lines += [f"- out of sample (weights chosen on one half of val, scored on the other, {g['n_splits']} "
                       f"splits): macro-F1 gain {g['mean']:+.4f} on average, positive in {g['share_positive']:.0%}"]
     if card.get("cycles_not_kept"):
-        lines += ["", "## Training cycles tried and not kept (no epoch beat the committed val macro-F1)", ""]
+        lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "
-                  f"{c['val_macro_f1_peak']:.4f} against {c['val_macro_f1_start']:.4f}" for c in card["cycles_not_kept"]]
+                  f"{c['val_macro_f1_peak']:.4f} against {c['val_macro_f1_start']:.4f}"
+                  + (f"; its weight soup (batch-norm re-estimated) scored {c['weight_soup']['val_macro_f1']:.4f}"
+                     if c.get("weight_soup") else "") for c in card["cycles_not_kept"]]
+    if card.get("weight_soup"):
+        w = card["weight_soup"]
+        snaps = [m for m in w["members"] if m != "committed"]
+        score = f"val macro-F1 {w['val_macro_f1']:.4f} against {w['val_macro_f1_committed']:.4f}"
+        lines += ["", "## Weight soup", "",
+                  (f"The committed weights averaged with epochs {', '.join(map(str, snaps))} of the last cycle: {score}. "
+                   if snaps else "No snapshot of the last cycle raised val macro-F1 when averaged in, so these are the "
+                   f"committed weights with re-estimated batch-norm statistics: {score}. ")
+                  + f"Method: {w['method']}."]
     if card.get("members"):
         mem = card["members"]
         lines += ["", "## Members", "", f"- `{mem['base']}` x 1.0 (its heatmap is the ensemble's)"]

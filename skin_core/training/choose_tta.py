@@ -4,8 +4,9 @@ quarter-turns of the photo (`augment.tta_views`), then re-fit its decisions and 
     python -m skin_core.training.choose_tta --model custom_cnn
 
 The count with the best val macro-F1 wins; ties go to fewer views (each view is one more forward pass). The card
-records every count's val score under `tta_choice`. `train_student` writes a fresh card with mirror TTA, so run
-this again after retraining a student.
+records every count's val score under `tta_choice`. `train_student` keeps (and scores with) the committed card's
+view count on a `--resume` cycle and the mirror on a fresh one; run this again after retraining a student, since
+the best count can change with the weights.
 """
 from __future__ import annotations
 

@@ -125,6 +125,7 @@ def main(argv=None) -> None:
     class_w = ((counts.sum() / (n_out * np.maximum(counts, 1))) ** 0.5).astype(np.float32)
     model = module.build(n_out, args.size)
     previous_command, previous_history, previous_cycles, previous_init, not_kept = None, [], [], None, []
+    views = 2  # val/test TTA: the mirror, or on a restart the committed card's choice, so the keep rule scores what ships
     if args.resume:
         from ..classifiers import _load_keras
 
@@ -134,9 +135,10 @@ def main(argv=None) -> None:
         previous_cycles = previous.get("training", {}).get("cycles", [])
         previous_init = previous.get("initialisation")
         not_kept = previous.get("cycles_not_kept", [])
+        views = int(previous.get("tta_views", 2 if previous.get("tta", True) else 1))
     steps_per_epoch = len(tr) // args.batch
     opt = keras.optimizers.AdamW(keras.optimizers.schedules.CosineDecay(
-        args.lr * 0.1, args.epochs * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
+        args.lr * 0.1, max(args.epochs, 1) * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
         weight_decay=5e-4)
     temp = 2.0
 
@@ -155,9 +157,9 @@ def main(argv=None) -> None:
         return np.stack([augment.train_view(x_tr[i], rng, args.size) for i in idx]).astype(np.float32)
 
     def logits_of(x):
-        out = [model.predict_on_batch(x[i:i + 64].astype(np.float32)) +
-               model.predict_on_batch(x[i:i + 64, :, ::-1].astype(np.float32)) for i in range(0, len(x), 64)]
-        return np.concatenate(out) / 2
+        out = [np.mean([model.predict_on_batch(v) for v in augment.tta_views(x[i:i + 64].astype(np.float32), views)], 0)
+               for i in range(0, len(x), 64)]
+        return np.concatenate(out)
 
     rng = np.random.default_rng(args.seed)
     yv = evaluation.label_index([r.label for r in va])
@@ -220,7 +222,7 @@ def main(argv=None) -> None:
             "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware(),
             **({"weight_soup": soup} if soup else {})})
         cards.write_card(card)
-        print(f"no epoch beat the committed val macro-F1 {start_f1:.4f}: weights unchanged, attempt recorded")
+        print(f"nothing beat the committed val macro-F1 {start_f1:.4f}: weights unchanged, attempt recorded")
         return
     model.set_weights(best_w)
     lv, lt = logits_of(x_va), logits_of(x_te)
@@ -242,10 +244,11 @@ def main(argv=None) -> None:
         "input_size": args.size,
         "cam_layer": module.CAM_LAYER,
         "preprocessing": f"RGB uint8 resized (bilinear, no crop) to {args.size}x{args.size}; scaling inside the "
-                         "model; TTA = mean logits of image + mirror",
+                         f"model; TTA = mean logits of {views} flip/quarter-turn view{'s' if views > 1 else ''}",
         "weights": f"weights/{path.name}",
         "sha256": file_sha256(path),
-        "initialisation": _initialisation(previous_init, teach is not None, bool(teacher_command), args.distill, temp),
+        "initialisation": (previous_init if soup and soup["members"] == ["committed"] else  # no new snapshot in it
+                           _initialisation(previous_init, teach is not None, bool(teacher_command), args.distill, temp)),
         "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
                 "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
@@ -261,6 +264,7 @@ def main(argv=None) -> None:
             "epochs": args.epochs, "wall_time_s": round(time.time() - t_start), "hardware": cards.hardware()}),
         **({"cycles_not_kept": not_kept} if not_kept else {}),
         **({"weight_soup": soup} if soup else {}),
+        "tta": views > 1, "tta_views": views,
         "intended_use": "Comparing how model families behave (classroom); the default xception_derm is stronger.",
         "limitations": "Trained from scratch on 2,035 labelled photos of the 11 conditions (plus 2,305 of other conditions) on 2 CPU cores: far weaker than the "
                        "pretrained Xception; see the metrics before trusting any answer.",
