@@ -44,3 +44,18 @@ def test_recalibrated_batch_norm_holds_the_mean_statistics_of_the_batches():
     assert n == 6 and bn.momentum == 0.99
     np.testing.assert_allclose(np.asarray(bn.moving_mean), np.mean([f.mean(0) for f in feats], 0), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.asarray(bn.moving_variance), np.mean([f.var(0) for f in feats], 0), rtol=1e-3)
+
+
+def test_card_says_what_the_soup_kept_and_what_was_not_kept():
+    from skin_core import cards
+
+    card = dict(cards.read_card("custom_cnn"))
+    card["weight_soup"] = {"members": ["committed"], "val_macro_f1": 0.5516, "val_macro_f1_committed": 0.5481,
+                           "method": "greedy soup"}
+    card["cycles_not_kept"] = [{"command": "c", "epochs": 0, "wall_time_s": 5, "val_macro_f1_peak": 0.5588,
+                                "val_macro_f1_start": 0.5588, "weight_soup": {"val_macro_f1": 0.5579}}]
+    text = cards.to_markdown(card)
+    assert "committed weights with re-estimated batch-norm statistics: val macro-F1 0.5516 against 0.5481" in text
+    assert "its weight soup (batch-norm re-estimated) scored 0.5579" in text
+    card["weight_soup"]["members"] = ["committed", 3, 7]
+    assert "averaged with epochs 3, 7 of the last cycle" in cards.to_markdown(card)
