@@ -153,7 +153,8 @@ def to_markdown(card: dict) -> str:
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "
                   f"{c['val_macro_f1_peak']:.4f} against {c['val_macro_f1_start']:.4f}"
                   + (f"; its weight soup (batch-norm re-estimated) scored {c['weight_soup']['val_macro_f1']:.4f}"
-                     if c.get("weight_soup") else "") for c in card["cycles_not_kept"]]
+                     if c.get("weight_soup") else "") + (f" ({c['stopped']})" if c.get("stopped") else "")
+                  for c in card["cycles_not_kept"]]
     if card.get("weight_soup"):
         w = card["weight_soup"]
         snaps = [m for m in w["members"] if m != "committed"]
