@@ -22,6 +22,12 @@ def hardware() -> str:
     return f"{platform.machine()} {os.cpu_count()} CPU cores, {platform.system()} ({gpu})"
 
 
+def tta_view_count(card: dict) -> int:
+    """How many flips/quarter-turns a student's TTA averages (augment.tta_views), from its card: `tta_views` when
+    choose_tta set it, else the mirror (2) or, with `tta` off, the photo alone."""
+    return int(card.get("tta_views", 2 if card.get("tta", True) else 1))
+
+
 def training_record(seed, previous_cycles: list[dict], cycle: dict) -> dict:
     """A card's `training` block: every cycle that built these weights (a --resume adds one), and their total time."""
     cycles = [*previous_cycles, cycle]

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import augment, evaluation, images
+from . import augment, cards, evaluation, images
 from .models import xception_derm as xd
 
 
@@ -154,7 +154,7 @@ class KerasClassifier(BaseClassifier):
         self.model = _load_keras(spec.weights_path)
         self.cam_layer = card.get("cam_layer")
         # how many flips/quarter-turns TTA averages (augment.tta_views); chosen on val by training.choose_tta
-        self.tta_views: int = int(card.get("tta_views", 2 if self.tta else 1))
+        self.tta_views: int = cards.tta_view_count(card)
         self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
 
     def predict(self, batch: np.ndarray, trunk: dict | None = None, tta: bool | None = None) -> ClassifierOutput:

@@ -135,7 +135,7 @@ def main(argv=None) -> None:
         previous_cycles = previous.get("training", {}).get("cycles", [])
         previous_init = previous.get("initialisation")
         not_kept = previous.get("cycles_not_kept", [])
-        views = int(previous.get("tta_views", 2 if previous.get("tta", True) else 1))
+        views = cards.tta_view_count(previous)
     steps_per_epoch = len(tr) // args.batch
     opt = keras.optimizers.AdamW(keras.optimizers.schedules.CosineDecay(
         args.lr * 0.1, max(args.epochs, 1) * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
