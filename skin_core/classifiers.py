@@ -30,14 +30,23 @@ class ClassifierOutput:
                    np.concatenate([o.ood_score for o in outs]), None if cams[0] is None else np.concatenate(cams))
 
 
+_TRUNK_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def shared_trunk():
-    """The frozen sklesion trunk, built once per process and shared by the classifier and the segmenter."""
+def _build_shared_trunk():
     import tensorflow as tf
 
     trunk = xd.build_trunk()
     fn = tf.function(lambda x: trunk(x, training=False), reduce_retracing=True)
     return trunk, fn
+
+
+def shared_trunk():
+    """The frozen sklesion trunk and its traced call, built once per process and shared by the classifiers and the
+    segmenter; the lock keeps two sessions' first photos from building two Keras Xceptions at once."""
+    with _TRUNK_LOCK:
+        return _build_shared_trunk()
 
 
 def shared_trunk_features(batch: np.ndarray, tta: bool = True) -> dict:

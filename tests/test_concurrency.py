@@ -47,3 +47,13 @@ def test_memory_is_flat_over_200_analyses():
     after200 = _rss_mb()
     print(f"RSS after 20 analyses: {after20:.0f} MB, after 200: {after200:.0f} MB")
     assert after200 <= after20 * 1.10
+
+
+def test_first_photos_of_two_sessions_at_once_build_one_trunk():
+    """Sessions whose first photos arrive together share one Xception trunk: built once, not once per thread."""
+    from skin_core import classifiers
+
+    classifiers._build_shared_trunk.cache_clear()
+    with ThreadPoolExecutor(3) as ex:
+        trunks = list(ex.map(lambda _: classifiers.shared_trunk(), range(3)))
+    assert all(t is trunks[0] for t in trunks)

@@ -74,8 +74,12 @@ def _chromium(profile: Path):
     opts.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-extensions", "--no-first-run", "--window-size=1600,1300", f"--user-data-dir={profile}"):
+                "--disable-extensions", "--no-first-run", "--window-size=1600,1300", f"--user-data-dir={profile}",
+                # as Puppeteer does: no throttling of a page Chromium thinks is in the background (all headless ones)
+                "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows", "--disable-ipc-flooding-protection"):
         opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
     driver.set_page_load_timeout(120)
     return driver
@@ -125,18 +129,30 @@ def _wait_text(driver, text: str, timeout: float = RESULT_TIMEOUT) -> None:
     WebDriverWait(driver, timeout, poll_frequency=1).until(lambda d: _visible_text(d, text), f"'{text}' never appeared")
 
 
-def _wait_idle(driver, timeout: float = RESULT_TIMEOUT) -> None:
-    """Until the script run is over (Streamlit's "Running..." widget gone) and no element is stale."""
+def _app_idle(driver) -> bool:
+    """No script run going or asked for, connected, and no element stale.
+
+    Reads the app root's script state, which the front end sets to 'rerunRequested' the moment a widget changes;
+    Streamlit's "Running..." widget appears only after a delay, so a page can look idle while a rerun is on its way
+    (an upload sent then can be lost)."""
     from selenium.webdriver.common.by import By
+
+    root = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stApp']")
+    if not root or root[0].get_attribute("data-test-script-state") != "notRunning":
+        return False
+    if root[0].get_attribute("data-test-connection-state") != "CONNECTED":
+        return False
+    return not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
+
+
+def _wait_idle(driver, timeout: float = RESULT_TIMEOUT) -> None:
+    """Until the script run is over (see `_app_idle`)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def idle(d) -> bool:
-        running = d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
-        stale = d.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
-        return not running and not stale
-
-    time.sleep(1)
-    WebDriverWait(driver, timeout, poll_frequency=0.5).until(idle, "the app never finished its run")
+    time.sleep(0.5)
+    WebDriverWait(driver, timeout, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
+        _app_idle, "the app never finished its run")
 
 
 def test_upload_a_real_photo_and_read_the_result(server, browser, tmp_path):
@@ -200,27 +216,96 @@ def _select_model(driver, name: str, tries: int = 3) -> None:
     raise AssertionError(f"the Classifier box never showed {name!r} after {tries} tries; it shows {shown!r}")
 
 
-def _session(server: str, profile: Path, photo: Path, model: str, expected: list[str]) -> list[str]:
-    """One user: open the app, pick a model, upload a photo; the expected texts that never appeared."""
-    from selenium.common.exceptions import TimeoutException
+def _page_state(driver) -> str:
+    """What the page shows, for a failure message: alerts, the uploader's file, whether a run is going, the body."""
+    from selenium.webdriver.common.by import By
+
+    def texts(css: str) -> list[str]:
+        return [e.text.strip()[:200] for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+
+    box = driver.find_elements(By.XPATH, "//*[@data-testid='stSelectbox'][.//input[@aria-label='Classifier']]")
+    shown = box[0].find_element(By.TAG_NAME, "input").get_attribute("value") if box else None
+    main = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stMain']")
+    body = (main[0] if main else driver.find_element(By.TAG_NAME, "body")).text.splitlines()
+    return (f"box {shown!r}; alerts {texts('[data-testid=stAlert], [data-testid=stException]')}; "
+            f"file chips {texts('[data-testid=stFileChip]')}; "
+            f"script {[r.get_attribute('data-test-script-state') for r in driver.find_elements(By.CSS_SELECTOR, '[data-testid=stApp]')]}; "
+            f"page {body[:25]}; console {_console(driver)[-8:]}")
+
+
+def _console(driver) -> list[str]:
+    """The page's console messages so far (warnings and errors), for failure messages."""
+    try:
+        return [e["message"][:300] for e in driver.get_log("browser") if e.get("level") in ("WARNING", "SEVERE")]
+    except Exception as err:  # a driver without the log endpoint: say so rather than hide the real failure
+        return [f"<no console log: {type(err).__name__}>"]
+
+
+def _wait_result(driver, model: str, idle_grace: float = 90) -> str | None:
+    """Wait for the result line 'Model NAME,'; None when it shows, else what the page shows instead.
+
+    Gives up early (with the page's state) on an error on screen, or when the page has sat idle for `idle_grace`
+    seconds with no result: a lost upload or a failed run is reported at once, not after RESULT_TIMEOUT."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    start = idle_since = time.time()
+    while time.time() - start < RESULT_TIMEOUT:
+        try:
+            if _visible_text(driver, f"Model {model},"):
+                return None
+            if driver.find_elements(By.CSS_SELECTOR, "[data-testid=stException]"):
+                return "an exception on the page: " + _page_state(driver)
+            running = not _app_idle(driver)
+        except StaleElementReferenceException:
+            running = True
+        if running:
+            idle_since = time.time()
+        elif time.time() - idle_since > idle_grace:
+            return f"idle for {idle_grace:.0f} s with no result: " + _page_state(driver)
+        time.sleep(1)
+    return f"no result after {RESULT_TIMEOUT} s: " + _page_state(driver)
+
+
+def _upload(driver, photo: Path, model: str, tries: int = 3) -> str | None:
+    """Give the uploader the photo, then check it took (its file chip, or the result, shows); None when it did.
+
+    With eight Chromiums starving two cores, a file handed to the input can vanish without a chip or a run (seen
+    on an idle page, box already set); a person would drop it again, so this does, up to `tries` times."""
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def took(d) -> bool:
+        return bool(d.find_elements(By.CSS_SELECTOR, "[data-testid='stFileChip']")) or _visible_text(d, f"Model {model},")
+
+    for _ in range(tries):
+        _wait_idle(driver)
+        try:
+            box = WebDriverWait(driver, 120).until(EC.presence_of_element_located(
+                (By.CSS_SELECTOR, "[data-testid='stFileUploader'] input[type=file]")))
+            driver.execute_script("arguments[0].value = '';", box)  # the same file again must be a change
+            box.send_keys(str(photo))
+            WebDriverWait(driver, 60, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(took)
+            return None
+        except (StaleElementReferenceException, TimeoutException):
+            print(f"{model}: the uploader did not take {photo.name}; dropping it again")
+            continue
+    return f"the uploader never took the photo in {tries} tries: " + _page_state(driver)
+
+
+def _session(server: str, profile: Path, photo: Path, model: str, expected: list[str]) -> list[str]:
+    """One user: open the app, pick a model, upload a photo; the expected texts that never appeared."""
     driver = _chromium(profile)
     try:
         driver.get(server)
         _wait_text(driver, "Analyze a skin photo", RESULT_TIMEOUT)
         _select_model(driver, model)
-        file_input = WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[type=file]")))
-        file_input.send_keys(str(photo))
-        try:
-            _wait_text(driver, f"Model {model},")
-        except TimeoutException:
-            box = driver.find_elements(By.XPATH, "//*[@data-testid='stSelectbox'][.//input[@aria-label='Classifier']]")
-            seen = [line for line in driver.find_element(By.TAG_NAME, "body").text.splitlines() if "Model " in line]
-            shown = box[0].find_element(By.TAG_NAME, "input").get_attribute("value") if box else None
-            return [f"Model {model}, (the box shows {shown!r}; model lines on the page: {seen})"]
+        problem = _upload(driver, photo, model) or _wait_result(driver, model)
+        if problem:
+            driver.save_screenshot(str(profile.parent / f"{profile.name}-failed.png"))
+            return [f"Model {model}, ({problem})"]
         _wait_idle(driver)
         return [text for text in expected if not _visible_text(driver, text)]
     finally:
@@ -251,7 +336,9 @@ def test_eight_browser_sessions_at_once_match_their_solo_results(server, tmp_pat
     with ThreadPoolExecutor(8) as ex:
         futures = [ex.submit(_session, server, tmp_path / f"profile-{i}", p, m, e) for i, (p, m, e) in enumerate(jobs)]
         missing = {str(jobs[i][0].name) + " / " + jobs[i][1]: f.result() for i, f in enumerate(futures)}
-    assert not any(missing.values()), missing
+    if any(missing.values()):
+        log = (tmp_path / "streamlit.log").read_text(errors="replace")[-4000:]
+        pytest.fail(f"{missing}\nserver log (end):\n{log}", pytrace=False)
 
 
 @pytest.mark.parametrize("path, title_key", [("model_report", "report.title"), ("what_if", "whatif.title")])
