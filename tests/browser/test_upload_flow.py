@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CLASSIFIER_BOX = "//*[@data-testid='stSelectbox'][.//input[@aria-label='Classifier']]"  # the Analyze page's model box
 RESULT_TIMEOUT = 600  # s: a correctness wait, not a timing goal: five cold model loads + eight Chromiums on 2 cores
 
 
@@ -198,16 +199,15 @@ def _select_model(driver, name: str, tries: int = 3) -> None:
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    box = "//*[@data-testid='stSelectbox'][.//input[@aria-label='Classifier']]"
     shown = ""
     for _ in range(tries):
         _wait_idle(driver)
         try:
-            WebDriverWait(driver, 60).until(EC.element_to_be_clickable((By.XPATH, box + "//input"))).click()
+            WebDriverWait(driver, 60).until(EC.element_to_be_clickable((By.XPATH, CLASSIFIER_BOX + "//input"))).click()
             WebDriverWait(driver, 60).until(EC.element_to_be_clickable(
                 (By.XPATH, f"//*[@role='option'][starts-with(normalize-space(.), {_xpath_literal(name + ' ')})]"))).click()
             _wait_idle(driver)
-            shown = driver.find_element(By.XPATH, box + "//input").get_attribute("value") or ""
+            shown = driver.find_element(By.XPATH, CLASSIFIER_BOX + "//input").get_attribute("value") or ""
         except (StaleElementReferenceException, TimeoutException) as e:
             shown = f"<{type(e).__name__}>"
             continue
@@ -217,13 +217,13 @@ def _select_model(driver, name: str, tries: int = 3) -> None:
 
 
 def _page_state(driver) -> str:
-    """What the page shows, for a failure message: alerts, the uploader's file, whether a run is going, the body."""
+    """What the page shows, for a failure message: the model box, alerts, file chips, script state, text, console."""
     from selenium.webdriver.common.by import By
 
     def texts(css: str) -> list[str]:
         return [e.text.strip()[:200] for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
 
-    box = driver.find_elements(By.XPATH, "//*[@data-testid='stSelectbox'][.//input[@aria-label='Classifier']]")
+    box = driver.find_elements(By.XPATH, CLASSIFIER_BOX)
     shown = box[0].find_element(By.TAG_NAME, "input").get_attribute("value") if box else None
     main = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stMain']")
     body = (main[0] if main else driver.find_element(By.TAG_NAME, "body")).text.splitlines()
@@ -283,10 +283,10 @@ def _upload(driver, photo: Path, model: str, tries: int = 3) -> str | None:
     for _ in range(tries):
         _wait_idle(driver)
         try:
-            box = WebDriverWait(driver, 120).until(EC.presence_of_element_located(
+            file_input = WebDriverWait(driver, 120).until(EC.presence_of_element_located(
                 (By.CSS_SELECTOR, "[data-testid='stFileUploader'] input[type=file]")))
-            driver.execute_script("arguments[0].value = '';", box)  # the same file again must be a change
-            box.send_keys(str(photo))
+            driver.execute_script("arguments[0].value = '';", file_input)  # the same file again must be a change
+            file_input.send_keys(str(photo))
             WebDriverWait(driver, 60, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(took)
             return None
         except (StaleElementReferenceException, TimeoutException):
