@@ -84,7 +84,8 @@ def _build_family_ensemble(spec, card):
                         f"{sorted(spec.requires)}.")
     with np.load(spec.weights_path, allow_pickle=False) as f:
         stored, base = dict(zip(f["students"].tolist(), f["weights"].tolist())), str(f["base"])
-    if stored != members["students"] or base != members["base"]:
+        scales = f["scales"].tolist() if "scales" in f.files else [254]
+    if stored != members["students"] or base != members["base"] or scales != members.get("scales", [254]):
         raise CardError(f"Weights of '{spec.name}' ({stored}) disagree with its card ({members['students']}).")
     for name, sha in members["sha256"].items():  # each member's file is checked against its own card by _load
         if read_card(name).get("sha256") != sha:

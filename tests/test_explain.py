@@ -37,7 +37,7 @@ def test_both_heatmap_paths_have_a_model_to_check():
 def test_xception_cam_is_informative_and_weight_dependent(name):
     clf = registry.load_model(name)
     x = clf.prepare(_photo())[None]
-    cam = clf.predict(x, tta=False).cam[0]
+    cam = clf.predict_photos([_photo()], tta=False).cam[0]
     heat = explain.upsample(cam, 300, 400)
     assert heat.shape == (300, 400) and heat.std() > 0.05
     # model-randomisation test: the fine-tuned exit flow + dense layer re-initialised, same graph

@@ -60,7 +60,10 @@ from tests.conftest import needs_data  # noqa: E402
 def test_the_built_ensemble_is_the_measured_combination_and_passed_the_rule():
     card = registry.read_card("family_ensemble")
     members = card["members"]
-    exp = cards.read_card(members["base"])["family_ensemble_experiment"]["+".join(members["students"])]
+    from skin_core.training.measure_family_ensemble import experiment_key
+
+    key = experiment_key(list(members["students"]), members.get("scales", [254]))
+    exp = cards.read_card(members["base"])["family_ensemble_experiment"][key]
     assert exp["worth_building"] and exp["val_bootstrap_share_better"] >= 0.95
     assert members["students"] == exp["student_weights"]
     assert card["val_metrics"]["macro_f1"] > cards.read_card(members["base"])["val_metrics"]["macro_f1"]
@@ -70,16 +73,47 @@ def test_the_built_ensemble_is_the_measured_combination_and_passed_the_rule():
 def test_ensemble_logits_are_the_weighted_sum_of_its_members_on_real_photos():
     ens = registry.load_model("family_ensemble")
     recs = [r for r in data.read_manifest() if r.split == "test" and r.label in ("melanoma", "acne")][:3]
-    x = np.stack([ens.prepare(images.load_image(r.path())) for r in recs])
-    out = ens.predict(x)
-    want = ens.base.predict(x).logits
+    photos = [images.load_image(r.path()) for r in recs]
+    out = ens.predict_photos(photos)
+    x = np.stack([ens.base.prepare(im) for im in photos])
+    scales = [ens.base.predict(x).logits]  # the Xception at 254 px, then at each larger scale of the photo
+    scales += [ens.base.logits_at(np.stack([images.resize(im, s) for im in photos])) for s in ens.scales[1:]]
+    want = np.mean(scales, axis=0)
     for name, w in ens.student_weights.items():
         student = registry.load_model(name)
-        want = want + w * student.predict(np.stack([student.prepare(im) for im in x])).logits
+        want = want + w * student.predict_photos(photos).logits
     assert np.allclose(out.logits, want, atol=1e-4)
     assert np.allclose(out.probabilities.sum(1), 1) and out.cam.shape[0] == len(recs) and out.cam.std() > 0
     top = out.logits[:, : len(CLASSES)].argmax(1)  # the heatmap explains the ensemble's answer, not the Xception's
     assert np.allclose(out.cam, ens.base.cam(ens.base.head_outputs(x)[1], top))
+    if len(ens.scales) > 1:  # a larger view needs the photo itself, not an upscaled 254 px batch
+        with pytest.raises(ValueError, match="predict_photos"):
+            ens.predict(x)
+
+
+@needs_data
+def test_the_xception_at_a_second_scale_shares_its_weights_and_reads_the_larger_photo():
+    from skin_core.classifiers import shared_trunk, trunk_at
+
+    clf = registry.load_model("xception_derm")
+    big, run_big = trunk_at(382)
+    assert trunk_at(254)[0] is shared_trunk()[0]
+    assert [id(v) for v in big.weights] == [id(v) for v in shared_trunk()[0].weights]  # shared, not copied
+    rec = next(r for r in data.read_manifest() if r.split == "test" and r.label == "melanoma")
+    rgb = images.load_image(rec.path())
+    small = images.resize(rgb, 254)[None]
+    np.testing.assert_allclose(clf.logits_at(small), clf.head_outputs(small)[0], atol=1e-4)  # the same head
+    assert run_big(images.resize(rgb, 382)[None].astype(np.float32))["trunk_out"].shape[1:3] == (24, 24)
+    assert not np.allclose(clf.logits_at(images.resize(rgb, 382)[None]), clf.head_outputs(small)[0], atol=1e-2)
+
+
+def test_an_ensemble_card_whose_scales_do_not_start_at_the_trunk_size_is_refused():
+    from skin_core.classifiers import FamilyEnsembleClassifier
+
+    card = registry.read_card("family_ensemble")
+    bad = {**card, "members": {**card["members"], "scales": [382, 254]}}
+    with pytest.raises(ValueError, match="first scale must be 254"):
+        FamilyEnsembleClassifier(registry.get_spec("family_ensemble"), bad, None, {})
 
 
 def test_an_ensemble_whose_member_was_retrained_or_whose_weights_disagree_is_refused(tmp_path, monkeypatch):
@@ -91,6 +125,9 @@ def test_an_ensemble_whose_member_was_retrained_or_whose_weights_disagree_is_ref
     other = {**card, "members": {**card["members"], "students": {**card["members"]["students"], "custom_cnn": 0.9}}}
     with pytest.raises(registry.CardError, match="disagree with its card"):
         spec.builder(spec, other)
+    rescaled = {**card, "members": {**card["members"], "scales": [254, 446]}}
+    with pytest.raises(registry.CardError, match="disagree with its card"):
+        spec.builder(spec, rescaled)
 
 
 def test_the_ensemble_is_not_offered_when_a_member_is_missing(monkeypatch, tmp_path):
@@ -107,6 +144,8 @@ def test_the_ensemble_card_note_is_written_from_its_own_test_figures():
 
     base = {"accuracy": 0.693, "macro_f1": 0.646, "top3_accuracy": 0.876, "ece_15": 0.053}
     ens = {"accuracy": 0.70, "macro_f1": 0.66, "top3_accuracy": 0.90, "ece_15": 0.06}
-    note = _notes(4, ens, base, "xception_derm")
-    assert "runs 4 models per photo" in note
+    note = _notes(4, ens, base, "xception_derm", [254])
+    assert "runs 4 models per photo, which" in note
+    assert "runs 3 models per photo and the Xception's trunk at 2 scales" in _notes(3, ens, base, "xception_derm",
+                                                                                    [254, 382])
     assert "accuracy 0.693 -> 0.700" in note and "macro-F1 0.646 -> 0.660" in note and "ECE 0.053 -> 0.060" in note

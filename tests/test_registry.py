@@ -58,8 +58,7 @@ def test_every_classifier_round_trips_on_real_images(name):
     clf = registry.load_model(name)
     assert registry.load_model(name) is clf  # loaded once per process
     recs = [r for r in data.read_manifest() if r.split == "test" and r.source == "dermnet-11"][::40][:6]
-    batch = np.stack([clf.prepare(images.load_image(r.path())) for r in recs])
-    out = clf.predict(batch)
+    out = clf.predict_photos([images.load_image(r.path()) for r in recs])
     assert out.probabilities.shape == (len(recs), len(CLASSES))
     np.testing.assert_allclose(out.probabilities.sum(1), 1.0, atol=1e-5)
     assert ((out.ood_score >= 0) & (out.ood_score <= 1)).all()

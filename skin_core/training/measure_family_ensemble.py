@@ -8,6 +8,8 @@ into the app only if it beat the Xception alone in at least 95 % of paired boots
 
     python -m skin_core.training.measure_family_ensemble --student custom_cnn
     python -m skin_core.training.measure_family_ensemble --student custom_cnn efficientnet_b0   # both at once
+    python -m skin_core.training.measure_family_ensemble --student custom_cnn efficientnet_b0 --scales 254 382
+      # the Xception's logits averaged over the photo at 254 and 382 px (multi-scale TTA), from the images
 
 The chosen weights are judged on the same val photos they were chosen on, so the card also records a split-half
 check: weights chosen on one half of val, gain measured on the other.
@@ -61,8 +63,10 @@ def choose_weights(base: np.ndarray, students: list[np.ndarray], rows: list[dict
 
 
 def split_half_gain(base: np.ndarray, students: list[np.ndarray], rows: list[dict], repeats: int = 10,
-                    seed: int = 0) -> dict:
-    """Out-of-sample check of the weight search: choose on one random half of val, score on the other half."""
+                    seed: int = 0, reference: np.ndarray | None = None) -> dict:
+    """Out-of-sample check of the weight search: choose on one random half of val, score on the other half,
+    against `reference` (default: the base alone)."""
+    reference = base if reference is None else reference
     rng = np.random.default_rng(seed)
     gains = []
     for _ in range(repeats):
@@ -70,39 +74,88 @@ def split_half_gain(base: np.ndarray, students: list[np.ndarray], rows: list[dic
         for fit, ev in ((perm[: len(rows) // 2], perm[len(rows) // 2:]), (perm[len(rows) // 2:], perm[: len(rows) // 2])):
             ws, _ = choose_weights(base, students, rows, fit)
             sub = [rows[i] for i in ev]
-            gains.append(macro_f1(combine(base, students, ws, ev), sub) - macro_f1(base[ev], sub))
+            gains.append(macro_f1(combine(base, students, ws, ev), sub) - macro_f1(reference[ev], sub))
     gains = np.array(gains)
     return {"mean": round(float(gains.mean()), 4), "share_positive": round(float((gains > 0).mean()), 3),
             "n_splits": len(gains)}
+
+
+def experiment_key(students: list[str], scales: list[int]) -> str:
+    """The card key of one combination: the students, and the Xception's scales when there is more than one."""
+    key = "+".join(students)
+    return key if len(scales) == 1 else f"{key}@{'+'.join(map(str, scales))}"
+
+
+def multiscale_member_logits(xception: str, students: list[str], scales: list[int], split: str):
+    """({member: 12 logits}, the Xception's logits at 254 px alone, rows) on one split, through the multi-scale
+    ensemble's own prediction path (`member_logits` on the photos, as the app gives them)."""
+    from .. import data, images, registry
+    from ..classifiers import FamilyEnsembleClassifier
+
+    card = {"classes": list(evaluation.CLASSES), "input_size": scales[0],
+            "members": {"base": xception, "students": {n: 0.0 for n in students}, "scales": scales}}
+    clf = FamilyEnsembleClassifier(registry.get_spec("family_ensemble"), card, registry.load_model(xception),
+                                   {n: registry.load_model(n) for n in students})
+    recs = [r for r in data.read_manifest() if r.split == split and r.source in data.CLASSIFIER_SOURCES]
+    members, alone = [], []
+    for i in range(0, len(recs), 16):
+        photos = [images.load_image(r.path()) for r in recs[i:i + 16]]
+        batch = np.stack([clf.prepare(im) for im in photos])
+        members.append(clf.member_logits(batch, photos=photos)[0])
+        alone.append(clf.base.head_outputs(batch)[0])
+    rows = [{"label": r.label, "source": r.source, "skin_type": r.skin_type} for r in recs]
+    return {k: np.concatenate([m[k] for m in members]) for k in members[0]}, np.concatenate(alone), rows
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--xception", default="xception_derm")
     ap.add_argument("--student", nargs="+", default=["custom_cnn"])
+    ap.add_argument("--scales", nargs="+", type=int, default=[254],
+                    help="photo sizes the Xception's logits are averaged over (multi-scale TTA); 254 first")
     args = ap.parse_args(argv)
-    x_l, rows = _cache_logits(args.xception, "val")
-    students = []
-    for name in args.student:
-        s_l, s_rows = _image_logits(name, "val")
-        if [r["label"] for r in rows] != [r["label"] for r in s_rows]:
-            raise RuntimeError("the val feature cache does not match the manifest; rebuild it")
-        students.append(s_l)
+    extra = {}
+    if len(args.scales) == 1:
+        x_l, rows = _cache_logits(args.xception, "val")
+        students = []
+        for name in args.student:
+            s_l, s_rows = _image_logits(name, "val")
+            if [r["label"] for r in rows] != [r["label"] for r in s_rows]:
+                raise RuntimeError("the val feature cache does not match the manifest; rebuild it")
+            students.append(s_l)
+        reference = x_l
+    else:
+        members, reference, rows = multiscale_member_logits(args.xception, args.student, args.scales, "val")
+        x_l, students = members[args.xception], [members[n] for n in args.student]
+        extra = {"scales": args.scales,
+                 "val_macro_f1_xception_254_alone": macro_f1(reference, rows),
+                 "val_bootstrap_share_multiscale_xception_alone_better": bootstrap_share_better(reference, x_l, rows)}
     weights, trials = choose_weights(x_l, students, rows)
-    share = bootstrap_share_better(x_l, combine(x_l, students, weights), rows)
-    key = "+".join(args.student)
+    share = bootstrap_share_better(reference, combine(x_l, students, weights), rows)
+    key = experiment_key(args.student, args.scales)
     label = ", ".join(f"{n} x{w}" for n, w in zip(args.student, weights))
+    scales_arg = "" if len(args.scales) == 1 else f" --scales {' '.join(map(str, args.scales))}"
     result = {
         "student": key, "student_weights": dict(zip(args.student, weights)),
-        "val_macro_f1": {args.xception: macro_f1(x_l, rows),
+        "val_macro_f1": {args.xception if len(args.scales) == 1 else f"{args.xception} at {args.scales}":
+                         macro_f1(x_l, rows),
                          **{n: macro_f1(s, rows) for n, s in zip(args.student, students)},
                          f"ensemble ({label})": trials[weights]},
         "val_bootstrap_share_better": share, "worth_building": share >= MIN_BOOTSTRAP_SHARE,
-        "val_split_half_gain": split_half_gain(x_l, students, rows),
-        "rule": f"worth building only if it beats {args.xception} in >= {MIN_BOOTSTRAP_SHARE:.0%} of 1,000 paired "
-                "bootstrap resamples of the val photos (macro-F1)",
-        "command": f"python -m skin_core.training.measure_family_ensemble --student {' '.join(args.student)}",
+        "val_split_half_gain": split_half_gain(x_l, students, rows, reference=reference),
+        "rule": f"worth building only if it beats {args.xception} (254 px) in >= {MIN_BOOTSTRAP_SHARE:.0%} of "
+                "1,000 paired bootstrap resamples of the val photos (macro-F1)",
+        "command": f"python -m skin_core.training.measure_family_ensemble --student {' '.join(args.student)}"
+                   + scales_arg,
+        **extra,
     }
+    if extra:  # against the committed single-scale ensemble of the same students too
+        committed = cards.read_card("family_ensemble")["members"]["students"]
+        if set(committed) == set(args.student):
+            single = combine(reference, students, [committed[n] for n in args.student])
+            result["val_macro_f1_committed_single_scale_ensemble"] = macro_f1(single, rows)
+            result["val_bootstrap_share_better_than_committed_ensemble"] = bootstrap_share_better(
+                single, combine(x_l, students, weights), rows)
     if len(students) == 1:
         result["student_weight"] = weights[0]
         result["weight_grid_val_macro_f1"] = {str(ws[0]): f for ws, f in trials.items()}

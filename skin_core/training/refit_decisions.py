@@ -21,8 +21,7 @@ def _image_logits(name, split: str):
     recs = [r for r in data.read_manifest() if r.split == split and r.source in data.CLASSIFIER_SOURCES]
     out = []
     for i in range(0, len(recs), 32):
-        batch = np.stack([clf.prepare(images.load_image(r.path())) for r in recs[i:i + 32]])
-        out.append(clf.predict(batch).logits)
+        out.append(clf.predict_photos([images.load_image(r.path()) for r in recs[i:i + 32]]).logits)
     rows = [{"label": r.label, "source": r.source, "skin_type": r.skin_type} for r in recs]
     return np.concatenate(out), rows
 
