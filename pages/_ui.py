@@ -69,13 +69,17 @@ def choice(widget, label: str, options, key: str, format_func=str, index: int = 
 
 
 # ------------------------------------------------------------------------------------------ models
+def _warm(model) -> None:
+    """Run a classifier once on a flat skin-coloured patch, so its graphs are traced before the first photo."""
+    model.predict_photos([np.full((64, 64, 3), (190, 140, 120), np.uint8)])
+
+
 @st.cache_resource(show_spinner=False)
 def get_model(name: str, task: str = "classification"):
     """Load a model once per process (registry.load_model), then run it once so the first photo is fast."""
     model = registry.load_model(name, task)
     if task == "classification":
-        warm = np.full((64, 64, 3), (190, 140, 120), np.uint8)
-        model.predict(model.prepare(warm)[None])
+        _warm(model)
     return model
 
 
@@ -99,8 +103,7 @@ def start_warm_up() -> threading.Thread | None:
         try:
             name = registry.default_model("classification")
             if name:
-                model = registry.load_model(name, "classification")
-                model.predict(model.prepare(np.full((64, 64, 3), (190, 140, 120), np.uint8))[None])
+                _warm(registry.load_model(name, "classification"))
             seg = registry.default_model("segmentation")
             if seg:
                 registry.load_model(seg, "segmentation")

@@ -22,7 +22,7 @@ def main(argv=None) -> None:
     clf = registry.load_model(args.model)
     for r in recs:
         rgb = images.load_image(r.path())
-        out = clf.predict(clf.prepare(rgb)[None], tta=False)
+        out = clf.predict_photos([rgb], tta=False)
         cam = out.cam[0] if out.cam is not None else clf.gradcam(clf.prepare(rgb)[None], int(out.probabilities[0].argmax()))[0]
         gt = np.asarray(Image.open(data.ph2_mask_path(r)).convert("L")) > 127
         shares.append(explain.energy_inside(explain.upsample(cam, *gt.shape), gt))
