@@ -63,21 +63,24 @@ def same_layers_on(model, spatial: tuple | None = None):
                                     clone_function=reuse)
 
 
-@lru_cache(maxsize=4)
-def _build_trunk_at(size: int):
-    import tensorflow as tf
-
-    trunk, fn = _build_shared_trunk()
-    if size == xd.INPUT_SIZE:
-        return trunk, fn
-    scaled = same_layers_on(trunk, (size, size))
-    return scaled, tf.function(lambda x: scaled(x, training=False), reduce_retracing=True)
+_SCALED_TRUNKS: dict[int, tuple] = {}  # size -> (the shared trunk it reuses, the trunk at that size, its call)
 
 
 def trunk_at(size: int):
-    """The shared trunk (same weights) and its traced call for `size` x `size` photos, for multi-scale TTA."""
+    """The shared trunk (same weights) and its traced call for `size` x `size` photos, for multi-scale TTA; rebuilt
+    if the shared trunk itself was rebuilt, so it never holds on to other weights."""
+    import tensorflow as tf
+
     with _TRUNK_LOCK:
-        return _build_trunk_at(int(size))
+        trunk, fn = _build_shared_trunk()
+        if int(size) == xd.INPUT_SIZE:
+            return trunk, fn
+        got = _SCALED_TRUNKS.get(int(size))
+        if got is None or got[0] is not trunk:
+            scaled = same_layers_on(trunk, (int(size), int(size)))
+            got = _SCALED_TRUNKS[int(size)] = (trunk, scaled, tf.function(lambda x: scaled(x, training=False),
+                                                                           reduce_retracing=True))
+        return got[1], got[2]
 
 
 def shared_trunk_features(batch: np.ndarray, tta: bool = True) -> dict:
