@@ -133,10 +133,14 @@ class BaseClassifier:
     def prepare(self, rgb: np.ndarray) -> np.ndarray:
         return images.resize(rgb, self.input_size)
 
-    def predict_photos(self, photos: list[np.ndarray], trunk: dict | None = None,
-                       tta: bool | None = None) -> ClassifierOutput:
-        """`predict` on the original photos (any size): each classifier prepares its own input from them."""
-        return self.predict(np.stack([self.prepare(im) for im in photos]), trunk, tta)
+    def predict_photos(self, photos: list[np.ndarray], trunk: dict | None = None, tta: bool | None = None,
+                       prepared: np.ndarray | None = None) -> ClassifierOutput:
+        """`predict` on the original photos (any size): each classifier prepares its own input from them
+        (`prepared`: that batch, when the caller already made it for the shared trunk)."""
+        return self.predict(self._prepared(photos, prepared), trunk, tta)
+
+    def _prepared(self, photos: list[np.ndarray], prepared: np.ndarray | None) -> np.ndarray:
+        return np.stack([self.prepare(im) for im in photos]) if prepared is None else prepared
 
     def _finish(self, logits: np.ndarray, cam: np.ndarray | None) -> ClassifierOutput:
         probs, ood = evaluation.split_outputs(logits, self.temperature, self.known_temperature)
@@ -285,6 +289,6 @@ class FamilyEnsembleClassifier(BaseClassifier):
         logits = members[self.base.name] + sum(w * members[n] for n, w in self.student_weights.items())
         return self._finish(logits, self.base.cam(fmap, logits[:, : len(self.classes)].argmax(1)))
 
-    def predict_photos(self, photos: list[np.ndarray], trunk: dict | None = None,
-                       tta: bool | None = None) -> ClassifierOutput:
-        return self.predict(np.stack([self.prepare(im) for im in photos]), trunk, tta, photos)
+    def predict_photos(self, photos: list[np.ndarray], trunk: dict | None = None, tta: bool | None = None,
+                       prepared: np.ndarray | None = None) -> ClassifierOutput:
+        return self.predict(self._prepared(photos, prepared), trunk, tta, photos)

@@ -188,7 +188,7 @@ def analyze_batch(rgbs: list[np.ndarray], classifier: str | None = None, *, lang
     clf = registry.load_model(classifier, "classification")
     x = np.stack([clf.prepare(im) for im in rgbs])
     trunk = _encode(clf, x, rgbs, needed=bool(registry.list_models("photo_check")))
-    out = clf.predict_photos(rgbs, trunk=trunk)
+    out = clf.predict_photos(rgbs, trunk=trunk, prepared=x)
     return [_analysis(clf, rgb, quality.check(rgb), ok, out, i, lang, allow_poor_quality, red_flags)
             for i, (rgb, ok) in enumerate(zip(rgbs, _photo_checks(trunk, len(rgbs))))]
 
@@ -238,7 +238,7 @@ def analyze(
 
         seg = segmentation.segment(rgb, trunk_out=None if trunk is None else {k: v[:1] for k, v in trunk.items()})
         lap("segment")
-    out = clf.predict_photos([rgb], trunk=trunk)
+    out = clf.predict_photos([rgb], trunk=trunk, prepared=x)
     lap("classify")
     a = _analysis(clf, rgb, report, photo_ok, out, 0, lang, allow_poor_quality, red_flags, segmentation=seg,
                   timings_ms=timings)
