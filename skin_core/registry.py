@@ -77,6 +77,7 @@ def _build_family_ensemble(spec, card):
     import numpy as np
 
     from .classifiers import FamilyEnsembleClassifier
+    from .models.xception_derm import INPUT_SIZE
 
     members = card["members"]
     if set(members["sha256"]) != set(spec.requires):
@@ -84,9 +85,11 @@ def _build_family_ensemble(spec, card):
                         f"{sorted(spec.requires)}.")
     with np.load(spec.weights_path, allow_pickle=False) as f:
         stored, base = dict(zip(f["students"].tolist(), f["weights"].tolist())), str(f["base"])
-        scales = f["scales"].tolist() if "scales" in f.files else [254]
-    if stored != members["students"] or base != members["base"] or scales != members.get("scales", [254]):
-        raise CardError(f"Weights of '{spec.name}' ({stored}) disagree with its card ({members['students']}).")
+        scales = f["scales"].tolist() if "scales" in f.files else [INPUT_SIZE]
+    card_scales = members.get("scales", [INPUT_SIZE])
+    if stored != members["students"] or base != members["base"] or scales != card_scales:
+        raise CardError(f"Weights of '{spec.name}' ({stored}, scales {scales}) disagree with its card "
+                        f"({members['students']}, scales {card_scales}).")
     for name, sha in members["sha256"].items():  # each member's file is checked against its own card by _load
         if read_card(name).get("sha256") != sha:
             raise CardError(f"'{name}' was retrained after '{spec.name}' chose its weights: rerun "

@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from .. import cards, evaluation
+from ..models.xception_derm import INPUT_SIZE
 from .refit_decisions import _cache_logits, _image_logits
 
 WEIGHT_GRID = tuple(round(0.1 * i, 1) for i in range(1, 11))
@@ -101,8 +102,9 @@ def multiscale_member_logits(xception: str, students: list[str], scales: list[in
     for i in range(0, len(recs), 16):
         photos = [images.load_image(r.path()) for r in recs[i:i + 16]]
         batch = np.stack([clf.prepare(im) for im in photos])
-        members.append(clf.member_logits(batch, photos=photos)[0])
-        alone.append(clf.base.head_outputs(batch)[0])
+        trunk = clf.trunk_features(batch)  # one trunk pass at 254 px serves both
+        members.append(clf.member_logits(batch, trunk, photos=photos)[0])
+        alone.append(clf.base.head_outputs(batch, trunk)[0])
     rows = [{"label": r.label, "source": r.source, "skin_type": r.skin_type} for r in recs]
     return {k: np.concatenate([m[k] for m in members]) for k in members[0]}, np.concatenate(alone), rows
 
@@ -111,8 +113,8 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--xception", default="xception_derm")
     ap.add_argument("--student", nargs="+", default=["custom_cnn"])
-    ap.add_argument("--scales", nargs="+", type=int, default=[254],
-                    help="photo sizes the Xception's logits are averaged over (multi-scale TTA); 254 first")
+    ap.add_argument("--scales", nargs="+", type=int, default=[INPUT_SIZE],
+                    help=f"photo sizes the Xception's logits are averaged over (multi-scale TTA); {INPUT_SIZE} first")
     args = ap.parse_args(argv)
     extra = {}
     if len(args.scales) == 1:
