@@ -154,6 +154,14 @@ def to_markdown(card: dict) -> str:
             g = e["val_split_half_gain"]
             lines += [f"- out of sample (weights chosen on one half of val, scored on the other, {g['n_splits']} "
                       f"splits): macro-F1 gain {g['mean']:+.4f} on average, positive in {g['share_positive']:.0%}"]
+    for e in (card.get("end_to_end_experiment") or {}).values():
+        lines += ["", "## The whole Xception fine-tuned end to end (val split)", "", e["what"] + ".", "",
+                  "- val macro-F1 by epoch: " + ", ".join(f"{k} {v:.3f}" for k, v in e["val_macro_f1_by_epoch"].items())]
+        lines += [f"- val macro-F1 {k}: {v:.4f}" for k, v in e["val_macro_f1"].items()]
+        lines += [f"- beats {card['name']} in {v:.1%} of paired bootstrap resamples of the val photos ({k})"
+                  for k, v in e["val_bootstrap_share_better"].items()]
+        lines += [f"- {e['rule']}; kept: **{'yes' if e['kept'] else 'no'}**",
+                  f"- command: `{e['command']}` ({e['wall_time_s']} s on {e['hardware']})"]
     if card.get("cycles_not_kept"):
         lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "

@@ -158,3 +158,60 @@ def build_classifier_head(n_outputs: int, dropout: float = 0.3, init_from_sklesi
                   and l.input is convs[0].output]
         head.get_layer("block13_res_bn").set_weights(res_bn[0].get_weights())
     return head
+
+
+FULL_CAM_LAYER = "block14_sepconv2_act"  # last feature map of the whole network (Grad-CAM target)
+
+
+def _residual_conv_and_bn(model):
+    """Block 13's 1x1 residual conv (728 -> 1024) and the batch-norm that consumes it (auto-named in Xception)."""
+    from keras import layers
+
+    conv = [l for l in model.layers if isinstance(l, layers.Conv2D) and not isinstance(l, layers.SeparableConv2D)
+            and tuple(l.kernel.shape) == (1, 1, 728, 1024)][0]
+    bn = [l for l in model.layers if isinstance(l, layers.BatchNormalization) and l.input is conv.output][0]
+    return conv, bn
+
+
+def copy_exit_flow(exit_flow, full, suffix: str = "") -> None:
+    """Copy a fine-tuned exit-flow head's blocks 13-14 (layer names + suffix, as `build_classifier_head` names
+    them) into the whole Xception `full`, so end-to-end fine-tuning starts from that head."""
+    conv, bn = _residual_conv_and_bn(full)
+    for layer in exit_flow.layers:
+        if not layer.weights:
+            continue
+        name = layer.name[: len(layer.name) - len(suffix)] if suffix else layer.name
+        if name == "block13_res_conv":
+            conv.set_weights(layer.get_weights())
+        elif name == "block13_res_bn":
+            bn.set_weights(layer.get_weights())
+        elif name.startswith(("block13", "block14")):
+            full.get_layer(name).set_weights(layer.get_weights())
+
+
+def build_full_classifier(n_outputs: int, dropout: float = 0.3, train_from: str = "block4", init_head=None):
+    """The whole Xception (sklesion weights, its Normalization in front) + GAP + dense: uint8 254 px image -> logits.
+
+    For end-to-end fine-tuning on photos (`training.finetune_xception`): layers before `train_from` stay frozen,
+    batch-norm statistics stay sklesion's. `init_head`: (exit-flow model, its layer-name suffix, dense kernel, dense
+    bias) to start blocks 13-14 and the dense from a fine-tuned head instead of sklesion's and a fresh dense.
+    Unlike the exit-flow heads it does not share the app's trunk."""
+    import keras
+    from keras import layers
+
+    base = build_full_xception()
+    x = layers.GlobalAveragePooling2D(name="gap")(base.output)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    dense = layers.Dense(n_outputs, name="logits", dtype="float32")
+    model = keras.Model(base.inputs, dense(x), name="xception_finetuned")
+    if init_head is not None:
+        exit_flow, suffix, kernel, bias = init_head
+        copy_exit_flow(exit_flow, model, suffix)
+        dense.set_weights([kernel, bias])
+    frozen = True
+    for layer in model.layers:
+        if layer.name.startswith(train_from):
+            frozen = False
+        if isinstance(layer, layers.BatchNormalization) or frozen:
+            layer.trainable = False
+    return model
