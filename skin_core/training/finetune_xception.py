@@ -4,7 +4,8 @@ The exit-flow heads (`train_xception`) learn on cached block-12 maps, so lightin
 reach them through four fixed views per photo. Here every step sees fresh random crops, flips, quarter-turns and
 colour/lighting changes of the photo itself, and blocks 4-12 adapt too. Blocks 1-3 and every batch-norm's
 statistics stay sklesion's (few photos, small batches). On CPU it trains in bfloat16 mixed precision where the
-processor has it (about 0.08 s per photo on 2 cores with AMX) and is stored as float16, float32 at run time.
+processor has it (about 0.08 s per photo on 2 cores with AMX; `--precision fp32` elsewhere) and is stored as float16,
+float32 at run time.
 
     python -m skin_core.training.finetune_xception --epochs 6
 
@@ -13,7 +14,8 @@ the best val macro-F1 is kept (checkpointed in the cache folder, so `--finish` c
 interruption). Mirror TTA is kept only if it scores higher on val. The network is kept only if it beats the default
 (`xception_derm`, through the app's path) in 95 % of paired val bootstrap resamples; the verdict, kept or not, goes into
 the default's card (`end_to_end_experiment`). Kept: temperatures and thresholds on val, metrics on test only,
-weights/xception_finetuned.keras + card.
+weights/xception_finetuned.keras + card; it then needs its one line in `registry.py` (`_build_keras_classifier`, a
+whole network with a `cam_layer`, like the students). No run has been kept yet (README).
 
     python -m skin_core.training.finetune_xception --epochs 8 --init-from xception_derm --lr 5e-5 --head-lr-mult 2
 """
