@@ -33,18 +33,15 @@ from .. import augment, cards, data, evaluation, images, registry
 from ..config import CACHE_DIR, MANIFEST_PATH, REPO_ROOT
 from ..data import CLASSES, OTHER
 from ..models import xception_derm as xd
+from .train_student import _load_all
 
 NAME = "xception_finetuned"
 
 
-def _load(recs, size: int | None):
-    """Decoded photos (resized to size x size when size is given), two threads."""
-    def one(r):
-        rgb = images.load_image(r.path())
-        return rgb if size is None else images.resize(rgb, size)
-
+def _originals(recs) -> list[np.ndarray]:
+    """Decoded photos at their own size (random crops are cut from them), two threads."""
     with ThreadPoolExecutor(2) as ex:
-        return list(ex.map(one, recs))
+        return list(ex.map(lambda r: images.load_image(r.path()), recs))
 
 
 def _rows(recs) -> list[dict]:
@@ -74,10 +71,11 @@ def committed_head(name: str):
 
     head = _load_keras(registry.weights_path(name))
     kernel, bias = head.get_layer("logits").get_weights()
-    members = cards.read_card(name).get("ensemble", {}).get("heads", [])
+    ensemble = cards.read_card(name).get("ensemble", {})
+    members = ensemble.get("heads", [])
     if len(members) < 2:
         return head, "", kernel, bias
-    scores = cards.read_card(name)["ensemble"]["val_macro_f1"]
+    scores = ensemble["val_macro_f1"]
     i = max(range(len(members)), key=lambda j: scores[members[j]])
     sub = next(l for l in head.layers if hasattr(l, "layers") and any(x.name == f"cam_fmap_{i}" for x in l.layers))
     width = kernel.shape[0] // len(members)
@@ -127,8 +125,8 @@ def train(args, tr, va) -> list[dict]:
         return loss
 
     print("loading photos", flush=True)
-    photos = _load(tr, None)
-    x_va = np.stack(_load(va, xd.INPUT_SIZE))
+    photos = _originals(tr)
+    x_va = _load_all(va, xd.INPUT_SIZE)
     va_labels = [r.label for r in va]
     rng = np.random.default_rng(args.seed)
 
@@ -229,7 +227,7 @@ def finish(args, va, te, history: list[dict], wall_s: float) -> dict | None:
 
     model = xd.build_full_classifier(len(CLASSES) + 1, dropout=args.dropout, train_from=args.train_from)
     model.load_weights(_checkpoint_paths(args.name)[0])
-    x_va = np.stack(_load(va, xd.INPUT_SIZE))
+    x_va = _load_all(va, xd.INPUT_SIZE)
     va_rows, te_rows = _rows(va), _rows(te)
     per_view = {n: predict_logits(model, x_va, n) for n in (1, 2)}
     scores = {n: evaluation.known_macro_f1(per_view[n], [r.label for r in va]) for n in per_view}
@@ -239,7 +237,7 @@ def finish(args, va, te, history: list[dict], wall_s: float) -> dict | None:
         print(f"not kept: no weights written; the verdict is in weights/{REFERENCE}.json", flush=True)
         return None
     decisions = evaluation.fit_decisions(va_logits, [r.label for r in va])
-    te_logits = predict_logits(model, np.stack(_load(te, xd.INPUT_SIZE)), views)
+    te_logits = predict_logits(model, _load_all(te, xd.INPUT_SIZE), views)
     test_metrics = evaluation.card_metrics_from_rows(te_logits, te_rows, decisions)
     path = registry.weights_path(args.name)
     recast(model, "float16").save(path)
@@ -299,7 +297,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=1e-4, help="peak learning rate of blocks 4-14 (the head: 10x)")
+    ap.add_argument("--lr", type=float, default=1e-4, help="peak learning rate of blocks 4-14 (the head: --head-lr-mult times it)")
     ap.add_argument("--head-lr-mult", type=float, default=10.0, help="the dense head's peak lr / --lr")
     ap.add_argument("--init-from", default=None,
                     help="start blocks 13-14 and the dense from this committed exit-flow classifier (e.g. "
