@@ -37,6 +37,12 @@ for row in (keys[:4], keys[4:]):
         for caption in uh.metric_captions(card, key, lang):
             col.caption(caption)
 
+unseen = uh.unseen_rows(card, lang)
+if unseen:
+    st.subheader(ui.tr("report.unseen"))
+    st.caption(ui.tr("report.unseen.intro", **card["test_metrics_unseen"]["left_out"]))
+    st.dataframe(pd.DataFrame(unseen), hide_index=True, key="unseen")
+
 if card.get("task") == "classification":
     left, right = st.columns(2, gap="large")
     with left:

@@ -79,6 +79,27 @@ def _classification_md(m: dict) -> list[str]:
     return lines
 
 
+def _unseen_md(card: dict) -> list[str]:
+    """Headline test metrics on all test photos vs those with no near-duplicate in train or val."""
+    u, m = card.get("test_metrics_unseen"), card.get("test_metrics", {})
+    if not u:
+        return []
+    rows = [("accuracy", "accuracy"), ("macro-F1", "macro_f1"), ("top-3 accuracy", "top3_accuracy"),
+            ("study-5 accuracy", "study5_accuracy"), ("melanoma recall", "melanoma_recall"),
+            ("melanoma + BCC `urgent`", "malignant_urgent_rate"), ("ECE", "ece_15"),
+            ("fitzpatrick skin-type gap", "fitzpatrick_skin_group_gap")]
+    lines = ["", "## Test photos never seen in any form", "",
+             f"{u['left_out']['known']} known-class test photos and {u['left_out']['other']} other-condition test photos "
+             f"have a near-duplicate in train or val (the same photo re-cropped or re-encoded, or the same patient in "
+             f"the same session; {u['rule']}). Without them, on the same weights, temperatures and thresholds:", "",
+             f"| metric | all test photos (n={m.get('n')}) | without near-duplicates (n={u['n']}) | its 95 % CI |",
+             "|---|---|---|---|"]
+    lines += [f"| {label} | {_pct(m.get(key))} | {_pct(u.get(key))} | {_ci(u, key) or '-'} |" for label, key in rows]
+    lines.append(f"| AUROC of ood_score | {_pct((m.get('ood') or {}).get('auroc'))} | {_pct(u.get('ood_auroc'))} | "
+                 f"{_ci(u, 'ood_auroc') or '-'} |")
+    return lines
+
+
 def _photo_check_md(m: dict) -> list[str]:
     lines = [f"Skin photos refused on test: {_pct(m.get('skin_photos_rejected'))} (n={m.get('n')})."]
     for key, title in (("by_source", "Per source"), ("by_skin_group", "Per skin-type group")):
@@ -114,6 +135,7 @@ def to_markdown(card: dict) -> str:
     ]
     if card["task"] == "classification":
         lines += _classification_md(m)
+        lines += _unseen_md(card)
     elif card["task"] == "photo_check":
         lines += _photo_check_md(m)
     else:
@@ -234,6 +256,11 @@ def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
                     f"study-5 acc {_pct(m.get('study5_accuracy'))}, melanoma recall {_pct(m.get('melanoma_recall'))}, "
                     f"mel+BCC urgent {_pct(m.get('malignant_urgent_rate'))}, ECE {_pct(m.get('ece_15'))}, OOD AUROC {_pct(ood)}, "
                     f"fitzpatrick gap {_pct(m.get('fitzpatrick_skin_group_gap'))}")
+            u = card.get("test_metrics_unseen")
+            if u:
+                text += (f"; without the {u['left_out']['known']} known-class test photos that have a near-duplicate in "
+                         f"train/val: acc {_pct(u.get('accuracy'))}, macro-F1 {_pct(u.get('macro_f1'))}, "
+                         f"study-5 acc {_pct(u.get('study5_accuracy'))}")
         elif card.get("task") == "photo_check":
             mal = m.get("malignant_rejected") or {}
             text = (f"skin photos refused {_pct(m.get('skin_photos_rejected'))} (n={m.get('n')})"

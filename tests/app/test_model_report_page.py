@@ -68,3 +68,19 @@ def test_a_students_card_shows_both_temperatures_beside_the_thresholds(app):
     assert shown["known_temperature"] == round(card["known_temperature"], 4)
     assert shown["temperature"] == round(card["temperature"], 4)
     assert set(card["thresholds"]) <= set(shown)
+
+
+def test_the_default_card_shows_its_figures_without_near_duplicates(app):
+    """All test photos beside those with no near-duplicate in train or val, with how many were left out."""
+    name = registry.default_model("classification")
+    card = registry.read_card(name)
+    u = card["test_metrics_unseen"]
+    switch(app, "pages/model_report.py")
+    app.selectbox(key="report_model").set_value(name).run()
+    assert not app.exception
+    table = frame_with(app, "Metric")
+    row = table[table["Metric"] == "Accuracy (11 classes)"].iloc[0]
+    assert row[f"All test photos (n={card['test_metrics']['n']})"] == f"{100 * card['test_metrics']['accuracy']:.1f}%"
+    assert row[f"Without near-duplicates (n={u['n']})"] == f"{100 * u['accuracy']:.1f}%"
+    assert f"{u['left_out']['known']} of the test photos of known conditions" in texts(app, "caption")
+
