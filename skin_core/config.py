@@ -7,6 +7,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS_DIR = REPO_ROOT / "weights"
 MANIFEST_PATH = REPO_ROOT / "manifests" / "split.csv"
+NEAR_DUPLICATES_PATH = REPO_ROOT / "manifests" / "near_duplicates.csv"  # written by training.audit_duplicates
 CACHE_DIR = Path(os.environ.get("SKINLENS_CACHE", REPO_ROOT / "cache"))
 
 

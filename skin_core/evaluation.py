@@ -167,3 +167,40 @@ def card_metrics(
         metrics.stratified_bootstrap_ci95(_group_gap, hits[fitz].astype(float), codes) if fitz.any() else None)
     out["reliability"] = metrics.reliability_bins(pk, yk)
     return out
+
+
+UNSEEN_KEYS = ("n", "accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
+               "malignant_urgent_rate", "non_malignant_urgent_rate", "ece_15", "fitzpatrick_skin_group_gap",
+               "by_source", "fitzpatrick_by_skin_group")
+
+
+def unseen_metrics(logits12: np.ndarray, rows: list[dict], seen, decisions: dict) -> dict:
+    """The card's `test_metrics_unseen`: headline card metrics on the test rows not marked `seen` (photos with a
+    near-duplicate in train or val), plus how many known-class and other photos were left out."""
+    from . import near_duplicates
+
+    seen = np.asarray(seen, dtype=bool)
+    keep = ~seen
+    m = card_metrics_from_rows(logits12[keep], [r for r, k in zip(rows, keep) if k], decisions)
+    known = np.array([r["label"] != OTHER for r in rows])
+    out = {k: m[k] for k in UNSEEN_KEYS}
+    out["ood_auroc"] = (m.get("ood") or {}).get("auroc")
+    out["ci95"] = {k: v for k, v in m["ci95"].items() if k in UNSEEN_KEYS or k == "ood_auroc"}
+    out["left_out"] = {"known": int((seen & known).sum()), "other": int((seen & ~known).sum())}
+    out["rule"] = (f">= {near_duplicates.MIN_INLIERS} SIFT matches agreeing on one homography and covering >= "
+                   f"{near_duplicates.MIN_SPREAD:.0%} of both photos; the pairs are in `manifests/near_duplicates.csv`")
+    return out
+
+
+def test_entries(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict:
+    """What a card says about the test split: `test_metrics` on every photo, and `test_metrics_unseen` without
+    those with a near-duplicate in train or val (rows need `source` and `file`; absent where the list is)."""
+    from . import near_duplicates
+    from .config import NEAR_DUPLICATES_PATH
+
+    out = {"test_metrics": card_metrics_from_rows(logits12, rows, decisions)}
+    if NEAR_DUPLICATES_PATH.is_file():
+        keys = near_duplicates.seen_test_keys()
+        seen = np.array([(r["source"], r["file"]) in keys for r in rows])
+        out["test_metrics_unseen"] = unseen_metrics(logits12, rows, seen, decisions)
+    return out

@@ -17,9 +17,12 @@ before any model was scored on the result.
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 
 import numpy as np
+
+from .config import NEAR_DUPLICATES_PATH
 
 CANDIDATES = 5
 CANDIDATE_PHASH = 10
@@ -135,3 +138,15 @@ def geometric_match(a, b) -> tuple[int, float]:
 def is_near_duplicate(inliers, spread):
     """The verification rule (module docstring), element-wise."""
     return (np.asarray(inliers) >= MIN_INLIERS) & (np.asarray(spread) >= MIN_SPREAD)
+
+
+def read_list(path=NEAR_DUPLICATES_PATH) -> list[dict]:
+    """The committed near-duplicate list: one row per val/test photo with a twin in an earlier split."""
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def seen_test_keys(rows: list[dict] | None = None) -> set[tuple[str, str]]:
+    """(source, file) of the test photos with a near-duplicate in train or val."""
+    rows = read_list() if rows is None else rows
+    return {(r["source"], r["file"]) for r in rows if r["split"] == "test"}

@@ -70,7 +70,7 @@ def test_a_shared_watermark_alone_is_no_match(monkeypatch):
 def test_edited_copies_of_real_photos_are_found_and_unrelated_photos_are_not():
     recs = data.read_manifest()
     train = [r for r in recs if r.split == "train" and r.source in data.CLASSIFIER_SOURCES][::12][:240]
-    listed = {(r["source"], r["file"]) for r in audit.read_list()}
+    listed = {(r["source"], r["file"]) for r in nd.read_list()}
     fresh = [r for r in recs if r.split == "val" and r.source in data.CLASSIFIER_SOURCES
              and (r.source, r.file) not in listed][::40][:12]
     ref_photos = [images.load_image(r.path()) for r in train]
@@ -89,7 +89,7 @@ def test_edited_copies_of_real_photos_are_found_and_unrelated_photos_are_not():
 @needs_data
 def test_the_committed_list_fits_the_manifest():
     recs = {(r.source, r.file): r for r in data.read_manifest()}
-    rows = audit.read_list()
+    rows = nd.read_list()
     assert rows, "manifests/near_duplicates.csv is empty"
     for row in rows:
         a, b = recs[(row["source"], row["file"])], recs[(row["twin_source"], row["twin_file"])]
@@ -111,7 +111,7 @@ def test_unseen_metrics_leave_out_exactly_the_listed_photos():
     dec = evaluation.fit_decisions(logits, labels)
     seen = np.zeros(len(rows), bool)
     seen[[0, 5, 70]] = True
-    u = audit.unseen_metrics(logits, rows, seen, dec)
+    u = evaluation.unseen_metrics(logits, rows, seen, dec)
     keep = ~seen
     direct = evaluation.card_metrics_from_rows(logits[keep], [r for r, k in zip(rows, keep) if k], dec)
     assert u["left_out"] == {"known": 2, "other": 1} and u["n"] == 64
@@ -120,7 +120,7 @@ def test_unseen_metrics_leave_out_exactly_the_listed_photos():
 
 @needs_data
 def test_every_classifier_card_carries_unseen_figures_that_fit_the_list():
-    seen = audit.seen_test_keys()
+    seen = nd.seen_test_keys()
     test = [r for r in data.read_manifest() if r.split == "test" and r.source in data.CLASSIFIER_SOURCES]
     known_seen = sum((r.source, r.file) in seen and r.label != data.OTHER for r in test)
     for name in registry.list_models("classification"):
@@ -140,7 +140,7 @@ def test_default_model_reproduces_its_unseen_accuracy_on_real_photos():
 
     name = registry.default_model()
     u = cards.read_card(name)["test_metrics_unseen"]
-    seen = audit.seen_test_keys()
+    seen = nd.seen_test_keys()
     recs = [r for r in data.read_manifest() if r.split == "test" and r.label in data.CLASSES
             and r.source in data.CLASSIFIER_SOURCES and (r.source, r.file) not in seen]
     assert len(recs) == u["n"]
@@ -150,3 +150,19 @@ def test_default_model_reproduces_its_unseen_accuracy_on_real_photos():
         clf, out = pipeline.classify_batch([images.load_image(r.path()) for r in chunk], name)
         hits += [clf.classes[p.argmax()] == r.label for p, r in zip(out.probabilities, chunk)]
     assert abs(np.mean(hits) - u["accuracy"]) <= 0.01
+
+
+def test_every_card_writer_gets_both_test_entries_from_one_call():
+    """`evaluation.test_entries`, which every training command uses for its card: on the real test split's rows,
+    the unseen figures leave out exactly the listed photos, so a retrained card cannot carry stale ones."""
+    test = [r for r in data.read_manifest() if r.split == "test" and r.source in data.CLASSIFIER_SOURCES]
+    rows = [{"label": r.label, "source": r.source, "file": r.file, "skin_type": r.skin_type} for r in test]
+    labels = [r.label for r in test]
+    logits = np.random.default_rng(2).normal(size=(len(rows), 12))
+    logits[np.arange(len(rows)), evaluation.label_index(labels)] += 1.5
+    entries = evaluation.test_entries(logits, rows, evaluation.fit_decisions(logits, labels))
+    seen = nd.seen_test_keys()
+    n_known = sum(lab != data.OTHER for lab in labels)
+    left_out = sum((r.source, r.file) in seen and r.label != data.OTHER for r in test)
+    assert entries["test_metrics"]["n"] == n_known
+    assert entries["test_metrics_unseen"]["n"] == n_known - left_out and left_out > 0

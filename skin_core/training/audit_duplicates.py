@@ -17,16 +17,13 @@ import csv
 import numpy as np
 
 from .. import cards, data, evaluation, images, near_duplicates, registry
-from ..config import CACHE_DIR, REPO_ROOT
+from ..config import CACHE_DIR, NEAR_DUPLICATES_PATH, REPO_ROOT
 from .refit_decisions import _image_logits
 
-LIST_PATH = REPO_ROOT / "manifests" / "near_duplicates.csv"
+LIST_PATH = NEAR_DUPLICATES_PATH
 FIELDS = ("split", "source", "file", "label", "twin_split", "twin_source", "twin_file", "twin_label", "similarity",
           "phash_distance", "inliers", "spread")
 REFERENCE_SPLITS = {"val": ("train",), "test": ("train", "val")}
-UNSEEN_KEYS = ("n", "accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
-               "malignant_urgent_rate", "non_malignant_urgent_rate", "ece_15", "fitzpatrick_skin_group_gap",
-               "by_source", "fitzpatrick_by_skin_group")
 
 
 def classifier_records() -> list[data.Record]:
@@ -92,32 +89,6 @@ def write_list(rows: list[dict], path=LIST_PATH) -> None:
         w.writerows(rows)
 
 
-def read_list(path=LIST_PATH) -> list[dict]:
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def seen_test_keys(rows: list[dict] | None = None) -> set[tuple[str, str]]:
-    """(source, file) of the test photos with a near-duplicate in train or val."""
-    rows = read_list() if rows is None else rows
-    return {(r["source"], r["file"]) for r in rows if r["split"] == "test"}
-
-
-def unseen_metrics(logits12: np.ndarray, test_rows: list[dict], seen: np.ndarray, decisions: dict) -> dict:
-    """The card's `test_metrics_unseen`: headline card metrics on the test photos not in `seen` (a mask), plus how
-    many known-class and other photos were left out."""
-    keep = ~np.asarray(seen)
-    m = evaluation.card_metrics_from_rows(logits12[keep], [r for r, k in zip(test_rows, keep) if k], decisions)
-    known = np.array([r["label"] != data.OTHER for r in test_rows])
-    out = {k: m[k] for k in UNSEEN_KEYS}
-    out["ood_auroc"] = (m.get("ood") or {}).get("auroc")
-    out["ci95"] = {k: v for k, v in m["ci95"].items() if k in UNSEEN_KEYS or k == "ood_auroc"}
-    out["left_out"] = {"known": int((seen & known).sum()), "other": int((seen & ~known).sum())}
-    out["rule"] = (f">= {near_duplicates.MIN_INLIERS} SIFT matches agreeing on one homography and covering >= "
-                   f"{near_duplicates.MIN_SPREAD:.0%} of both photos; the pairs are in `manifests/near_duplicates.csv`")
-    return out
-
-
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--no-models", action="store_true", help="write the list only; leave the cards alone")
@@ -132,13 +103,12 @@ def main(argv=None) -> None:
           f"{sum(r['label'] != r['twin_label'] for r in rows)} with a twin under another label")
     if args.no_models:
         return
-    seen_keys = seen_test_keys(rows)
     for name in args.models or registry.list_models("classification"):
         card = cards.read_card(name)
         logits, test_rows = _image_logits(name, "test")
-        test_recs = [r for r in recs if r.split == "test"]
-        seen = np.array([(r.source, r.file) in seen_keys for r in test_recs])
-        card["test_metrics_unseen"] = unseen_metrics(logits, test_rows, seen, evaluation.card_decisions_of(card))
+        # only the new entry: `test_metrics` stays as its training command computed it
+        card["test_metrics_unseen"] = evaluation.test_entries(
+            logits, test_rows, evaluation.card_decisions_of(card))["test_metrics_unseen"]
         cards.write_card(card)
         u = card["test_metrics_unseen"]
         print(f"{name}: accuracy {card['test_metrics']['accuracy']:.3f} -> {u['accuracy']:.3f} unseen, macro-F1 "

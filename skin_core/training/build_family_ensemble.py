@@ -84,7 +84,7 @@ def main(argv=None) -> None:
     te_l, te_r = _image_logits(clf, "test")
     dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
     card.update(evaluation.card_decisions(dec))
-    card["test_metrics"] = evaluation.card_metrics_from_rows(te_l, te_r, dec)
+    card.update(evaluation.test_entries(te_l, te_r, dec))
     card["val_metrics"] = evaluation.val_summary(va_l, va_r, dec)
     card["notes"] = _notes(len(members), card["test_metrics"], base_card["test_metrics"], args.xception,
                            args.scales)

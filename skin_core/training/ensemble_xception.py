@@ -105,7 +105,7 @@ def main(argv=None) -> None:
     dec = evaluation.fit_decisions(va_l, [r["label"] for r in rows])
     te = [head_logits(h, "test", tta) for h in heads]
     te_l, te_r = sum(wi * l for wi, (l, _) in zip(weights, te)), te[0][1]
-    metrics = evaluation.card_metrics_from_rows(te_l, te_r, dec)
+    entries = evaluation.test_entries(te_l, te_r, dec)
     path = registry.weights_path(args.out)
     retune_only = len(heads) == 1 and args.out == args.heads[0]  # same weights; TTA and thresholds re-chosen
     if not retune_only:
@@ -118,7 +118,7 @@ def main(argv=None) -> None:
     base.update({
         "name": args.out,
         "weights": f"weights/{path.name}",
-        "sha256": xd.file_sha256(path), **evaluation.card_decisions(dec), "test_metrics": metrics,
+        "sha256": xd.file_sha256(path), **evaluation.card_decisions(dec), **entries,
         "val_metrics": evaluation.val_summary(va_l, rows, dec),  # the ensemble's own, not its first member's
         "tta": bool(tta),
         "tta_choice": {"val_macro_f1": {f"tta={t}": round(_macro_f1(sum(wi * l for wi, (l, _) in zip(weights, va[t])),
@@ -137,8 +137,9 @@ def main(argv=None) -> None:
                                  + " ".join(args.heads) + f" --out {args.out}")
     base["training"]["wall_time_s"] = base["training"].get("wall_time_s", 0) + round(time.time() - t0)
     cards.write_card(base)
-    print({k: metrics[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
-                                   "malignant_urgent_rate", "ece_15")}, metrics["ood"]["auroc"])
+    m = entries["test_metrics"]
+    print({k: m[k] for k in ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
+                             "malignant_urgent_rate", "ece_15")}, m["ood"]["auroc"])
 
 
 if __name__ == "__main__":

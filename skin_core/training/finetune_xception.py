@@ -45,7 +45,7 @@ def _originals(recs) -> list[np.ndarray]:
 
 
 def _rows(recs) -> list[dict]:
-    return [{"label": r.label, "source": r.source, "skin_type": r.skin_type} for r in recs]
+    return [{"label": r.label, "source": r.source, "file": r.file, "skin_type": r.skin_type} for r in recs]
 
 
 def predict_logits(model, x: np.ndarray, views: int = 1, batch: int = 32) -> np.ndarray:
@@ -238,7 +238,8 @@ def finish(args, va, te, history: list[dict], wall_s: float) -> dict | None:
         return None
     decisions = evaluation.fit_decisions(va_logits, [r.label for r in va])
     te_logits = predict_logits(model, _load_all(te, xd.INPUT_SIZE), views)
-    test_metrics = evaluation.card_metrics_from_rows(te_logits, te_rows, decisions)
+    entries = evaluation.test_entries(te_logits, te_rows, decisions)
+    test_metrics = entries["test_metrics"]
     path = registry.weights_path(args.name)
     recast(model, "float16").save(path)
     keras.backend.clear_session()
@@ -272,7 +273,7 @@ def finish(args, va, te, history: list[dict], wall_s: float) -> dict | None:
                 + "random resized crop, flips, rot90, brightness, contrast, saturation, white balance, gamma.",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         **evaluation.card_decisions(decisions),
-        "test_metrics": test_metrics,
+        **entries,
         "val_metrics": evaluation.val_summary(va_logits, va_rows, decisions),
         "history": history,
         "tta": views > 1, "tta_views": views,

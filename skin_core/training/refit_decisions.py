@@ -22,7 +22,7 @@ def _image_logits(name, split: str):
     out = []
     for i in range(0, len(recs), 32):
         out.append(clf.predict_photos([images.load_image(r.path()) for r in recs[i:i + 32]]).logits)
-    rows = [{"label": r.label, "source": r.source, "skin_type": r.skin_type} for r in recs]
+    rows = [{"label": r.label, "source": r.source, "file": r.file, "skin_type": r.skin_type} for r in recs]
     return np.concatenate(out), rows
 
 
@@ -41,14 +41,15 @@ def main(argv=None) -> None:
     va_l, va_r = get(args.model, "val")
     te_l, te_r = get(args.model, "test")
     dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
-    metrics = evaluation.card_metrics_from_rows(te_l, te_r, dec)
+    entries = evaluation.test_entries(te_l, te_r, dec)
+    metrics = entries["test_metrics"]
     from ..models.xception_derm import file_sha256
 
     old = evaluation.card_decisions_of(card)
     changed = not (set(old) == set(dec) and all(np.isclose(old[k], v) for k, v in dec.items()))
     card["sha256"] = file_sha256(REPO_ROOT / card["weights"])
     card.update(evaluation.card_decisions(dec))
-    card["test_metrics"] = metrics
+    card.update(entries)
     card["val_metrics"] = evaluation.val_summary(va_l, va_r, dec)
     suffix = f" && python -m skin_core.training.refit_decisions --model {args.model}"
     if changed and not card["training_command"].endswith(suffix):  # same decisions: metrics refreshed only

@@ -227,8 +227,9 @@ def main(argv=None) -> None:
     model.set_weights(best_w)
     lv, lt = logits_of(x_va), logits_of(x_te)
     decisions = evaluation.fit_decisions(lv, [r.label for r in va])
-    test_metrics = evaluation.card_metrics(lt, [r.label for r in te], [r.source for r in te],
-                                           [r.skin_type for r in te], decisions)
+    entries = evaluation.test_entries(lt, [{"label": r.label, "source": r.source, "file": r.file,
+                                            "skin_type": r.skin_type} for r in te], decisions)
+    test_metrics = entries["test_metrics"]
     path = registry.weights_path(args.model)
     model.save(path)
     from ..models.xception_derm import file_sha256
@@ -253,7 +254,7 @@ def main(argv=None) -> None:
                 "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         **evaluation.card_decisions(decisions),
-        "test_metrics": test_metrics,
+        **entries,
         "val_metrics": evaluation.val_summary(lv, [{"label": r.label, "source": r.source, "skin_type": r.skin_type}
                                                    for r in va], decisions),
         "history": previous_history + history,

@@ -162,7 +162,8 @@ def main(argv=None) -> None:
     va_logits, va_rec = tta_logits(head, va_f, va_rows)
     decisions = evaluation.fit_decisions(va_logits, [r["label"] for r in va_rec])
     te_logits, te_rec = tta_logits(head, te_f, te_rows)
-    test_metrics = evaluation.card_metrics_from_rows(te_logits, te_rec, decisions)
+    entries = evaluation.test_entries(te_logits, te_rec, decisions)
+    test_metrics = entries["test_metrics"]
     val_metrics = evaluation.card_metrics_from_rows(va_logits, va_rec, decisions)
     WEIGHTS_DIR.mkdir(exist_ok=True)
     path = registry.weights_path(args.name)
@@ -192,7 +193,7 @@ def main(argv=None) -> None:
                 "saturation, white balance, gamma).",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         **evaluation.card_decisions(decisions),
-        "test_metrics": test_metrics,
+        **entries,
         "val_metrics": {k: val_metrics[k] for k in evaluation.VAL_SUMMARY},
         "history": history,
         "training_command": "python -m skin_core.training.cache_features --views 4"
