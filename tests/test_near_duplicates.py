@@ -166,3 +166,21 @@ def test_every_card_writer_gets_both_test_entries_from_one_call():
     left_out = sum((r.source, r.file) in seen and r.label != data.OTHER for r in test)
     assert entries["test_metrics"]["n"] == n_known
     assert entries["test_metrics_unseen"]["n"] == n_known - left_out and left_out > 0
+
+
+def test_decisions_are_fitted_on_val_photos_without_a_twin_in_train():
+    """Whatever the model says about the listed val twins leaves every temperature and threshold unchanged."""
+    val = [r for r in data.read_manifest() if r.split == "val" and r.source in data.CLASSIFIER_SOURCES]
+    rows = [{"label": r.label, "source": r.source, "file": r.file} for r in val]
+    labels = [r.label for r in val]
+    twins = {(r["source"], r["file"]) for r in nd.read_list() if r["split"] == "val"}
+    is_twin = np.array([(r.source, r.file) in twins for r in val])
+    assert is_twin.sum() == len(twins) > 0
+    rng = np.random.default_rng(4)
+    logits = rng.normal(size=(len(rows), 12))
+    logits[np.arange(len(rows)), evaluation.label_index(labels)] += 1.5
+    dec = evaluation.fit_decisions_on_val(logits, rows)
+    confident = logits.copy()
+    confident[is_twin] *= 10  # memorised: far more confident on the twins
+    assert evaluation.fit_decisions_on_val(confident, rows) == dec
+    assert evaluation.fit_decisions(confident, labels) != dec

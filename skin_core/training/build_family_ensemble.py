@@ -82,7 +82,7 @@ def main(argv=None) -> None:
                                    {n: registry.load_model(n) for n in args.student})
     va_l, va_r = _image_logits(clf, "val")
     te_l, te_r = _image_logits(clf, "test")
-    dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
+    dec = evaluation.fit_decisions_on_val(va_l, va_r)
     card.update(evaluation.card_decisions(dec))
     card.update(evaluation.test_entries(te_l, te_r, dec))
     card["val_metrics"] = evaluation.val_summary(va_l, va_r, dec)

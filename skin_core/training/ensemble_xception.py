@@ -102,7 +102,7 @@ def main(argv=None) -> None:
     if len(heads) > 1 and f1 <= best_single:
         print("the ensemble does not beat its best member on val; nothing written")
         return
-    dec = evaluation.fit_decisions(va_l, [r["label"] for r in rows])
+    dec = evaluation.fit_decisions_on_val(va_l, rows)
     te = [head_logits(h, "test", tta) for h in heads]
     te_l, te_r = sum(wi * l for wi, (l, _) in zip(weights, te)), te[0][1]
     entries = evaluation.test_entries(te_l, te_r, dec)

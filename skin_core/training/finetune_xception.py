@@ -236,7 +236,7 @@ def finish(args, va, te, history: list[dict], wall_s: float) -> dict | None:
     if not judge(va_logits, va, args, history, views, wall_s)["kept"]:
         print(f"not kept: no weights written; the verdict is in weights/{REFERENCE}.json", flush=True)
         return None
-    decisions = evaluation.fit_decisions(va_logits, [r.label for r in va])
+    decisions = evaluation.fit_decisions_on_val(va_logits, va_rows)
     te_logits = predict_logits(model, _load_all(te, xd.INPUT_SIZE), views)
     entries = evaluation.test_entries(te_logits, te_rows, decisions)
     test_metrics = entries["test_metrics"]

@@ -1,8 +1,10 @@
 """Re-fit the temperatures and thresholds on val and recompute test metrics for a trained classifier, without
 retraining: used when the decision rules or the card metrics in `evaluation.py` change.
 
-    python -m skin_core.training.refit_decisions --model xception_derm   # from the feature cache
-    python -m skin_core.training.refit_decisions --model custom_cnn      # from the images
+    python -m skin_core.training.refit_decisions --model xception_derm
+    python -m skin_core.training.refit_decisions --model xception_derm --from-cache   # the feature cache's views
+
+Logits come from the photos through the model's own (app) path, unless `--from-cache` (Xception heads only).
 """
 from __future__ import annotations
 
@@ -35,12 +37,13 @@ def _cache_logits(name: str, split: str):
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", default="xception_derm")
+    ap.add_argument("--from-cache", action="store_true", help="an Xception head's logits from the feature cache")
     args = ap.parse_args(argv)
     card = cards.read_card(args.model)
-    get = _cache_logits if card["family"] == "xception" else _image_logits
+    get = _cache_logits if args.from_cache else _image_logits
     va_l, va_r = get(args.model, "val")
     te_l, te_r = get(args.model, "test")
-    dec = evaluation.fit_decisions(va_l, [r["label"] for r in va_r])
+    dec = evaluation.fit_decisions_on_val(va_l, va_r)
     entries = evaluation.test_entries(te_l, te_r, dec)
     metrics = entries["test_metrics"]
     from ..models.xception_derm import file_sha256

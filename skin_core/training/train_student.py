@@ -226,7 +226,8 @@ def main(argv=None) -> None:
         return
     model.set_weights(best_w)
     lv, lt = logits_of(x_va), logits_of(x_te)
-    decisions = evaluation.fit_decisions(lv, [r.label for r in va])
+    decisions = evaluation.fit_decisions_on_val(lv, [{"label": r.label, "source": r.source, "file": r.file}
+                                                     for r in va])
     entries = evaluation.test_entries(lt, [{"label": r.label, "source": r.source, "file": r.file,
                                             "skin_type": r.skin_type} for r in te], decisions)
     test_metrics = entries["test_metrics"]

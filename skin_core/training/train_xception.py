@@ -160,7 +160,7 @@ def main(argv=None) -> None:
                              lr=args.lr, train_from=args.train_from, seed=args.seed, dropout=args.dropout,
                              mixup=args.mixup)
     va_logits, va_rec = tta_logits(head, va_f, va_rows)
-    decisions = evaluation.fit_decisions(va_logits, [r["label"] for r in va_rec])
+    decisions = evaluation.fit_decisions_on_val(va_logits, va_rec)
     te_logits, te_rec = tta_logits(head, te_f, te_rows)
     entries = evaluation.test_entries(te_logits, te_rec, decisions)
     test_metrics = entries["test_metrics"]
