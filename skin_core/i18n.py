@@ -334,9 +334,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.title": {"en": "Model report", "ko": "모델 보고서"},
     "report.intro": {
         "en": "Every number here was measured on the held-out test split of the committed, seeded manifest "
-              "(manifests/split.csv). Temperatures and decision thresholds were chosen on the validation split.",
+              "(manifests/split.csv). Temperatures and decision thresholds were chosen on the validation photos "
+              "that have no near-duplicate among the training photos.",
         "ko": "여기의 모든 수치는 고정 시드로 만든 분할 목록(manifests/split.csv)의 테스트 데이터에서 측정했습니다. "
-              "온도 보정과 판정 임계값은 검증 데이터에서 정했습니다.",
+              "온도 보정과 판정 임계값은 학습 사진과 거의 같은 사진이 없는 검증 사진에서 정했습니다.",
     },
     "report.ece_floor": {
         "en": "A perfectly calibrated model would show {median} here ({p95} at the 95th percentile) from chance alone on these {n} photos",
@@ -456,13 +457,18 @@ STRINGS: dict[str, dict[str, str]] = {
               "- Not for emergencies: a rapidly spreading rash with fever, a painful swollen area or a bleeding, "
               "changing spot needs a doctor now.\n"
               "- Any result that includes a possible skin cancer shows a loud banner asking you to see a doctor "
-              "within 2 weeks, whatever the top answer is.",
+              "within 2 weeks, whatever the top answer is.\n"
+              "- Not a fair test on atlas photos: the models learned from DermNet and two other public atlases, so a "
+              "photo taken from them may be one the model has already seen, and its answer there looks better than "
+              "it would on a new photo.",
         "ko": "- 진단이 아니며 의료기기가 아닙니다. 진단은 직접 진찰하는 의료진만 할 수 있습니다.\n"
               "- 안심시키는 도구가 아닙니다. SkinLens는 어떤 사진도 건강하다거나 무해하다고 말하지 않습니다. "
               "판단할 수 없을 때는 그렇다고 말합니다(불확실, 또는 모르는 질환).\n"
               "- 응급 상황용이 아닙니다. 열을 동반하며 빠르게 번지는 발진, 아프고 부은 부위, 피가 나거나 변하는 점은 "
               "지금 바로 진료가 필요합니다.\n"
-              "- 피부암 가능성이 포함된 결과에는 1순위 답과 관계없이 2주 이내 진료를 권하는 눈에 띄는 경고가 표시됩니다.",
+              "- 피부암 가능성이 포함된 결과에는 1순위 답과 관계없이 2주 이내 진료를 권하는 눈에 띄는 경고가 표시됩니다.\n"
+              "- 도감 사진으로는 공정한 시험이 되지 않습니다. 모델은 DermNet 등 공개 도감 세 곳의 사진으로 배웠으므로, "
+              "그곳에서 가져온 사진은 모델이 이미 본 사진일 수 있고, 그 결과는 새 사진에서보다 좋아 보입니다.",
     },
     "about.privacy": {"en": "Privacy", "ko": "개인정보"},
     "about.privacy_body": {
