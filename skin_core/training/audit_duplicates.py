@@ -5,7 +5,8 @@
 
 Writes `manifests/near_duplicates.csv`: every val or test photo with a near-duplicate among the photos that came
 before it in the split order (train for val; train and val for test: the photos a model learned from or was tuned
-on), with its twin and both distances (`near_duplicates` says how pairs are found). Then, for each classifier, its
+on), with its twin, their feature similarity and hash distance, and the keypoint check that confirmed it
+(`near_duplicates` says how pairs are found). Then, for each classifier, its
 card's `test_metrics_unseen`: the card metrics on the test photos with no such twin, with the card's own
 temperatures and thresholds. The manifest itself is left alone: every model was trained on it.
 """
