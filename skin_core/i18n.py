@@ -51,6 +51,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "model.select": {"en": "Classifier", "ko": "분류 모델"},
     "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
     "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
+    "model.option_unseen": {"en": "{name} ({acc} right on unseen test photos)",
+                            "ko": "{name} (처음 보는 테스트 사진 정확도 {acc})"},
+    "model.option_default_unseen": {"en": "{name} (default, {acc} right on unseen test photos)",
+                                    "ko": "{name} (기본, 처음 보는 테스트 사진 정확도 {acc})"},
     "model.none": {
         "en": "No trained classifier is available yet (weights/ is empty). Train one or copy the weights in.",
         "ko": "아직 학습된 분류 모델이 없습니다(weights/ 폴더가 비어 있음). 모델을 학습하거나 가중치를 복사해 주세요.",
@@ -251,6 +255,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.top_p": {"en": "Top probability", "ko": "최고 확률"},
     "compare.urgency": {"en": "Urgency", "ko": "긴급도"},
     "compare.accuracy": {"en": "Test accuracy", "ko": "테스트 정확도"},
+    "compare.accuracy_unseen": {"en": "On unseen test photos", "ko": "처음 보는 테스트 사진"},
     "compare.model_failed": {"en": "{name} could not analyse this photo ({msg}).",
                              "ko": "{name} 모델이 이 사진을 분석하지 못했습니다({msg})."},
     "compare.no_answer": {"en": "(no single answer)", "ko": "(단일 답 없음)"},

@@ -68,10 +68,24 @@ def model_accuracy(name: str) -> float | None:
     return m.get("accuracy", m.get("mean_iou"))
 
 
+def unseen_accuracy(name: str) -> float | None:
+    """A classifier's accuracy on the test photos with no near-duplicate in train or val (the fairer guess for a new
+    photo than the whole test split), where its card has the audit."""
+    try:
+        return (registry.read_card(name).get("test_metrics_unseen") or {}).get("accuracy")
+    except Exception:
+        return None
+
+
 def model_label(name: str, lang: str) -> str:
-    """'xception_derm (default, test accuracy 69.3%)': the card's own figure, for the classifier select box."""
-    key = "model.option_default" if name == registry.default_model("classification") else "model.option"
-    return t(key, lang, name=name, acc=percent(model_accuracy(name)))
+    """'xception_derm (default, 67.6% right on unseen test photos)' for the classifier select box: the card's
+    figure on photos never seen in any form, else its test accuracy."""
+    default = name == registry.default_model("classification")
+    unseen = unseen_accuracy(name)
+    if unseen is not None:
+        return t("model.option_default_unseen" if default else "model.option_unseen", lang, name=name,
+                 acc=percent(unseen))
+    return t("model.option_default" if default else "model.option", lang, name=name, acc=percent(model_accuracy(name)))
 
 
 def classifier_names() -> list[str]:
@@ -211,6 +225,7 @@ def compare_rows(analyses: dict, lang: str) -> list[dict]:
         rows.append({
             t("compare.model", lang): name,
             t("compare.accuracy", lang): percent(model_accuracy(name)),
+            t("compare.accuracy_unseen", lang): percent(unseen_accuracy(name)),
             t("compare.status", lang): status_name(a.status, lang),
             t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
             t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from skin_core import images, knowledge, pipeline, ui_helpers
+from skin_core import images, knowledge, pipeline, registry, ui_helpers
 from skin_core.i18n import class_name
 
 from .conftest import RUN_TIMEOUT, switch
@@ -40,7 +40,8 @@ def test_first_screen_asks_for_a_photo(app):
     assert names, "no classifier in weights/"
     box = app.selectbox(key="model_en")
     assert box.value == names[0]
-    assert "test accuracy" in box.options[0]
+    unseen = registry.read_card(names[0])["test_metrics_unseen"]["accuracy"]
+    assert f"{100 * unseen:.1f}% right on unseen test photos" in box.options[0]  # the fairer figure for a new photo
     assert app.file_uploader(key="upload").allowed_type == list(images.SUFFIXES)  # every format the loader reads
 
 

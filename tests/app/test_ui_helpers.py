@@ -176,3 +176,14 @@ def test_image_errors_are_translated_in_korean():
     err = images.CorruptImageError("The image file is damaged and cannot be read.")
     assert uh.image_error_text(err, "en") == str(err)
     assert "손상" in uh.image_error_text(err, "ko")
+
+
+def test_the_model_picker_shows_accuracy_on_unseen_photos_and_falls_back_to_test_accuracy(monkeypatch):
+    from skin_core import registry
+
+    name = registry.default_model("classification")
+    card = registry.read_card(name)
+    label = uh.model_label(name, "en")
+    assert label == f"{name} (default, {100 * card['test_metrics_unseen']['accuracy']:.1f}% right on unseen test photos)"
+    monkeypatch.setattr(uh, "unseen_accuracy", lambda n: None)  # a card without the near-duplicate audit
+    assert uh.model_label(name, "ko") == f"{name} (기본, 테스트 정확도 {100 * card['test_metrics']['accuracy']:.1f}%)"
