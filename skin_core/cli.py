@@ -58,7 +58,9 @@ def cmd_models(args) -> int:
     else:
         for r in rows:
             acc = r["test_metrics"].get("accuracy", r["test_metrics"].get("mean_iou"))
-            print(f"{r['name']:<18} {r['task']:<15} {'default' if r['default'] else '':<8} test={acc}")
+            unseen = (r.get("test_metrics_unseen") or {}).get("accuracy")
+            print(f"{r['name']:<18} {r['task']:<15} {'default' if r['default'] else '':<8} test={acc}"
+                  + (f" unseen={unseen}" if unseen is not None else ""))
     return 0
 
 

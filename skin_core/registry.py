@@ -225,7 +225,8 @@ def forget_loaded() -> None:
 
 
 def describe(name: str) -> dict:
-    """The CLI/app summary of a model: name, task, classes, files, default flag and test metrics."""
+    """The CLI/app summary of a model: name, task, classes, files, default flag and test metrics (for classifiers
+    also those on the test photos with no near-duplicate in train or val)."""
     spec = get_spec(name)
     card = read_card(name)
     m = card.get("test_metrics", {})
@@ -234,6 +235,7 @@ def describe(name: str) -> dict:
     summary = {k: m[k] for k in keep if k in m}
     if isinstance(m.get("ood"), dict):
         summary["ood_auroc"] = m["ood"]["auroc"]
+    unseen = card.get("test_metrics_unseen")  # without test photos that have a near-duplicate in train/val
     return {
         "name": name,
         "task": spec.task,
@@ -242,4 +244,6 @@ def describe(name: str) -> dict:
         "card": str(spec.card_path.relative_to(REPO_ROOT)),
         "default": default_model(spec.task) == name,
         "test_metrics": summary,
+        **({"test_metrics_unseen": {k: unseen[k] for k in keep + ("ood_auroc", "n") if unseen.get(k) is not None}}
+           if unseen else {}),
     }

@@ -30,6 +30,11 @@ def test_models_json():
     for r in rows:
         assert set(r) >= {"name", "task", "classes", "weights", "card", "default", "test_metrics"}
     assert sum(r["default"] and r["task"] == "classification" for r in rows) == 1
+    for r in rows:
+        if r["task"] == "classification":  # also the figures without test photos that have a twin in train/val
+            card = registry.read_card(r["name"])
+            assert r["test_metrics_unseen"]["accuracy"] == card["test_metrics_unseen"]["accuracy"]
+            assert r["test_metrics_unseen"]["n"] < r["test_metrics"].get("n", card["test_metrics"]["n"])
 
 
 def test_memo_cli_both_languages():
