@@ -51,10 +51,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "model.select": {"en": "Classifier", "ko": "분류 모델"},
     "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
     "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
-    "model.option_unseen": {"en": "{name} ({acc} right on unseen test photos)",
-                            "ko": "{name} (처음 보는 테스트 사진 정확도 {acc})"},
-    "model.option_default_unseen": {"en": "{name} (default, {acc} right on unseen test photos)",
-                                    "ko": "{name} (기본, 처음 보는 테스트 사진 정확도 {acc})"},
+    "model.option_unseen": {"en": "{name} ({acc} on unseen photos)", "ko": "{name} (처음 보는 사진 {acc})"},
+    "model.option_default_unseen": {"en": "{name} (default, {acc} on unseen photos)",
+                                    "ko": "{name} (기본, 처음 보는 사진 {acc})"},
     "model.none": {
         "en": "No trained classifier is available yet (weights/ is empty). Train one or copy the weights in.",
         "ko": "아직 학습된 분류 모델이 없습니다(weights/ 폴더가 비어 있음). 모델을 학습하거나 가중치를 복사해 주세요.",

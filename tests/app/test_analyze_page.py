@@ -41,7 +41,7 @@ def test_first_screen_asks_for_a_photo(app):
     box = app.selectbox(key="model_en")
     assert box.value == names[0]
     unseen = registry.read_card(names[0])["test_metrics_unseen"]["accuracy"]
-    assert f"{100 * unseen:.1f}% right on unseen test photos" in box.options[0]  # the fairer figure for a new photo
+    assert f"{100 * unseen:.1f}% on unseen photos" in box.options[0]  # the fairer figure for a new photo
     assert app.file_uploader(key="upload").allowed_type == list(images.SUFFIXES)  # every format the loader reads
 
 
