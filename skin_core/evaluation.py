@@ -206,15 +206,21 @@ def unseen_metrics(logits12: np.ndarray, rows: list[dict], seen, decisions: dict
     return out
 
 
-def test_entries(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict:
-    """What a card says about the test split: `test_metrics` on every photo, and `test_metrics_unseen` without
-    those with a near-duplicate in train or val (rows need `source` and `file`; absent where the list is)."""
+def unseen_test_metrics(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict | None:
+    """`unseen_metrics` of test rows (with `source` and `file`), the seen ones read from the committed
+    near-duplicate list; None where there is no list."""
     from . import near_duplicates
     from .config import NEAR_DUPLICATES_PATH
 
-    out = {"test_metrics": card_metrics_from_rows(logits12, rows, decisions)}
-    if NEAR_DUPLICATES_PATH.is_file():
-        keys = near_duplicates.seen_test_keys()
-        seen = np.array([(r["source"], r["file"]) in keys for r in rows])
-        out["test_metrics_unseen"] = unseen_metrics(logits12, rows, seen, decisions)
-    return out
+    if not NEAR_DUPLICATES_PATH.is_file():
+        return None
+    keys = near_duplicates.seen_test_keys()
+    return unseen_metrics(logits12, rows, [(r["source"], r["file"]) in keys for r in rows], decisions)
+
+
+def test_entries(logits12: np.ndarray, rows: list[dict], decisions: dict) -> dict:
+    """What a card says about the test split: `test_metrics` on every photo, and `test_metrics_unseen` without
+    those with a near-duplicate in train or val (absent where there is no list)."""
+    unseen = unseen_test_metrics(logits12, rows, decisions)
+    return {"test_metrics": card_metrics_from_rows(logits12, rows, decisions),
+            **({"test_metrics_unseen": unseen} if unseen else {})}

@@ -345,10 +345,6 @@ def comparison_rows(cards: dict[str, dict], lang: str, task: str = "classificati
     return rows
 
 
-UNSEEN_METRICS = ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
-                  "malignant_urgent_rate", "ece_15", "ood_auroc")
-
-
 def unseen_rows(card: dict, lang: str) -> list[dict]:
     """All test photos vs only those with no near-duplicate in train or val (`test_metrics_unseen`), one row per
     headline metric; empty when the card has no such audit."""
@@ -358,7 +354,7 @@ def unseen_rows(card: dict, lang: str) -> list[dict]:
     return [{t("report.col.metric", lang): t(f"metric.{k}", lang),
              t("report.unseen.all", lang, n=card.get("test_metrics", {}).get("n", "?")): format_metric(k, card_metric(card, k)),
              t("report.unseen.only", lang, n=u.get("n", "?")): format_metric(k, u.get(k))}
-            for k in UNSEEN_METRICS]
+            for k in CLASSIFICATION_METRICS]
 
 
 def decision_rows(card: dict, lang: str) -> list[dict]:

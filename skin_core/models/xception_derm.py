@@ -26,6 +26,12 @@ def sklesion_model_path() -> Path:
     return Path(os.path.dirname(sklesion.__file__)) / "model.keras"
 
 
+def sklesion_provenance(used_for: str | None = None) -> dict:
+    """A card's `base_weights` entry for a model built on sklesion's weights: package, file, its sha256 and use."""
+    out = {"package": "sklesion", "file": "sklesion/model.keras", "sha256": file_sha256(sklesion_model_path())}
+    return {**out, "used_for": used_for} if used_for else out
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -21,7 +21,6 @@ from .. import cards, data, evaluation, images, near_duplicates, registry
 from ..config import CACHE_DIR, NEAR_DUPLICATES_PATH, REPO_ROOT
 from .refit_decisions import _image_logits
 
-LIST_PATH = NEAR_DUPLICATES_PATH
 FIELDS = ("split", "source", "file", "label", "twin_split", "twin_source", "twin_file", "twin_label", "similarity",
           "phash_distance", "inliers", "spread")
 REFERENCE_SPLITS = {"val": ("train",), "test": ("train", "val")}
@@ -83,7 +82,7 @@ def find_twins(recs: list[data.Record], fp: near_duplicates.Fingerprints) -> lis
     return rows
 
 
-def write_list(rows: list[dict], path=LIST_PATH) -> None:
+def write_list(rows: list[dict], path=NEAR_DUPLICATES_PATH) -> None:
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
         w.writeheader()
@@ -99,7 +98,7 @@ def main(argv=None) -> None:
     rows = find_twins(recs, manifest_fingerprints(recs))
     write_list(rows)
     test = [r for r in rows if r["split"] == "test"]
-    print(f"{len(rows)} near-duplicates written to {LIST_PATH.relative_to(REPO_ROOT)}: {len(test)} test photos "
+    print(f"{len(rows)} near-duplicates written to {NEAR_DUPLICATES_PATH.relative_to(REPO_ROOT)}: {len(test)} test photos "
           f"({sum(r['label'] != data.OTHER for r in test)} of known classes), "
           f"{sum(r['label'] != r['twin_label'] for r in rows)} with a twin under another label")
     if args.no_models:
@@ -108,8 +107,8 @@ def main(argv=None) -> None:
         card = cards.read_card(name)
         logits, test_rows = _image_logits(name, "test")
         # only the new entry: `test_metrics` stays as its training command computed it
-        card["test_metrics_unseen"] = evaluation.test_entries(
-            logits, test_rows, evaluation.card_decisions_of(card))["test_metrics_unseen"]
+        card["test_metrics_unseen"] = evaluation.unseen_test_metrics(logits, test_rows,
+                                                                     evaluation.card_decisions_of(card))
         cards.write_card(card)
         u = card["test_metrics_unseen"]
         print(f"{name}: accuracy {card['test_metrics']['accuracy']:.3f} -> {u['accuracy']:.3f} unseen, macro-F1 "

@@ -260,9 +260,8 @@ def finish(args, va, te, history: list[dict], wall_s: float) -> dict | None:
                          f"the model; TTA = mean logits of {views} flip view{'s' if views > 1 else ''}",
         "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path),
-        "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
-                         "sha256": xd.file_sha256(xd.sklesion_model_path()),
-                         "used_for": "initialisation of blocks 1-14 (blocks 1-3 and batch-norm statistics frozen)"},
+        "base_weights": xd.sklesion_provenance(
+            "initialisation of blocks 1-14 (blocks 1-3 and batch-norm statistics frozen)"),
         "initialisation": "blocks 1-14 from sklesion's HAM10000 Xception"
                           + (f"; blocks 13-14 and the dense from the committed {args.init_from}'s best exit-flow head"
                              if args.init_from else "; a new dense head")

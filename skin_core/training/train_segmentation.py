@@ -161,8 +161,7 @@ def main(argv=None) -> None:
                          "mask = probability >= 0.5, largest connected component, upsampled to the input size",
         "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path),
-        "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
-                         "sha256": xd.file_sha256(xd.sklesion_model_path())},
+        "base_weights": xd.sklesion_provenance(),
         "initialisation": "encoder: sklesion HAM10000 Xception (frozen); decoder: random, trained here",
         "data": "PH2 dermoscopic images with expert masks, manifest split (train 112 / val 24 / test 24); "
                 "augmentation: crop, rotation, flips, rot90, brightness/contrast/saturation/white balance/gamma",

@@ -182,9 +182,7 @@ def main(argv=None) -> None:
                          "(per-channel mean/variance on 0-255 values); mirror TTA (mean logits of image + mirror) only when the card's `tta` is true",
         "weights": f"weights/{path.name}",
         "sha256": xd.file_sha256(path),
-        "base_weights": {"package": "sklesion", "file": "sklesion/model.keras",
-                         "sha256": xd.file_sha256(xd.sklesion_model_path()),
-                         "used_for": "frozen trunk (blocks 1-12), shared with the segmentation decoder"},
+        "base_weights": xd.sklesion_provenance("frozen trunk (blocks 1-12), shared with the segmentation decoder"),
         "initialisation": "blocks 1-14 from sklesion's HAM10000 Xception; "
                           + {"block10": "blocks 10-14", "block13": "blocks 13-14", "block14": "block 14"}[args.train_from]
                           + " fine-tuned (batch-norm statistics kept)",
