@@ -4,13 +4,14 @@ import streamlit as st
 
 from pages import _ui as ui
 from skin_core import charts, ui_helpers as uh
+from skin_core.data import CLASSES
 from skin_core.i18n import class_name, percent, status_name
 
 ui.entry()
 
 lang = ui.lang()
 st.title(ui.tr("analyze.title"))
-st.caption(ui.tr("analyze.intro"))
+st.caption(ui.tr("analyze.intro", n=len(CLASSES)))
 
 # ---- the photo and the model
 pick, settings = st.columns([3, 2], gap="large")

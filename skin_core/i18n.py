@@ -31,9 +31,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "analyze.title": {"en": "Analyze a skin photo", "ko": "피부 사진 분석"},
     "analyze.intro": {
         "en": "Upload a close, sharp, well-lit photo of one skin problem. SkinLens checks the photo, outlines the "
-              "lesion, estimates which of 11 conditions it looks like, and tells you how soon to see a doctor.",
+              "lesion, estimates which of {n} conditions it looks like, and tells you how soon to see a doctor.",
         "ko": "피부 문제 한 곳을 가까이서 선명하고 밝게 찍은 사진을 올려 주세요. SkinLens는 사진 상태를 확인하고, "
-              "병변의 윤곽을 그리고, 11가지 질환 중 어느 것과 닮았는지 추정한 뒤, 언제 진료를 받아야 하는지 알려 줍니다.",
+              "병변의 윤곽을 그리고, {n}가지 질환 중 어느 것과 닮았는지 추정한 뒤, 언제 진료를 받아야 하는지 알려 줍니다.",
     },
     "input.source": {"en": "Photo source", "ko": "사진 가져오기"},
     "input.upload": {"en": "Upload a photo", "ko": "사진 올리기"},
@@ -516,14 +516,18 @@ STRINGS: dict[str, dict[str, str]] = {
               "- Models are trained on train only. Temperature scaling (calibration) and every decision threshold "
               "(uncertain, out of scope, urgent) are chosen on validation.\n"
               "- Every metric shown in the app, in the model cards and in the README is computed on the test split, "
-              "which no model or threshold ever saw.\n"
+              "which no model was trained on and no threshold was fitted on. The atlases publish some photos twice, "
+              "so a few test photos have a near-duplicate among the training photos; the Model report also gives "
+              "every figure without them.\n"
               "- Accuracy differs by data source and by skin type; the Model report shows both, and the gaps are a "
               "known limitation (few dark-skin photos).",
         "ko": "- 고정 시드로 층화한 70/15/15 학습/검증/테스트 분할을 manifests/split.csv로 저장해 두었고, 모든 모델이 이 "
               "목록을 그대로 읽으며 다시 나누지 않습니다.\n"
               "- 모델은 학습 데이터로만 학습합니다. 온도 보정과 모든 판정 임계값(불확실, 범위 밖, 긴급)은 검증 데이터에서 "
               "정합니다.\n"
-              "- 앱, 모델 카드, README에 나오는 모든 수치는 어떤 모델이나 임계값도 보지 않은 테스트 데이터에서 계산합니다.\n"
+              "- 앱, 모델 카드, README에 나오는 모든 수치는 어떤 모델도 학습하지 않고 어떤 임계값도 맞추지 않은 테스트 "
+              "데이터에서 계산합니다. 도감에 같은 사진이 두 번 실린 경우가 있어, 테스트 사진 몇 장은 학습 사진 중에 거의 같은 "
+              "사진이 있습니다. 모델 보고서는 그런 사진을 뺀 수치도 함께 보여 줍니다.\n"
               "- 정확도는 데이터 출처와 피부 유형에 따라 다르며, 모델 보고서에서 둘 다 보여 줍니다. 어두운 피부 사진이 "
               "적다는 점은 알려진 한계입니다.",
     },

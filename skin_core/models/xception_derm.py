@@ -117,16 +117,17 @@ def _middle_block(x, n: int):
 
 
 def build_classifier_head(n_outputs: int, dropout: float = 0.3, init_from_sklesion: bool = True,
-                          from_block: int = 13):
+                          from_block: int = 13, spatial: int = 16):
     """Flat exit flow (blocks 13-14; from_block=10 adds middle blocks 10-12) + GAP + dense -> logits.
 
-    Input is `trunk_out` (from_block 13) or `mid_out` (from_block 10); `cam_fmap` feeds Grad-CAM."""
+    Input is `trunk_out` (from_block 13) or `mid_out` (from_block 10), `spatial` x `spatial` (16 for the 254 px
+    photo, 24 for 382 px); `cam_fmap` feeds Grad-CAM."""
     import keras
     from keras import layers
 
     if from_block not in (10, 13):
         raise ValueError("from_block must be 10 or 13")
-    inp = keras.Input((16, 16, 728), name=TRUNK_OUT if from_block == 13 else MID_OUT)
+    inp = keras.Input((spatial, spatial, 728), name=TRUNK_OUT if from_block == 13 else MID_OUT)
     x = inp
     for n in range(from_block, 13):
         x = _middle_block(x, n)

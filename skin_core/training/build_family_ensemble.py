@@ -22,15 +22,20 @@ from .measure_family_ensemble import experiment_key
 from .refit_decisions import _image_logits
 
 
-def _notes(n_models: int, test: dict, base_test: dict, base: str, scales: list[int]) -> str:
-    """Why it is not the default, with its test figures next to the base model's (written from the numbers)."""
+def ensemble_notes(card: dict, base_card: dict) -> str:
+    """Why it is not the default, with its test figures next to the base model's (written from the two cards, so
+    `refit_decisions` can rewrite it when the figures move)."""
+    test, base_test = card["test_metrics"], base_card["test_metrics"]
+    n_models = 1 + len(card["members"]["students"])
+    scales = card["members"].get("scales", [INPUT_SIZE])
+
     def moved(key: str) -> str:
         return f"{base_test[key]:.3f} -> {test[key]:.3f}"
 
     return (f"Selectable in the app for comparing models; not the default. It runs {n_models} models per photo"
             + (f" and the Xception's trunk at {len(scales)} scales" if len(scales) > 1 else "") + ", which "
             "puts `analyze()` over the latency budget (1.5x the sklesion reference, README 'Performance'). Against "
-            f"`{base}` alone on test: accuracy {moved('accuracy')}, macro-F1 {moved('macro_f1')}, top-3 "
+            f"`{base_card['name']}` alone on test: accuracy {moved('accuracy')}, macro-F1 {moved('macro_f1')}, top-3 "
             f"{moved('top3_accuracy')}, ECE {moved('ece_15')}.")
 
 
@@ -86,8 +91,7 @@ def main(argv=None) -> None:
     card.update(evaluation.card_decisions(dec))
     card.update(evaluation.test_entries(te_l, te_r, dec))
     card["val_metrics"] = evaluation.val_summary(va_l, va_r, dec)
-    card["notes"] = _notes(len(members), card["test_metrics"], base_card["test_metrics"], args.xception,
-                           args.scales)
+    card["notes"] = ensemble_notes(card, base_card)
     card["sha256"] = file_sha256(spec.weights_path)
     card["training_command"] = (f"{exp['command']} && python -m skin_core.training.build_family_ensemble "
                                 f"--student {' '.join(args.student)}"

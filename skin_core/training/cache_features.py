@@ -1,4 +1,4 @@
-"""Cache the frozen Xception trunk's block-12 (or, --layer mid_out, block-9) feature maps (16x16x728, float16).
+"""Cache the frozen Xception trunk's block-12 (or, --layer mid_out, block-9) feature maps (16x16x728 at 254 px, float16).
 
 Train images get the original plus N augmented views; val/test get the original and its mirror (for TTA).
 Fine-tuning the exit flow on these caches costs minutes on 2 CPU cores instead of hours.
@@ -6,6 +6,7 @@ Fine-tuning the exit flow on these caches costs minutes on 2 CPU cores instead o
     python -m skin_core.training.cache_features --views 4                    # cache/trunk_*.npy
     python -m skin_core.training.cache_features --views 4 --layer mid_out    # cache/mid_*.npy
     python -m skin_core.training.cache_features --views 4 --colour-constancy sog   # cache/trunk_sog_*.npy
+    python -m skin_core.training.cache_features --views 4 --size 382   # cache/trunk382_*.npy (24x24 maps)
 """
 from __future__ import annotations
 
@@ -20,16 +21,18 @@ from ..config import CACHE_DIR
 from ..models import xception_derm as xd
 
 
-def cache_prefix(layer: str, colour_constancy: str = "none") -> str:
-    """File prefix of a cache: trunk_* (block 12) or mid_* (block 9), + _sog with Shades-of-Gray input."""
-    return ("trunk" if layer == xd.TRUNK_OUT else "mid") + ("_sog" if colour_constancy == "sog" else "")
+def cache_prefix(layer: str, colour_constancy: str = "none", size: int = xd.INPUT_SIZE) -> str:
+    """File prefix of a cache: trunk_* (block 12) or mid_* (block 9), + _sog with Shades-of-Gray input,
+    + the photo size when it is not the trunk's own 254 px (e.g. trunk382_*)."""
+    return (("trunk" if layer == xd.TRUNK_OUT else "mid") + (str(size) if size != xd.INPUT_SIZE else "")
+            + ("_sog" if colour_constancy == "sog" else ""))
 
 
-def _views(rgb: np.ndarray, split: str, n_views: int, rng: np.random.Generator) -> list[np.ndarray]:
-    base = images.resize(rgb, xd.INPUT_SIZE)
+def _views(rgb: np.ndarray, split: str, n_views: int, rng: np.random.Generator, size: int) -> list[np.ndarray]:
+    base = images.resize(rgb, size)
     if split != "train":
         return [base, base[:, ::-1]]
-    return [base] + [augment.train_view(rgb, rng, xd.INPUT_SIZE) for _ in range(n_views - 1)]
+    return [base] + [augment.train_view(rgb, rng, size) for _ in range(n_views - 1)]
 
 
 def main(argv=None) -> None:
@@ -40,12 +43,19 @@ def main(argv=None) -> None:
     ap.add_argument("--layer", choices=[xd.TRUNK_OUT, xd.MID_OUT], default=xd.TRUNK_OUT)
     ap.add_argument("--colour-constancy", choices=["none", "sog"], default="none",
                     help="Shades of Gray on every photo before its views (an option measured on val)")
+    ap.add_argument("--size", type=int, default=xd.INPUT_SIZE,
+                    help="photo size fed to the trunk (382: the atlases' native ~384 px; maps 24x24)")
     args = ap.parse_args(argv)
     import tensorflow as tf
 
+    from ..classifiers import same_layers_on
+
     trunk = xd.build_trunk()
+    if args.size != xd.INPUT_SIZE:
+        trunk = same_layers_on(trunk, (args.size, args.size))
     run = tf.function(lambda x: trunk(x, training=False)[args.layer], jit_compile=False)
-    prefix = cache_prefix(args.layer, args.colour_constancy)
+    side = int(run(np.zeros((1, args.size, args.size, 3), np.float32)).shape[1])
+    prefix = cache_prefix(args.layer, args.colour_constancy, args.size)
     records = data.select(data.read_manifest(), sources=data.CLASSIFIER_SOURCES)
     rng = np.random.default_rng(args.seed)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -54,7 +64,7 @@ def main(argv=None) -> None:
         per = args.views if split == "train" else 2
         n = len(recs) * per
         feats = np.lib.format.open_memmap(
-            CACHE_DIR / f"{prefix}_{split}.npy", mode="w+", dtype=np.float16, shape=(n, 16, 16, 728)
+            CACHE_DIR / f"{prefix}_{split}.npy", mode="w+", dtype=np.float16, shape=(n, side, side, 728)
         )
         index = []
         buf, t0, k = [], time.time(), 0
@@ -62,7 +72,7 @@ def main(argv=None) -> None:
             rgb = images.load_image(rec.path())
             if args.colour_constancy == "sog":
                 rgb = augment.shades_of_gray(rgb)
-            for v, view in enumerate(_views(rgb, split, per, rng)):
+            for v, view in enumerate(_views(rgb, split, per, rng, args.size)):
                 buf.append(view)
                 index.append((i, v, rec.source, rec.file, rec.label, rec.skin_type))
             if len(buf) >= args.batch or i == len(recs) - 1:

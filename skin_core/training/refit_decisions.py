@@ -54,6 +54,10 @@ def main(argv=None) -> None:
     card.update(evaluation.card_decisions(dec))
     card.update(entries)
     card["val_metrics"] = evaluation.val_summary(va_l, va_r, dec)
+    if card.get("family") == "ensemble":
+        from .build_family_ensemble import ensemble_notes
+
+        card["notes"] = ensemble_notes(card, cards.read_card(card["members"]["base"]))
     suffix = f" && python -m skin_core.training.refit_decisions --model {args.model}"
     if changed and not card["training_command"].endswith(suffix):  # same decisions: metrics refreshed only
         card["training_command"] += suffix

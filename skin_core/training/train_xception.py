@@ -73,7 +73,7 @@ def tta_logits(head, feats, rows, batch: int = 64, tta: bool = True) -> tuple[np
 
 def fit_head(tr_f, y: np.ndarray, train_idx: np.ndarray, va_f, va_rows: list[dict], *, epochs: int = 6,
              batch: int = 48, lr: float = 2e-4, train_from: str = "block13", seed: int = 1, dropout: float = 0.3,
-             mixup: float = 0.0):
+             mixup: float = 0.0, spatial: int = 16):
     """Fine-tune a fresh exit-flow head on the cached rows train_idx (labels y per cached row); keep the
     epoch with the best val macro-F1. Returns (head, history)."""
     import keras
@@ -82,7 +82,7 @@ def fit_head(tr_f, y: np.ndarray, train_idx: np.ndarray, va_f, va_rows: list[dic
 
     keras.utils.set_random_seed(seed)
     from_block = 10 if train_from == "block10" else 13
-    head = xd.build_classifier_head(len(CLASSES) + 1, dropout=dropout, from_block=from_block)
+    head = xd.build_classifier_head(len(CLASSES) + 1, dropout=dropout, from_block=from_block, spatial=spatial)
     for layer in head.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.trainable = False  # keep pretrained statistics: few images, small batches
@@ -148,18 +148,29 @@ def main(argv=None) -> None:
     ap.add_argument("--name", default=NAME, help="weights/card name to write (experiments)")
     ap.add_argument("--colour-constancy", choices=["none", "sog"], default="none",
                     help="train/evaluate on the Shades-of-Gray cache (measured on val; not used by the app)")
+    ap.add_argument("--size", type=int, default=xd.INPUT_SIZE,
+                    help="photo size of the cache to train on (cache_features --size; 382: the photos' own detail)")
+    ap.add_argument("--val-only", action="store_true",
+                    help="an experiment: save the head and its val logits under cache/, no card, no test figures")
     args = ap.parse_args(argv)
     t_start = time.time()  # fit_head seeds keras itself
     from_block = 10 if args.train_from == "block10" else 13
-    prefix = cache_prefix(xd.MID_OUT if from_block == 10 else xd.TRUNK_OUT, args.colour_constancy)
+    prefix = cache_prefix(xd.MID_OUT if from_block == 10 else xd.TRUNK_OUT, args.colour_constancy, args.size)
     tr_f, tr_rows = load_cache("train", prefix)
     va_f, va_rows = load_cache("val", prefix)
-    te_f, te_rows = load_cache("test", prefix)
     y = evaluation.label_index([r["label"] for r in tr_rows])
     head, history = fit_head(tr_f, y, np.arange(len(y)), va_f, va_rows, epochs=args.epochs, batch=args.batch,
                              lr=args.lr, train_from=args.train_from, seed=args.seed, dropout=args.dropout,
-                             mixup=args.mixup)
+                             mixup=args.mixup, spatial=int(tr_f.shape[1]))
     va_logits, va_rec = tta_logits(head, va_f, va_rows)
+    if args.val_only:
+        head.save(CACHE_DIR / f"{args.name}.keras")
+        for tta in (False, True):
+            lg, _ = tta_logits(head, va_f, va_rows, tta=tta)
+            np.save(CACHE_DIR / f"{args.name}.val_logits{'_tta' if tta else ''}.npy", lg)
+        print({"name": args.name, "history": history, "wall_time_s": round(time.time() - t_start)})
+        return
+    te_f, te_rows = load_cache("test", prefix)
     decisions = evaluation.fit_decisions_on_val(va_logits, va_rec)
     te_logits, te_rec = tta_logits(head, te_f, te_rows)
     entries = evaluation.test_entries(te_logits, te_rec, decisions)
