@@ -141,12 +141,23 @@ def test_the_ensemble_is_not_offered_when_a_member_is_missing(monkeypatch, tmp_p
 
 
 def test_the_ensemble_card_note_is_written_from_its_own_test_figures():
-    from skin_core.training.build_family_ensemble import _notes
+    from skin_core.training.build_family_ensemble import ensemble_notes
 
-    base = {"accuracy": 0.693, "macro_f1": 0.646, "top3_accuracy": 0.876, "ece_15": 0.053}
-    ens = {"accuracy": 0.70, "macro_f1": 0.66, "top3_accuracy": 0.90, "ece_15": 0.06}
-    note = _notes(4, ens, base, "xception_derm", [254])
+    base = {"name": "xception_derm",
+            "test_metrics": {"accuracy": 0.693, "macro_f1": 0.646, "top3_accuracy": 0.876, "ece_15": 0.053}}
+    ens = {"test_metrics": {"accuracy": 0.70, "macro_f1": 0.66, "top3_accuracy": 0.90, "ece_15": 0.06},
+           "members": {"base": "xception_derm", "students": {"a": 0.1, "b": 0.2, "c": 0.3}, "scales": [254]}}
+    note = ensemble_notes(ens, base)
     assert "runs 4 models per photo, which" in note
-    assert "runs 3 models per photo and the Xception's trunk at 2 scales" in _notes(3, ens, base, "xception_derm",
-                                                                                    [254, 382])
+    two_scales = {**ens, "members": {**ens["members"], "students": {"a": 0.1, "b": 0.2}, "scales": [254, 382]}}
+    assert "runs 3 models per photo and the Xception's trunk at 2 scales" in ensemble_notes(two_scales, base)
     assert "accuracy 0.693 -> 0.700" in note and "macro-F1 0.646 -> 0.660" in note and "ECE 0.053 -> 0.060" in note
+
+
+def test_the_committed_ensemble_card_note_matches_both_cards():
+    """The note quotes test figures of two cards; a refit of either must not leave it stale."""
+    from skin_core import cards
+    from skin_core.training.build_family_ensemble import ensemble_notes
+
+    card = cards.read_card("family_ensemble")
+    assert card["notes"] == ensemble_notes(card, cards.read_card(card["members"]["base"]))
