@@ -184,6 +184,23 @@ def to_markdown(card: dict) -> str:
                   for k, v in e["val_bootstrap_share_better"].items()]
         lines += [f"- {e['rule']}; kept: **{'yes' if e['kept'] else 'no'}**",
                   f"- command: `{e['command']}` ({e['wall_time_s']} s on {e['hardware']})"]
+    if card.get("native_resolution_experiment"):
+        e = card["native_resolution_experiment"]
+        ens = e["ensemble_with_native_view"]
+        lines += ["", "## A head trained on the photos at 382 px (val split)", ""]
+        if e.get("history"):
+            lines += ["- val macro-F1 by epoch (mirror TTA): "
+                      + ", ".join(f"{h['epoch']} {h['val_macro_f1']:.3f}" for h in e["history"])]
+        lines += [f"- val macro-F1 {k}: {v:.4f}" for k, v in e["val_macro_f1"].items()]
+        lines += [f"- beats {card['name']} at 254 px in {v:.1%} of paired bootstrap resamples ({k})"
+                  for k, v in e["val_bootstrap_share_better_than_254"].items()]
+        lines += [f"- the mean with the 254 px view beats the multi-scale view in "
+                  f"{e['val_bootstrap_share_mean_better_than_multiscale']:.1%} of resamples",
+                  f"- in `family_ensemble` (students " + ", ".join(f"{n} x{w}" for n, w in ens["student_weights"].items())
+                  + f", searched on val): val macro-F1 {ens['val_macro_f1']:.4f} against the committed "
+                  f"{ens['committed_val_macro_f1']:.4f}, ahead in {ens['val_bootstrap_share_better_than_committed']:.1%} "
+                  f"of resamples; out of sample {ens['val_split_half_gain_over_committed']['mean']:+.4f}",
+                  f"- {e['rule']}; kept: **{'yes' if e['kept'] else 'no'}**", f"- command: `{e['command']}`"]
     if card.get("cycles_not_kept"):
         lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "

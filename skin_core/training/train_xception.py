@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 
@@ -168,6 +169,7 @@ def main(argv=None) -> None:
         for tta in (False, True):
             lg, _ = tta_logits(head, va_f, va_rows, tta=tta)
             np.save(CACHE_DIR / f"{args.name}.val_logits{'_tta' if tta else ''}.npy", lg)
+        (CACHE_DIR / f"{args.name}.history.json").write_text(json.dumps(history))
         print({"name": args.name, "history": history, "wall_time_s": round(time.time() - t_start)})
         return
     te_f, te_rows = load_cache("test", prefix)
