@@ -218,7 +218,8 @@ def pdf_bytes(a: pipeline.Analysis) -> bytes:
 
 # ------------------------------------------------------------------------------------------ inputs
 def model_select(key: str = "model") -> str | None:
-    """The classifier select box (accuracy on the test photos without a near-duplicate in train/val next to each name); None when no classifier is trained."""
+    """The classifier select box (next to each name, its accuracy on the test photos without a near-duplicate in
+    train/val); None when no classifier is trained."""
     names = ui_helpers.classifier_names()
     if not names:
         st.warning(tr("model.none"))

@@ -25,16 +25,13 @@ from .measure_family_ensemble import (MIN_BOOTSTRAP_SHARE, bootstrap_share_bette
                                       multiscale_member_logits, split_half_gain)
 from .train_xception import load_cache
 
-STUDENTS = ("custom_cnn", "efficientnet_b0")
-
-
-def committed_members(xception: str = "xception_derm") -> dict:
+def committed_members(xception: str, students: list[str]) -> dict:
     """Val logits of the committed members, by the ensemble's own path (cached under cache/: ~10 min to make)."""
     path = CACHE_DIR / "native_val_members.npz"
     if not path.is_file():
-        members, alone, rows = multiscale_member_logits(xception, list(STUDENTS), [254, 382], "val")
+        members, alone, rows = multiscale_member_logits(xception, students, [254, 382], "val")
         np.savez(path, x254=alone, x382=2 * members[xception] - alone,
-                 **{n: members[n] for n in STUDENTS}, labels=np.array([r["label"] for r in rows]))
+                 **{n: members[n] for n in students}, labels=np.array([r["label"] for r in rows]))
     return dict(np.load(path))
 
 
@@ -43,32 +40,33 @@ def main(argv=None) -> None:
     ap.add_argument("--head", default="xception_native", help="the --name given to train_xception --val-only")
     ap.add_argument("--xception", default="xception_derm")
     args = ap.parse_args(argv)
-    m = committed_members(args.xception)
+    committed_w = cards.read_card("family_ensemble")["members"]["students"]  # {student: weight}, the one list
+    names = list(committed_w)
+    m = committed_members(args.xception, names)
     rows = [{"label": str(label)} for label in m["labels"]]
     _, va_rows = load_cache("val", "trunk382")
     if [r["label"] for r in rows] != [r["label"] for r in va_rows if r["view"] == "0"]:
         raise RuntimeError("the 382 px val cache does not line up with the manifest; rebuild it")
     native = np.load(CACHE_DIR / f"{args.head}.val_logits.npy")  # view 0 only: no TTA, as the default runs
     x254, x382 = m["x254"], m["x382"]
-    students = [m[n] for n in STUDENTS]
+    students = [m[n] for n in names]
     multiscale = (x254 + x382) / 2
-    committed_w = [float(w) for w in cards.read_card("family_ensemble")["members"]["students"].values()]
-    committed = combine(multiscale, students, committed_w)
-    singles = {"xception_derm at 254 px": x254, "xception_derm at 382 px (no retraining)": x382,
+    committed = combine(multiscale, students, [float(committed_w[n]) for n in names])
+    base = (x254 + native) / 2  # the native head in place of the default's own 382 px view
+    x = args.xception
+    singles = {f"{x} at 254 px": x254, f"{x} at 382 px (no retraining)": x382,
                "multi-scale 254 + 382 px (in family_ensemble)": multiscale, f"{args.head} at 382 px": native,
-               f"mean of xception_derm at 254 px and {args.head}": (x254 + native) / 2}
+               f"mean of {x} at 254 px and {args.head}": base}
     history = CACHE_DIR / f"{args.head}.history.json"
     result = {"history": json.loads(history.read_text()) if history.is_file() else None,
               "val_macro_f1": {k: round(macro_f1(v, rows), 4) for k, v in singles.items()},
               "val_bootstrap_share_better_than_254": {k: bootstrap_share_better(x254, v, rows)
                                                       for k, v in list(singles.items())[1:]},
-              "val_bootstrap_share_mean_better_than_multiscale": bootstrap_share_better(
-                  multiscale, (x254 + native) / 2, rows)}
-    base = (x254 + native) / 2
+              "val_bootstrap_share_mean_better_than_multiscale": bootstrap_share_better(multiscale, base, rows)}
     weights, trials = choose_weights(base, students, rows)
     share = bootstrap_share_better(committed, combine(base, students, weights), rows)
     result.update({
-        "ensemble_with_native_view": {"student_weights": dict(zip(STUDENTS, weights)),
+        "ensemble_with_native_view": {"student_weights": dict(zip(names, weights)),
                                       "val_macro_f1": round(trials[weights], 4),
                                       "committed_val_macro_f1": round(macro_f1(committed, rows), 4),
                                       "val_bootstrap_share_better_than_committed": share,
