@@ -129,12 +129,22 @@ def roc_curve(ood: dict, lang: str) -> go.Figure:
 
 
 def group_accuracy_bars(groups: dict, lang: str) -> go.Figure:
-    """Accuracy per group ({name: {accuracy, n}}), n in the bar labels; groups without images are left out."""
+    """Accuracy per group ({name: {accuracy, n}}) with Wilson 95 % error bars, n in the bar labels; groups without
+    images are left out. The bars of a dozen photos are wide, and the chart says so."""
+    from .metrics import proportion_ci95
+
     items = [(g, v) for g, v in (groups or {}).items() if v.get("accuracy") is not None]
-    fig = go.Figure(go.Bar(x=[g for g, _ in items], y=[v["accuracy"] for _, v in items],
-                           marker_color=PALETTE[2], text=[f"{percent(v['accuracy'])} (n={v['n']})" for _, v in items],
-                           textposition="outside", cliponaxis=False))
-    fig.update_yaxes(range=[0, 1.1], tickformat=".0%", title=t("report.accuracy", lang))
+    acc = [v["accuracy"] for _, v in items]
+    cis = [proportion_ci95(v["accuracy"], v["n"]) or [a, a] for a, (_, v) in zip(acc, items)]
+    fig = go.Figure(go.Bar(
+        x=[g for g, _ in items], y=acc, marker_color=PALETTE[2],
+        error_y=dict(type="data", symmetric=False, array=[hi - a for a, (_, hi) in zip(acc, cis)],
+                     arrayminus=[a - lo for a, (lo, _) in zip(acc, cis)], color="#444", thickness=1.5, width=8),
+        text=[f"{percent(v['accuracy'])} (n={v['n']})" for _, v in items],
+        textposition="inside", insidetextanchor="start", textfont=dict(color="#1b1b1b"),
+        customdata=[[percent(lo), percent(hi)] for lo, hi in cis],
+        hovertemplate="%{x}: %{y:.1%} (95 % CI %{customdata[0]} - %{customdata[1]})<extra></extra>"))
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title=t("report.accuracy", lang))
     fig.update_xaxes(title=t("report.group", lang))
     return _layout(fig, height=300)
 

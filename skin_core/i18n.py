@@ -386,10 +386,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.by_source": {"en": "Accuracy by data source", "ko": "데이터 출처별 정확도"},
     "report.by_skin": {"en": "Accuracy by skin type (Fitzpatrick17k photos)", "ko": "피부 유형별 정확도 (Fitzpatrick17k 사진)"},
     "report.group": {"en": "Group", "ko": "그룹"},
+    "report.error_bars": {"en": "Error bars and the recall intervals below: 95 % Wilson intervals from each group's "
+                                "number of test photos. The fewer the photos, the wider: for a group of a dozen it is "
+                                "often 40 points wide.",
+                          "ko": "오차 막대와 아래 재현율 구간: 각 그룹의 테스트 사진 수로 구한 95% 윌슨 신뢰구간입니다. "
+                                "사진이 적을수록 구간이 넓어지며, 열두 장 정도인 그룹에서는 흔히 40%p에 이릅니다."},
     "report.per_class": {"en": "Per-class precision, recall and F1", "ko": "질환별 정밀도, 재현율, F1"},
     "report.col.class": {"en": "Condition", "ko": "질환"},
     "report.col.precision": {"en": "Precision", "ko": "정밀도"},
     "report.col.recall": {"en": "Recall", "ko": "재현율"},
+    "report.col.recall_ci": {"en": "Recall 95 % CI", "ko": "재현율 95% 신뢰구간"},
     "report.col.f1": {"en": "F1", "ko": "F1"},
     "report.col.support": {"en": "Test images", "ko": "테스트 이미지"},
     "report.confusion": {"en": "Confusion matrix (rows: true, columns: predicted)", "ko": "혼동 행렬 (행: 실제, 열: 예측)"},

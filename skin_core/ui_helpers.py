@@ -365,13 +365,22 @@ def decision_rows(card: dict, lang: str) -> list[dict]:
             for k, v in card_decisions_of(card).items()]
 
 
+def _interval(ci: list[float] | None) -> str:
+    return f"{ci[0]:.2f} - {ci[1]:.2f}" if ci else "-"
+
+
 def per_class_rows(card: dict, lang: str) -> list[dict]:
+    """One row per condition: test precision, recall with its Wilson 95 % interval, F1 and photo count."""
+    from .metrics import proportion_ci95
+
     rows = []
     for c, d in (card.get("test_metrics", {}).get("per_class") or {}).items():
         rows.append({
             t("report.col.class", lang): class_name(c, lang),
             t("report.col.precision", lang): round(float(d.get("precision", 0.0)), 3),
             t("report.col.recall", lang): round(float(d.get("recall", 0.0)), 3),
+            t("report.col.recall_ci", lang): _interval(proportion_ci95(float(d.get("recall", 0.0)),
+                                                                        int(d.get("support", 0)))),
             t("report.col.f1", lang): round(float(d.get("f1-score", 0.0)), 3),
             t("report.col.support", lang): int(d.get("support", 0)),
         })

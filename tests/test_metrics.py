@@ -1,5 +1,6 @@
 """Card metrics: bootstrap intervals around every headline test number, on constructed predictions."""
 import numpy as np
+import pytest
 
 from skin_core import evaluation, metrics
 from skin_core.data import CLASSES, OTHER
@@ -120,3 +121,12 @@ def test_binned_ece_matches_the_textbook_loop():
                                                          - conf[(conf > lo) & (conf <= hi)].mean())
                for lo, hi in zip(edges[:-1], edges[1:]) if ((conf > lo) & (conf <= hi)).any())
     assert np.isclose(metrics.expected_calibration_error(probs, y), loop)
+
+
+def test_proportion_interval_is_wilsons_and_widens_for_small_groups():
+    from skin_core.metrics import proportion_ci95
+
+    lo, hi = proportion_ci95(0.5, 12)
+    assert lo == pytest.approx(0.2538, abs=1e-3) and hi == pytest.approx(0.7462, abs=1e-3)  # Wilson, 6 of 12
+    assert proportion_ci95(1.0, 14)[1] == 1.0 and proportion_ci95(1.0, 14)[0] < 0.8  # 14 of 14 is not certainty
+    assert proportion_ci95(0.5, 0) is None and proportion_ci95(None, 10) is None

@@ -148,6 +148,29 @@ def test_group_accuracy_bars_leave_out_groups_without_images():
     assert len(charts.group_accuracy_bars({}, "en").data[0].x or ()) == 0
 
 
+def test_group_accuracy_bars_carry_wider_error_bars_for_smaller_groups():
+    bars = charts.group_accuracy_bars({"big": {"accuracy": 0.75, "n": 400}, "small": {"accuracy": 0.75, "n": 12}},
+                                      "en").data[0]
+    up, down = list(bars.error_y.array), list(bars.error_y.arrayminus)
+    assert all(0 < v < 0.5 for v in up + down)
+    assert up[1] > 3 * up[0] and down[1] > 3 * down[0]  # a dozen photos: an interval several times wider
+    assert 0.75 + up[1] <= 1.0  # Wilson's interval stays inside [0, 1]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_per_class_rows_give_each_recall_its_interval(lang):
+    card = {"test_metrics": {"per_class": {
+        "acne": {"precision": 0.8, "recall": 0.857, "f1-score": 0.83, "support": 84},
+        "molluscum": {"precision": 0.75, "recall": 0.5, "f1-score": 0.6, "support": 12}}}}
+    rows = uh.per_class_rows(card, lang)
+    col = t("report.col.recall_ci", lang)
+    lo, hi = (float(v) for v in rows[1][col].split(" - "))
+    assert lo < 0.5 < hi and hi - lo > 0.4  # 6 of 12 photos
+    acne_lo, acne_hi = (float(v) for v in rows[0][col].split(" - "))
+    assert acne_lo < 0.857 < acne_hi and acne_hi - acne_lo < hi - lo
+    assert rows[1][t("report.col.class", lang)] == class_name("molluscum", lang)
+
+
 def test_iou_histogram_bins_every_value_on_0_to_1():
     values = [0.1, 0.12, 0.5, 0.93, 0.95, 1.0]
     fig = charts.iou_histogram(values, "en")
