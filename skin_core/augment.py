@@ -54,6 +54,14 @@ def train_view(rgb: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarr
     return photometric(geometric(rgb, rng, size), rng)
 
 
+def mixup(arrays: tuple[np.ndarray, ...], alpha: float, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Mixup (Zhang et al. 2018): every array of a batch (views, targets, weights) mixed with the same shuffled copy
+    of itself, lam ~ Beta(alpha, alpha) folded to >= 0.5 so each row stays mostly itself (as `train_xception`)."""
+    lam = np.float32(max(l := rng.beta(alpha, alpha), 1 - l))
+    perm = rng.permutation(len(arrays[0]))
+    return tuple((lam * a + (1 - lam) * a[perm]).astype(np.float32) for a in arrays)
+
+
 TTA_VIEW_COUNTS = (1, 2, 4, 8)
 
 

@@ -23,6 +23,7 @@ from .. import augment, cards, data, evaluation, images, registry
 from . import weight_soup
 from ..config import MANIFEST_PATH, REPO_ROOT
 from ..data import CLASSES, OTHER
+from ..metrics import softmax
 from ..models import cnn, efficientnet, resnet
 
 FAMILIES = {
@@ -93,6 +94,9 @@ def main(argv=None) -> None:
     ap.add_argument("--distill", type=float, default=0.5, help="weight of the teacher term (0 = labels only)")
     ap.add_argument("--teacher", choices=["head", "oof"], default="head",
                     help="head: the default Xception's logits (fitted on these photos); oof: out-of-fold heads'")
+    ap.add_argument("--mixup", type=float, default=0.0,
+                    help="mixup alpha (Zhang et al. 2018): each batch mixed with a shuffled copy of itself, labels, "
+                         "teacher targets and class weights alike; 0 = off")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--resume", action="store_true",
                     help="start from the committed weights/<model>.keras (a warm restart: one more cosine cycle)")
@@ -143,15 +147,27 @@ def main(argv=None) -> None:
     temp = 2.0
 
     @tf.function
-    def step(x, yb, wb, tb, use_t):
+    def step(x, y_soft, wb, t_soft, use_t):
         with tf.GradientTape() as tape:
             logits = model(x, training=True)
-            ce = keras.losses.categorical_crossentropy(tf.one_hot(yb, n_out) * 0.95 + 0.05 / n_out, logits, from_logits=True)
-            kd = keras.losses.kl_divergence(tf.nn.softmax(tb / temp), tf.nn.softmax(logits / temp)) * temp ** 2
+            ce = keras.losses.categorical_crossentropy(y_soft, logits, from_logits=True)
+            kd = keras.losses.kl_divergence(t_soft, tf.nn.softmax(logits / temp)) * temp ** 2
             per = ce + use_t * args.distill * kd
             loss = tf.reduce_sum(per * wb) / tf.reduce_sum(wb)
         opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
         return loss
+
+    def targets(idx, rng):
+        """A batch's views, smoothed labels, class weights and teacher targets; mixed with a shuffled copy when
+        --mixup > 0 (no random draw otherwise, so runs without it repeat earlier ones)."""
+        x = batch_views(idx, rng)
+        y_soft = np.eye(n_out, dtype=np.float32)[y[idx]] * 0.95 + 0.05 / n_out
+        t_soft = (softmax(teach[idx].astype(np.float32), temp).astype(np.float32) if teach is not None
+                  else zeros_t[:len(idx)])
+        wb = class_w[y[idx]]
+        if args.mixup > 0:
+            x, y_soft, t_soft, wb = augment.mixup((x, y_soft, t_soft, wb), args.mixup, rng)
+        return x, y_soft, wb, t_soft
 
     def batch_views(idx, rng):
         return np.stack([augment.train_view(x_tr[i], rng, args.size) for i in idx]).astype(np.float32)
@@ -182,9 +198,7 @@ def main(argv=None) -> None:
         order = rng.permutation(len(tr))
         for b in range(steps_per_epoch):
             idx = order[b * args.batch:(b + 1) * args.batch]
-            tb = teach[idx].astype(np.float32) if teach is not None else zeros_t
-            losses.append(float(step(batch_views(idx, rng), y[idx], class_w[y[idx]], tb,
-                                     np.float32(teach is not None))))
+            losses.append(float(step(*targets(idx, rng), np.float32(teach is not None))))
         f1, acc = val_scores()
         history.append({"epoch": len(previous_history) + epoch + 1, "train_loss": float(np.mean(losses)),
                         "val_macro_f1": f1, "val_accuracy": acc})
@@ -252,7 +266,8 @@ def main(argv=None) -> None:
         "initialisation": (previous_init if soup and soup["members"] == ["committed"] else  # no new snapshot in it
                            _initialisation(previous_init, teach is not None, bool(teacher_command), args.distill, temp)),
         "data": "dermnet-11 + fitzpatrick (6 classes) for the 11 classes; dermnet-other + fitzpatrick/other as "
-                "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma",
+                "'other'; random resized crops, flips, rot90, brightness/contrast/saturation/white balance/gamma"
+                + (f"; mixup (alpha {args.mixup}) in the latest cycle" if args.mixup else ""),
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         **evaluation.card_decisions(decisions),
         **entries,
