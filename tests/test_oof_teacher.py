@@ -43,3 +43,11 @@ def test_a_card_keeps_how_earlier_cycles_learned_when_a_cycle_changes_teacher():
     both = _initialisation(first, True, True, 0.5, 2.0)
     assert both.startswith(first) and "out-of-fold" in both
     assert _initialisation(both, True, True, 0.5, 2.0) == both
+
+
+def test_the_teacher_can_train_on_the_original_view_of_each_photo_only():
+    from skin_core.training.oof_teacher import views_kept
+
+    rows = [{"record": str(i // 4), "view": str(i % 4)} for i in range(12)]
+    assert views_kept(rows, 1).tolist() == [True, False, False, False] * 3
+    assert views_kept(rows, 2).sum() == 6 and views_kept(rows, 0).all()
