@@ -526,7 +526,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "so a few test photos have a near-duplicate among the training photos; the Model report also gives "
               "every figure without them.\n"
               "- Accuracy differs by data source and by skin type; the Model report shows both, and the gaps are a "
-              "known limitation (few dark-skin photos).",
+              "known limitation (few dark-skin photos).\n"
+              "- The headline numbers come with a 95 % bootstrap interval, the calibration error with what chance "
+              "alone would give, and each group's accuracy and each condition's recall with a 95 % Wilson interval, "
+              "wide where the photos are few.",
         "ko": "- 고정 시드로 층화한 70/15/15 학습/검증/테스트 분할을 manifests/split.csv로 저장해 두었고, 모든 모델이 이 "
               "목록을 그대로 읽으며 다시 나누지 않습니다.\n"
               "- 모델은 학습 데이터로만 학습합니다. 온도 보정과 모든 판정 임계값(불확실, 범위 밖, 긴급)은 검증 데이터에서 "
@@ -535,7 +538,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "데이터에서 계산합니다. 도감에 같은 사진이 두 번 실린 경우가 있어, 테스트 사진 몇 장은 학습 사진 중에 거의 같은 "
               "사진이 있습니다. 모델 보고서는 그런 사진을 뺀 수치도 함께 보여 줍니다.\n"
               "- 정확도는 데이터 출처와 피부 유형에 따라 다르며, 모델 보고서에서 둘 다 보여 줍니다. 어두운 피부 사진이 "
-              "적다는 점은 알려진 한계입니다.",
+              "적다는 점은 알려진 한계입니다.\n"
+              "- 주요 수치에는 95% 부트스트랩 신뢰구간을, 보정 오차에는 우연만으로 나올 수 있는 값을, 그룹별 정확도와 "
+              "질환별 재현율에는 95% 윌슨 신뢰구간을 함께 표시합니다. 사진이 적은 곳에서는 구간이 넓습니다.",
     },
     "about.models": {"en": "Models in this installation", "ko": "설치된 모델"},
     "about.no_models": {"en": "No trained models yet.", "ko": "아직 학습된 모델이 없습니다."},
