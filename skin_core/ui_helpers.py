@@ -351,9 +351,15 @@ def unseen_rows(card: dict, lang: str) -> list[dict]:
     u = card.get("test_metrics_unseen")
     if not u:
         return []
+
+    def cell(k: str, value, ci) -> str:  # the value, then its 95 % bootstrap interval where the card has one
+        ok = isinstance(ci, list) and len(ci) == 2
+        return format_metric(k, value) + (f" ({format_metric(k, ci[0])} - {format_metric(k, ci[1])})" if ok else "")
+
     return [{t("report.col.metric", lang): t(f"metric.{k}", lang),
-             t("report.unseen.all", lang, n=card.get("test_metrics", {}).get("n", "?")): format_metric(k, card_metric(card, k)),
-             t("report.unseen.only", lang, n=u.get("n", "?")): format_metric(k, u.get(k))}
+             t("report.unseen.all", lang, n=card.get("test_metrics", {}).get("n", "?")):
+                 cell(k, card_metric(card, k), card_metric_ci(card, k)),
+             t("report.unseen.only", lang, n=u.get("n", "?")): cell(k, u.get(k), (u.get("ci95") or {}).get(k))}
             for k in CLASSIFICATION_METRICS]
 
 

@@ -82,7 +82,12 @@ def test_the_default_card_shows_its_figures_without_near_duplicates(app):
     assert not app.exception
     table = frame_with(app, "Metric")
     row = table[table["Metric"] == "Accuracy (11 classes)"].iloc[0]
-    assert row[f"All test photos (n={card['test_metrics']['n']})"] == f"{100 * card['test_metrics']['accuracy']:.1f}%"
-    assert row[f"Without near-duplicates (n={u['n']})"] == f"{100 * u['accuracy']:.1f}%"
+    lo, hi = card["test_metrics"]["ci95"]["accuracy"]
+    assert row[f"All test photos (n={card['test_metrics']['n']})"] == \
+        f"{100 * card['test_metrics']['accuracy']:.1f}% ({100 * lo:.1f}% - {100 * hi:.1f}%)"
+    lo, hi = u["ci95"]["accuracy"]
+    assert row[f"Without near-duplicates (n={u['n']})"] == f"{100 * u['accuracy']:.1f}% ({100 * lo:.1f}% - {100 * hi:.1f}%)"
+    ece = table[table["Metric"] == "Calibration error (ECE)"].iloc[0]
+    assert ece[f"Without near-duplicates (n={u['n']})"] == f"{u['ece_15']:.3f}"  # ECE has no bootstrap interval
     assert f"{u['left_out']['known']} of the test photos of known conditions" in texts(app, "caption")
 
