@@ -295,10 +295,15 @@ def format_metric(key: str, v: float | None) -> str:
     return f"{v:.3f}" if key in ("ece_15", "ood_auroc", "mean_iou", "dice", "thresholded_jaccard") else percent(v)
 
 
+def _ci95(metrics: dict, key: str) -> list[float] | None:
+    """A metrics block's 95 % bootstrap interval for key (`ci95`), where it has one."""
+    ci = (metrics.get("ci95") or {}).get(key)
+    return ci if isinstance(ci, list) and len(ci) == 2 else None
+
+
 def card_metric_ci(card: dict, key: str) -> list[float] | None:
     """The card's 95 % bootstrap interval for a test metric, where the card has one."""
-    ci = (card.get("test_metrics", {}).get("ci95") or {}).get(key)
-    return ci if isinstance(ci, list) and len(ci) == 2 else None
+    return _ci95(card.get("test_metrics", {}), key)
 
 
 def format_metric_ci(key: str, ci: list[float] | None, lang: str) -> str | None:
@@ -353,13 +358,12 @@ def unseen_rows(card: dict, lang: str) -> list[dict]:
         return []
 
     def cell(k: str, value, ci) -> str:  # the value, then its 95 % bootstrap interval where the card has one
-        ok = isinstance(ci, list) and len(ci) == 2
-        return format_metric(k, value) + (f" ({format_metric(k, ci[0])} - {format_metric(k, ci[1])})" if ok else "")
+        return format_metric(k, value) + (f" ({format_metric(k, ci[0])} - {format_metric(k, ci[1])})" if ci else "")
 
     return [{t("report.col.metric", lang): t(f"metric.{k}", lang),
              t("report.unseen.all", lang, n=card.get("test_metrics", {}).get("n", "?")):
                  cell(k, card_metric(card, k), card_metric_ci(card, k)),
-             t("report.unseen.only", lang, n=u.get("n", "?")): cell(k, u.get(k), (u.get("ci95") or {}).get(k))}
+             t("report.unseen.only", lang, n=u.get("n", "?")): cell(k, u.get(k), _ci95(u, k))}
             for k in CLASSIFICATION_METRICS]
 
 

@@ -145,6 +145,7 @@ def main(argv=None) -> None:
         args.lr * 0.1, max(args.epochs, 1) * steps_per_epoch, warmup_target=args.lr, warmup_steps=steps_per_epoch),
         weight_decay=5e-4)
     temp = 2.0
+    teach_soft = softmax(teach.astype(np.float32), temp).astype(np.float32) if teach is not None else None
 
     @tf.function
     def step(x, y_soft, wb, t_soft, use_t):
@@ -162,8 +163,7 @@ def main(argv=None) -> None:
         --mixup > 0 (no random draw otherwise, so runs without it repeat earlier ones)."""
         x = batch_views(idx, rng)
         y_soft = np.eye(n_out, dtype=np.float32)[y[idx]] * 0.95 + 0.05 / n_out
-        t_soft = (softmax(teach[idx].astype(np.float32), temp).astype(np.float32) if teach is not None
-                  else zeros_t[:len(idx)])
+        t_soft = teach_soft[idx] if teach is not None else zeros_t[:len(idx)]
         wb = class_w[y[idx]]
         if args.mixup > 0:
             x, y_soft, t_soft, wb = augment.mixup((x, y_soft, t_soft, wb), args.mixup, rng)
