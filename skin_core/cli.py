@@ -57,10 +57,11 @@ def cmd_models(args) -> int:
         _print(rows)
     else:
         for r in rows:
-            acc = r["test_metrics"].get("accuracy", r["test_metrics"].get("mean_iou"))
+            m = r["test_metrics"]
+            acc = next((f"{k}={m[k]:.3f}" for k in ("accuracy", "mean_iou", "skin_photos_rejected") if k in m), "test=?")
             unseen = (r.get("test_metrics_unseen") or {}).get("accuracy")
-            print(f"{r['name']:<18} {r['task']:<15} {'default' if r['default'] else '':<8} test={acc}"
-                  + (f" unseen={unseen}" if unseen is not None else ""))
+            print(f"{r['name']:<18} {r['task']:<15} {'default' if r['default'] else '':<8} test {acc}"
+                  + (f" unseen={unseen:.3f}" if unseen is not None else ""))
     return 0
 
 
@@ -73,15 +74,42 @@ def _error_line(path: Path, model: str, message: str) -> dict:
             "top3": [], "message": message}
 
 
+def _load_classifier(name: str | None):
+    """The classifier by name (None: the default), or None after printing why it cannot be loaded."""
+    from . import registry
+
+    try:
+        return registry.load_model(name, "classification")
+    except (KeyError, registry.ModelNotFoundError, registry.WeightsIntegrityError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _positive_int(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _mask_names(paths: list[Path]) -> list[str]:
+    """One mask file name per input, `<stem>.png`, numbered `<stem>-2.png`, ... where stems repeat (`a/1.jpg` and
+    `b/1.jpg`, or `x.jpg` and `x.png`), so no mask overwrites another."""
+    seen: dict[str, int] = {}
+    names = []
+    for p in paths:
+        n = seen[p.stem.lower()] = seen.get(p.stem.lower(), 0) + 1
+        names.append(f"{p.stem}.png" if n == 1 else f"{p.stem}-{n}.png")
+    return names
+
+
 def cmd_predict(args) -> int:
     """Batch classification: one JSON line per photo, each the pipeline's `Analysis.to_dict()` (no outline or
     heatmap on this path: speed)."""
-    from . import images, pipeline, registry
+    from . import images, pipeline
 
-    try:
-        clf = registry.load_model(args.model, "classification")
-    except (KeyError, registry.ModelNotFoundError, registry.WeightsIntegrityError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    clf = _load_classifier(args.model)
+    if clf is None:
         return 2
     paths = _expand(args.paths)
     failed = 0
@@ -117,7 +145,7 @@ def cmd_segment(args) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = _expand(args.paths)
     failed = 0
-    for p in _progress(paths, len(paths), "segment"):
+    for p, name in _progress(zip(paths, _mask_names(paths)), len(paths), "segment"):
         try:
             rgb = images.load_image(p)
         except images.InvalidImageError as exc:
@@ -128,7 +156,7 @@ def cmd_segment(args) -> int:
                 print(f"{p}: error: {exc}", file=sys.stderr)
             continue
         res = segmentation.segment(rgb)
-        mask_path = out_dir / f"{p.stem}.png"
+        mask_path = out_dir / name
         mask_path.write_bytes(images.encode_png(res.mask))
         if args.json:
             _print({"path": str(p), "mask": str(mask_path), "area_fraction": res.area_fraction,
@@ -140,12 +168,14 @@ def cmd_evaluate(args) -> int:
     """Metrics on a folder-per-class directory; unreadable files are skipped and counted, never fatal."""
     import numpy as np
 
-    from . import images, metrics, pipeline, registry
+    from . import images, metrics, pipeline
 
-    clf = registry.load_model(args.model, "classification")
     root = Path(args.dir)
     if not root.is_dir():
         print(f"error: {root} is not a folder", file=sys.stderr)
+        return 2
+    clf = _load_classifier(args.model)
+    if clf is None:
         return 2
     files, labels = [], []
     for cls_dir in sorted(d for d in root.iterdir() if d.is_dir()):
@@ -244,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_memo)
     p = sub.add_parser("bench", help="print timing and memory figures")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--n", type=int, default=20)
+    p.add_argument("--n", type=_positive_int, default=20, help="photos to time (at least 1)")
     p.set_defaults(fn=cmd_bench)
     return ap
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import knowledge
 from .data import MALIGNANT
+from . import i18n
 
 STATUSES = ("ok", "uncertain", "out_of_scope", "not_skin", "poor_quality", "error")
 URGENCIES = knowledge.URGENCY_LEVELS
@@ -60,9 +61,9 @@ def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = 
     mal = float(sum(probs.get(c, 0.0) for c in MALIGNANT))
     urgent = crosses_urgent(mal, thresholds)
     if ood_score > t["ood"]:
-        status, label, reason = "out_of_scope", None, "This looks like none of the conditions the model knows."
+        status, label, reason = "out_of_scope", None, i18n.t("reason.out_of_scope")
     elif p1 < t["min_confidence"] or (p1 - p2) < t["min_margin"]:
-        status, label, reason = "uncertain", top, "The model is not sure; see the differential below."
+        status, label, reason = "uncertain", top, i18n.t("reason.uncertain")
     else:
         status, label, reason = "ok", top, ""
     return Decision(status, label, urgency_for(status, label, urgent, red_flags), mal, reason)

@@ -129,6 +129,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This does not look like a photo of skin. Take a close, well-lit photo of the skin problem.",
         "ko": "피부 사진으로 보이지 않습니다. 피부 문제 부위를 가까이서 밝게 찍어 주세요.",
     },
+    # ------------------------------------------------------------------ one-line reasons (Analysis.message, CLI JSON)
+    "reason.uncertain": {
+        "en": "The model is not sure; see the differential below.",
+        "ko": "모델이 확신하지 못합니다. 아래 감별 진단 후보를 보세요.",
+    },
+    "reason.out_of_scope": {
+        "en": "This looks like none of the conditions the model knows.",
+        "ko": "모델이 아는 질환 중 어느 것과도 닮지 않았습니다.",
+    },
+    "reason.not_skin_photo": {
+        "en": "This does not look like a close-up photo of skin (it is unlike every skin photo the models were "
+              "built on). Take a close, well-lit photo of the skin problem.",
+        "ko": "피부를 가까이 찍은 사진으로 보이지 않습니다(모델이 학습한 어떤 피부 사진과도 다릅니다). "
+              "피부 문제 부위를 가까이서 밝게 찍어 주세요.",
+    },
     "quality.override": {
         "en": "Analyse anyway (the result may be less reliable)",
         "ko": "그래도 분석하기 (결과의 신뢰도가 낮을 수 있습니다)",
@@ -577,6 +592,13 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     entry = STRINGS[key]  # KeyError for a typo: tests catch it
     text = entry.get(lang) or entry["en"]
     return text.format(**fmt) if fmt else text
+
+
+def quality_reasons(report, lang: str) -> list[str]:
+    """One sentence per issue of a `quality.QualityReport`, in `lang` (the core's own message for an untranslated
+    code)."""
+    return [t(f"quality.{i.code}", lang, w=report.width, h=report.height) if f"quality.{i.code}" in STRINGS
+            else i.message for i in report.issues]
 
 
 def about_body(lang: str) -> str:

@@ -67,6 +67,15 @@ class AspectRatioError(InvalidImageError):
 
 
 def _read_bytes(source: ImageInput, max_bytes: int) -> bytes:
+    """The raw bytes of a path, bytes or file-like object; an OS error (no permission, a vanished file, a failing
+    disk) becomes an `InvalidImageError`, so a batch skips that photo instead of stopping."""
+    try:
+        return _read_bytes_unchecked(source, max_bytes)
+    except OSError as exc:
+        raise InvalidImageError(f"Could not read the file: {exc.strerror or exc}.") from exc
+
+
+def _read_bytes_unchecked(source: ImageInput, max_bytes: int) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     elif isinstance(source, (str, Path)):

@@ -11,15 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from . import decisions, explain, images, knowledge, quality, registry
+from . import decisions, explain, i18n, images, knowledge, quality, registry
 from .classifiers import ClassifierOutput, shared_trunk_features
 from .images import ImageInput
 from .models.xception_derm import INPUT_SIZE
 
 BATCH = 8  # images per encoder call on the batch paths: throughput is flat beyond this, peak memory is not
 
-NOT_SKIN_PHOTO = ("This does not look like a close-up photo of skin (it is unlike every skin photo the models "
-                  "were built on). Take a close, well-lit photo of the skin problem.")
+NOT_SKIN_PHOTO = i18n.t("reason.not_skin_photo")
 
 
 @dataclass
@@ -114,6 +113,18 @@ def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, a
     return decisions.decide(probs, ood, thresholds, red_flags)
 
 
+def _message(dec, report, lang: str) -> str:
+    """The decision's one-line reason in `lang`: the same sentence the English core gives, from the i18n table."""
+    if lang == "en" or not dec.reason:
+        return dec.reason
+    if dec.status == "not_skin":
+        return i18n.t("quality.not_skin" if not report.is_skin else "reason.not_skin_photo", lang)
+    if dec.status == "poor_quality":
+        return " ".join(i18n.quality_reasons(report, lang))
+    key = f"reason.{dec.status}"
+    return i18n.t(key, lang) if key in i18n.STRINGS else dec.reason
+
+
 def _encode(clf, x: np.ndarray, rgbs: list[np.ndarray], needed: bool) -> dict | None:
     """One shared-trunk pass (+ mirror when the classifier uses TTA) serving the photo check, segmentation and the
     Xception classifier; None when nothing needs it."""
@@ -142,7 +153,7 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
         status=dec.status,
         label=dec.label,
         urgency=dec.urgency,
-        message=dec.reason,
+        message=_message(dec, report, lang),
         classifier=clf.name,
         classifier_version=str(clf.card.get("version", "")),
         classes=clf.classes,

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 import cv2
 import numpy as np
 
+from .i18n import t
+
 MIN_SIDE_OK = 128  # smaller photos are analysed but flagged: lesions are few pixels wide
 BLUR_MIN = 20.0  # variance of the Laplacian on a 256-px grey copy
 DARK_MAX = 45.0  # mean luminance (0-255)
@@ -82,24 +84,20 @@ def measure(rgb: np.ndarray) -> tuple[float, float, float]:
 
 
 def check(rgb: np.ndarray) -> QualityReport:
-    """Quality report with human-readable reasons; `not_skin` is blocking, the rest can be overridden."""
+    """Quality report with human-readable reasons (English; `i18n.quality_reasons` gives them in another language);
+    `not_skin` is blocking, the rest can be overridden."""
     h, w = rgb.shape[:2]
     blur, bright, skin = measure(rgb)
-    issues: list[Issue] = []
+    codes = []
     if min(h, w) < MIN_SIDE_OK:
-        issues.append(Issue("too_small", f"The photo is small ({w}x{h}); details may be lost.", False))
+        codes.append("too_small")
     if blur < BLUR_MIN:
-        issues.append(Issue("blurry", "The photo looks blurry. Hold the camera steady and focus on the skin.", False))
+        codes.append("blurry")
     if bright < DARK_MAX:
-        issues.append(Issue("too_dark", "The photo is too dark. Use daylight or a bright room, without flash glare.", False))
+        codes.append("too_dark")
     elif bright > BRIGHT_MIN:
-        issues.append(Issue("too_bright", "The photo is overexposed. Avoid direct flash or strong sunlight.", False))
+        codes.append("too_bright")
     if skin < SKIN_MIN_FRACTION:
-        issues.append(
-            Issue(
-                "not_skin",
-                "This does not look like a photo of skin. Take a close, well-lit photo of the skin problem.",
-                True,
-            )
-        )
+        codes.append("not_skin")
+    issues = [Issue(c, t(f"quality.{c}", "en", w=w, h=h), c == "not_skin") for c in codes]
     return QualityReport(w, h, blur, bright, skin, tuple(issues))

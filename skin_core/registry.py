@@ -231,7 +231,7 @@ def describe(name: str) -> dict:
     card = read_card(name)
     m = card.get("test_metrics", {})
     keep = ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall", "ece_15",
-            "malignant_urgent_rate", "mean_iou", "dice", "thresholded_jaccard")
+            "malignant_urgent_rate", "mean_iou", "dice", "thresholded_jaccard", "skin_photos_rejected")
     summary = {k: m[k] for k in keep if k in m}
     if isinstance(m.get("ood"), dict):
         summary["ood_auroc"] = m["ood"]["auroc"]

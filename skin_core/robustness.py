@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import quality
+from . import images, quality
 
 
 def brightness(rgb: np.ndarray, factor: float) -> np.ndarray:
@@ -43,12 +43,13 @@ def rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
 
 
 def crop(rgb: np.ndarray, keep: float) -> np.ndarray:
-    """Centre crop keeping `keep` of each side (1 = whole photo, 0.5 = the middle quarter, i.e. a 2x zoom)."""
+    """Centre crop keeping `keep` of each side (1 = whole photo, 0.5 = the middle quarter, i.e. a 2x zoom), never
+    below `images.MIN_SIDE` a side, so a cropped small photo can still be analysed."""
     keep = float(np.clip(keep, 0.05, 1.0))
     if keep >= 1.0:
         return rgb.copy()
     h, w = rgb.shape[:2]
-    ch, cw = max(1, round(h * keep)), max(1, round(w * keep))
+    ch, cw = (max(min(side, images.MIN_SIDE), round(side * keep)) for side in (h, w))
     y0, x0 = (h - ch) // 2, (w - cw) // 2
     return np.ascontiguousarray(rgb[y0 : y0 + ch, x0 : x0 + cw])
 

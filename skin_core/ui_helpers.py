@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import explain, images, knowledge, registry, segmentation
-from .i18n import class_name, percent, status_name, t, urgency_label
+from .i18n import class_name, percent, quality_reasons, status_name, t, urgency_label  # noqa: F401 (quality_reasons: for the pages)
 
 HEAT_CMAPS = ("jet", "viridis", "cividis")
 MASK_VIEWS = ("outline", "mask", "none")
@@ -115,17 +115,6 @@ def status_screen(a, lang: str) -> StatusScreen:
         return StatusScreen("info", t("status.ok.title", lang, name=class_name(a.label, lang)),
                             t("status.ok.body", lang, p=percent(p)))
     return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang), t(f"status.{status}.body", lang))
-
-
-def quality_reasons(report, lang: str) -> list[str]:
-    """One sentence per quality issue, in `lang` (the core's English message if a code is not translated)."""
-    from .i18n import STRINGS
-
-    out = []
-    for issue in report.issues:
-        key = f"quality.{issue.code}"
-        out.append(t(key, lang, w=report.width, h=report.height) if key in STRINGS else issue.message)
-    return out
 
 
 def image_error_text(err: Exception, lang: str) -> str:

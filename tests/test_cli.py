@@ -29,6 +29,7 @@ def test_models_json():
     assert {r["name"] for r in rows} == set(registry.list_models())
     for r in rows:
         assert set(r) >= {"name", "task", "classes", "weights", "card", "default", "test_metrics"}
+        assert r["test_metrics"], f"{r['name']}: no test figure in the summary"
     assert sum(r["default"] and r["task"] == "classification" for r in rows) == 1
     for r in rows:
         if r["task"] == "classification":  # also the figures without test photos that have a twin in train/val
@@ -118,23 +119,46 @@ def test_segment_cli_writes_masks_at_input_size(tmp_path):
     from PIL import Image
 
     recs = data.select(data.read_manifest(), split="test", sources=["ph2"])[:2]
+    twin = tmp_path / "elsewhere" / recs[0].path().name  # same file name as the first input: its own mask
+    twin.parent.mkdir()
+    Image.open(recs[1].path()).resize((200, 150)).save(twin, format="JPEG")
     bad = tmp_path / "bad.png"
     bad.write_bytes(b"not an image")
-    res = cli("segment", "--out", str(tmp_path / "masks"), "--json", *[str(r.path()) for r in recs], str(bad))
+    inputs = [r.path() for r in recs] + [twin]
+    res = cli("segment", "--out", str(tmp_path / "masks"), "--json", *map(str, inputs), str(bad))
     assert res.returncode == 2
     lines = [json.loads(l) for l in res.stdout.splitlines()]
-    assert [set(l) for l in lines] == [{"path", "mask", "area_fraction", "status", "message"}] * 3
-    for r, l in zip(recs, lines):
+    assert [set(l) for l in lines] == [{"path", "mask", "area_fraction", "status", "message"}] * 4
+    assert len({l["mask"] for l in lines[:3]}) == 3
+    for path, l in zip(inputs, lines):
         m = np.asarray(Image.open(l["mask"]))
-        assert m.shape == Image.open(r.path()).size[::-1]
+        assert m.shape == Image.open(path).size[::-1]
         assert set(np.unique(m)) <= {0, 255} and 0 < l["area_fraction"] < 1
     assert lines[-1]["status"] == "error" and lines[-1]["mask"] is None
+
+
+def test_mask_names_never_collide():
+    from pathlib import Path
+
+    from skin_core.cli import _mask_names
+
+    names = _mask_names([Path("a/1.jpg"), Path("b/1.jpg"), Path("x.JPG"), Path("x.png"), Path("y.jpg")])
+    assert names == ["1.png", "1-2.png", "x.png", "x-2.png", "y.png"]
 
 
 def test_predict_refuses_a_model_of_another_task(tmp_path):
     res = cli("predict", "--model", "deeplabv3plus", "--json", str(tmp_path))
     assert res.returncode == 2 and "segmentation model, not a classification model" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_evaluate_and_bench_refuse_bad_arguments_like_predict(tmp_path):
+    res = cli("evaluate", "--model", "no_such_model", str(tmp_path))
+    assert res.returncode == 2 and "no_such_model" in res.stderr and "Traceback" not in res.stderr
+    res = cli("evaluate", "--model", "xception_derm", str(tmp_path / "missing"))
+    assert res.returncode == 2 and "is not a folder" in res.stderr
+    res = cli("bench", "--n", "0")
+    assert res.returncode == 2 and "must be at least 1" in res.stderr
 
 
 @pytest.mark.slow

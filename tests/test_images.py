@@ -62,3 +62,22 @@ def test_paths_and_file_objects(tmp_path):
 def test_encode_png_has_no_metadata():
     png = im.encode_png(hostile.skin_like())
     assert b"eXIf" not in png and b"GPS" not in png
+
+
+def test_an_unreadable_file_is_an_invalid_image_not_an_os_error(tmp_path, monkeypatch):
+    p = tmp_path / "x.jpg"
+    p.write_bytes(CASES["plain_jpeg"][0])
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(p), "read_bytes", denied)
+    with pytest.raises(im.InvalidImageError, match="Could not read the file: Permission denied."):
+        im.load_image(p)
+
+    class FailingStream(io.RawIOBase):
+        def read(self, n=-1):
+            raise OSError(5, "Input/output error")
+
+    with pytest.raises(im.InvalidImageError, match="Input/output error"):
+        im.load_image(FailingStream())

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import skimage.data
 
-from skin_core import data, images, knowledge, pipeline, registry
+from skin_core import data, images, knowledge, pipeline, registry, robustness
 from skin_core.data import CLASSES
-from tests.app.helpers import CANCER, real_record
+from tests.app.helpers import CANCER, CONFIDENT, real_record
 from tests.conftest import needs_data
 
 pytestmark = pytest.mark.slow
@@ -70,3 +70,17 @@ def test_korean_memo_and_banner():
 def test_unreadable_input_raises_clear_error():
     with pytest.raises(images.InvalidImageError):
         pipeline.analyze(b"definitely not an image")
+
+
+@needs_data
+def test_every_message_follows_the_language():
+    """`message` (what the CLI's JSON carries) is in the language asked for, for each status that has one."""
+    photo = images.load_image(real_record(*CONFIDENT).path())
+    cases = {"not_skin": _sk("coffee"), "poor_quality": robustness.brightness(photo, 0.3)}
+    for status, rgb in cases.items():
+        en, ko = (pipeline.analyze(rgb, lang=lang, segment=False, explain_heatmap=False) for lang in ("en", "ko"))
+        assert en.status == ko.status == status, (status, en.status)
+        assert en.message and not HANGUL.search(en.message) and HANGUL.search(ko.message), (status, ko.message)
+    for reason in ("uncertain", "out_of_scope"):  # the classifier's own statuses, on a decision built for it
+        dec = pipeline.decisions.Decision(reason, None, "soon", 0.0, "english")
+        assert HANGUL.search(pipeline._message(dec, None, "ko")) and pipeline._message(dec, None, "en") == "english"

@@ -33,6 +33,26 @@ def test_each_transform_does_what_it_says(rgb):
     assert np.array_equal(rgb, np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8))  # untouched
 
 
+def test_crop_never_makes_a_photo_too_small_to_analyse():
+    from skin_core import images
+
+    small = np.zeros((100, 40, 3), np.uint8)
+    assert robustness.crop(small, 0.3).shape == (images.MIN_SIDE, images.MIN_SIDE, 3)
+    assert robustness.crop(small, 0.5).shape == (50, images.MIN_SIDE, 3)
+    tiny = np.zeros((images.MIN_SIDE, images.MIN_SIDE, 3), np.uint8)
+    assert robustness.crop(tiny, 0.3).shape == tiny.shape
+    images.validate_array(robustness.apply(small, crop=robustness.TRANSFORMS["crop"].lo))
+
+
+@pytest.mark.slow
+def test_sweep_of_crop_on_a_small_photo_runs():
+    from skin_core import registry
+
+    photo = np.random.default_rng(1).integers(60, 200, (100, 100, 3), dtype=np.uint8)
+    res = robustness.sweep(photo, "crop", registry.default_model("classification"))
+    assert len(res.statuses) == len(robustness.TRANSFORMS["crop"].grid)
+
+
 def test_unknown_transform_is_rejected(rgb):
     with pytest.raises(KeyError):
         robustness.apply(rgb, {"sharpen": 2})
