@@ -229,6 +229,7 @@ def to_markdown(card: dict) -> str:
                   + (f", weights {', '.join(f'{w:.2f}' for w in e['weights'])}" if e.get("weights") else ""),
                   ]
         lines += [f"- val macro-F1 {k}: {v:.4f}" for k, v in e.get("val_macro_f1", {}).items()]
+        lines += [f"- note: {e['note']}"] if e.get("note") else []
     if card.get("tta_choice"):
         choice = ", ".join(f"{k} {v:.4f}" for k, v in card["tta_choice"]["val_macro_f1"].items())
         if "tta_views" in card:
