@@ -83,7 +83,7 @@ with col_photo:
                      horizontal=True)
     opacity = st.slider(ui.tr("result.mask_opacity"), 0.1, 0.9, 0.4, 0.05, key="mask_opacity", disabled=view != "mask")
     ui.image(uh.photo_view(a, view, opacity), ui.tr("result.photo_caption", w=a.image.shape[1], h=a.image.shape[0]),
-             ui.tr("result.photo_alt"))
+             uh.photo_alt(a, view, lang))
     st.caption(uh.segmentation_note(a, lang))
     rows = uh.abc_rows(a, lang)
     if rows:
@@ -112,7 +112,7 @@ with col_pred:
                         key="prob_chart", config={"displayModeBar": False}, alt=ui.tr("result.prob_alt", top=top))
     ui.urgency(a.urgency)
     st.caption(ui.tr("result.ood", v=a.ood_score))
-    st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or "n/a"))
+    st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or uh.NOT_AVAILABLE))
     st.caption(ui.tr("result.timings", seconds=uh.seconds(a)))
     try:
         st.download_button(ui.tr("result.pdf"), ui.pdf_bytes(a), file_name=f"skinlens-report-{lang}.pdf",

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .data import CLASSES
+from .images import FORMAT_NAMES, FORMATS_TEXT, MAX_MB, MIN_SIDE
+
 LANGS = ("en", "ko")
+NOT_AVAILABLE = "–"  # a figure that does not exist, in either language
+_N = len(CLASSES)
+_FORMATS_KO = f"{', '.join(FORMAT_NAMES[:-1])} 또는 {FORMAT_NAMES[-1]}"
 LANG_NAMES = {"en": "English", "ko": "한국어"}
 
 STRINGS: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ app shell
-    "app.title": {"en": "SkinLens", "ko": "SkinLens"},
     "app.tagline": {
         "en": "Educational skin-photo analysis. Not a diagnosis.",
         "ko": "교육용 피부 사진 분석 도구입니다. 진단이 아닙니다.",
@@ -39,7 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "input.upload": {"en": "Upload a photo", "ko": "사진 올리기"},
     "input.camera": {"en": "Take a photo", "ko": "사진 찍기"},
     "input.sample": {"en": "Try a sample", "ko": "예시 사진"},
-    "input.uploader": {"en": "Photo (JPEG, PNG, WEBP or HEIC, up to 15 MB)", "ko": "사진 (JPEG, PNG, WEBP, HEIC, 최대 15MB)"},
+    "input.uploader": {"en": f"Photo ({FORMATS_TEXT}, up to {MAX_MB} MB)", "ko": f"사진 ({_FORMATS_KO}, 최대 {MAX_MB}MB)"},
     "input.camera_label": {"en": "Point the camera at the skin problem", "ko": "피부 문제 부위에 카메라를 맞춰 주세요"},
     "input.sample_label": {"en": "Sample photo from the test split", "ko": "테스트 데이터의 예시 사진"},
     "input.sample_item": {"en": "{name}, sample {i}", "ko": "{name}, 예시 {i}"},
@@ -58,7 +63,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No trained classifier is available yet (weights/ is empty). Train one or copy the weights in.",
         "ko": "아직 학습된 분류 모델이 없습니다(weights/ 폴더가 비어 있음). 모델을 학습하거나 가중치를 복사해 주세요.",
     },
-    "model.load_error": {"en": "The model could not be loaded: {msg}", "ko": "모델을 불러오지 못했습니다: {msg}"},
     "analyze.red_flags": {"en": "Does any of this apply? (optional)", "ko": "해당하는 것이 있나요? (선택)"},
     "analyze.red_flags_help": {
         "en": "What you tell us can only make the advice more urgent; the photo is not analysed again.",
@@ -85,12 +89,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "image_error.invalid_image": {"en": "This file cannot be read as a photo.", "ko": "이 파일은 사진으로 읽을 수 없습니다."},
     "image_error.empty": {"en": "The file is empty.", "ko": "파일이 비어 있습니다."},
     "image_error.too_large": {
-        "en": "The file is too large. Please use a photo under 15 MB.",
-        "ko": "파일이 너무 큽니다. 15MB 이하의 사진을 사용해 주세요.",
+        "en": f"The file is too large. Please use a photo under {MAX_MB} MB.",
+        "ko": f"파일이 너무 큽니다. {MAX_MB}MB 이하의 사진을 사용해 주세요.",
     },
     "image_error.unsupported_format": {
-        "en": "This is not a supported image. Please upload a JPEG, PNG, WEBP or HEIC photo.",
-        "ko": "지원하지 않는 파일입니다. JPEG, PNG, WEBP 또는 HEIC 사진을 올려 주세요.",
+        "en": f"This is not a supported image. Please upload a {FORMATS_TEXT} photo.",
+        "ko": f"지원하지 않는 파일입니다. {_FORMATS_KO} 사진을 올려 주세요.",
     },
     "image_error.corrupt": {
         "en": "The image file is damaged and cannot be read.",
@@ -101,8 +105,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "이미지의 픽셀 수가 너무 많아 안전하게 처리할 수 없습니다.",
     },
     "image_error.too_small": {
-        "en": "The image is too small; at least 32 x 32 pixels are needed.",
-        "ko": "이미지가 너무 작습니다. 최소 32 x 32 픽셀이 필요합니다.",
+        "en": f"The image is too small; at least {MIN_SIDE} x {MIN_SIDE} pixels are needed.",
+        "ko": f"이미지가 너무 작습니다. 최소 {MIN_SIDE} x {MIN_SIDE} 픽셀이 필요합니다.",
     },
     "image_error.aspect_ratio": {
         "en": "The image is a long strip rather than a photo; please upload a photo of the skin problem.",
@@ -204,9 +208,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "result.view.mask": {"en": "Filled mask", "ko": "채운 영역"},
     "result.view.none": {"en": "Photo only", "ko": "사진만"},
     "result.mask_opacity": {"en": "Mask opacity", "ko": "영역 불투명도"},
-    "result.photo_alt": {
+    "result.photo_alt.outline": {
         "en": "The uploaded skin photo with the lesion outline drawn in cyan.",
         "ko": "병변 윤곽을 청록색 선으로 표시한 업로드 사진.",
+    },
+    "result.photo_alt.mask": {
+        "en": "The uploaded skin photo with the lesion area filled in colour.",
+        "ko": "병변 영역을 색으로 채워 표시한 업로드 사진.",
+    },
+    "result.photo_alt.none": {
+        "en": "The uploaded skin photo, nothing drawn on it.",
+        "ko": "아무것도 표시하지 않은 업로드 사진.",
     },
     "result.photo_caption": {"en": "Your photo ({w}x{h} px)", "ko": "올린 사진 ({w}x{h} 픽셀)"},
     "result.seg.ok": {"en": "Lesion outline from the segmentation model.", "ko": "분할 모델이 그린 병변 윤곽입니다."},
@@ -293,7 +305,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "memo.red_flags": {"en": "Red flags: get medical help sooner if", "ko": "위험 신호: 다음과 같으면 더 빨리 진료를 받으세요"},
     "memo.sources": {"en": "Sources", "ko": "출처"},
     "memo.last_reviewed": {"en": "Last reviewed {date}", "ko": "최종 검토일 {date}"},
-    "memo.treatment": {"en": "Care and treatment", "ko": "관리와 치료"},
     # ------------------------------------------------------------------ what if
     "whatif.title": {"en": "What if the photo were different?", "ko": "사진이 달랐다면?"},
     "whatif.intro": {
@@ -374,7 +385,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},
     "report.col.model": {"en": "Model", "ko": "모델"},
     "report.col.version": {"en": "Version", "ko": "버전"},
-    "metric.accuracy": {"en": "Accuracy (11 classes)", "ko": "정확도 (11개 질환)"},
+    "metric.accuracy": {"en": f"Accuracy ({_N} classes)", "ko": f"정확도 ({_N}개 질환)"},
     "metric.macro_f1": {"en": "Macro-F1", "ko": "매크로 F1"},
     "metric.top3_accuracy": {"en": "Top-3 accuracy", "ko": "상위 3개 정확도"},
     "metric.study5_accuracy": {"en": "Accuracy on 5 study classes", "ko": "연구 5개 질환 정확도"},
@@ -385,7 +396,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric.mean_iou": {"en": "Mean IoU", "ko": "평균 IoU"},
     "metric.dice": {"en": "Dice", "ko": "Dice"},
     "metric.thresholded_jaccard": {"en": "Thresholded Jaccard", "ko": "임계 Jaccard"},
-    "metric.n": {"en": "Test images", "ko": "테스트 이미지 수"},
     "report.unseen": {"en": "Test photos never seen in any form", "ko": "어떤 형태로도 본 적 없는 테스트 사진"},
     "report.unseen.intro": {
         "en": "{known} of the test photos of known conditions (and {other} photos of other conditions) are near-duplicates "
@@ -446,7 +456,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.col.threshold": {"en": "Threshold", "ko": "임계값 이름"},
     "report.col.value": {"en": "Value", "ko": "값"},
     "report.training": {"en": "Training data and split", "ko": "학습 데이터와 분할"},
-    "report.description": {"en": "Description", "ko": "설명"},
     "report.data": {"en": "Data", "ko": "데이터"},
     "report.split": {"en": "Split manifest", "ko": "분할 목록"},
     "report.command": {"en": "Training command", "ko": "학습 명령"},
@@ -508,8 +517,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "about.col.used_for": {"en": "Used for", "ko": "용도"},
     "about.col.licence": {"en": "Licence / terms", "ko": "라이선스 / 이용 조건"},
     "about.src.dermnet.used": {
-        "en": "Clinical photos of the 11 conditions and of other conditions (out-of-scope examples)",
-        "ko": "11개 질환 및 기타 질환(범위 밖 예시)의 임상 사진",
+        "en": f"Clinical photos of the {_N} conditions and of other conditions (out-of-scope examples)",
+        "ko": f"{_N}개 질환 및 기타 질환(범위 밖 예시)의 임상 사진",
     },
     "about.src.dermnet.licence": {"en": "Non-commercial educational use only", "ko": "비상업적 교육 목적으로만 사용"},
     "about.src.fitzpatrick.used": {
@@ -562,12 +571,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "about.no_models": {"en": "No trained models yet.", "ko": "아직 학습된 모델이 없습니다."},
     # ------------------------------------------------------------------ charts
     "chart.probability": {"en": "Probability", "ko": "확률"},
-    "chart.condition": {"en": "Condition", "ko": "질환"},
-    "chart.value": {"en": "Value", "ko": "값"},
     "chart.current": {"en": "current", "ko": "현재"},
     "chart.before": {"en": "Original", "ko": "원본"},
     "chart.after": {"en": "Changed", "ko": "변경 후"},
-    "chart.count": {"en": "Count", "ko": "개수"},
     # ------------------------------------------------------------------ PDF
     "pdf.red_flags": {"en": "You told us: {flags}.", "ko": "알려 주신 내용: {flags}."},
     "pdf.title": {"en": "SkinLens report", "ko": "SkinLens 분석 보고서"},
@@ -603,8 +609,6 @@ def quality_reasons(report, lang: str) -> list[str]:
 
 def about_body(lang: str) -> str:
     """The About page's "what it is" paragraph, naming every class the models know (from data.CLASSES)."""
-    from .data import CLASSES
-
     names = [short_class_name(c, lang) for c in CLASSES]
     if lang == "en":  # mid-sentence in English: "acne, actinic keratosis, ..."
         names = [n[:1].lower() + n[1:] for n in names]
@@ -613,7 +617,7 @@ def about_body(lang: str) -> str:
 
 def percent(p: float | None, digits: int = 1) -> str:
     """0.8234 -> '82.3%' (the same in both languages); None -> 'n/a'."""
-    return "n/a" if p is None else f"{100 * float(p):.{digits}f}%"
+    return NOT_AVAILABLE if p is None else f"{100 * float(p):.{digits}f}%"
 
 
 @lru_cache(maxsize=None)

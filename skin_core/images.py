@@ -20,13 +20,15 @@ try:  # HEIC/HEIF support (iPhone photos); optional at import time so the core s
 except Exception:  # pragma: no cover - exercised only where pillow-heif is missing
     _HEIF = False
 
-MAX_BYTES = 15 * 1024 * 1024  # same cap as the app's upload limit (.streamlit/config.toml)
+MAX_MB = 15  # same cap as the app's upload limit (.streamlit/config.toml; a test checks they agree)
+MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_PIXELS = 50_000_000  # a 8000x6000 phone photo passes; a 30000x30000 bomb does not
 MIN_SIDE = 32  # below this no model can see a lesion
 MAX_SIDE = 1600  # huge photos are downscaled to this longest side, never rejected
 MAX_ASPECT = 8.0  # a strip longer than 8:1 is a banner or a scan, not a photo of a lesion
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF", "MPO"}
-FORMATS_TEXT = "JPEG, PNG, WEBP, BMP, TIFF or HEIC"  # what every "please upload" message names
+FORMAT_NAMES = ("JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIC")  # what every "please upload" message names
+FORMATS_TEXT = f"{', '.join(FORMAT_NAMES[:-1])} or {FORMAT_NAMES[-1]}"
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff")  # file names of those formats
 
 ImageInput = Union[str, Path, bytes, bytearray, io.IOBase]

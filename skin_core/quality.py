@@ -19,7 +19,6 @@ BLUR_MIN = 20.0  # variance of the Laplacian on a 256-px grey copy
 DARK_MAX = 45.0  # mean luminance (0-255)
 BRIGHT_MIN = 235.0
 SKIN_MIN_FRACTION = 0.10
-OVEREXPOSED_FRACTION = 0.5
 
 
 @dataclass(frozen=True)

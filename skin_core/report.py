@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from . import images
-from .i18n import percent, short_class_name, status_name, t, urgency_label
+from .i18n import NOT_AVAILABLE, percent, short_class_name, status_name, t, urgency_label
 from .ui_helpers import (
     heatmap_view,
     memo_sections,
@@ -194,7 +194,7 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
 
     doc.para(t("pdf.title", lang), size=20, bold=True, colour=(31, 111, 139), h=10)
     doc.para(t("pdf.generated", lang, date=when.strftime("%Y-%m-%d %H:%M %Z").strip()), size=9, colour=(90, 90, 90))
-    doc.para(t("pdf.model", lang, name=a.classifier, version=a.classifier_version or "n/a"), size=9, colour=(90, 90, 90))
+    doc.para(t("pdf.model", lang, name=a.classifier, version=a.classifier_version or NOT_AVAILABLE), size=9, colour=(90, 90, 90))
 
     if a.cancer_banner:
         doc.pdf.ln(2)

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import explain, images, knowledge, registry, segmentation
-from .i18n import class_name, percent, quality_reasons, status_name, t, urgency_label  # noqa: F401 (quality_reasons: for the pages)
+from .i18n import NOT_AVAILABLE, class_name, percent, quality_reasons, status_name, t, urgency_label  # noqa: F401 (quality_reasons: for the pages)
 
 HEAT_CMAPS = ("jet", "viridis", "cividis")
 MASK_VIEWS = ("outline", "mask", "none")
@@ -156,10 +156,21 @@ def abc_rows(a, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def drawn_view(a, view: str) -> str:
+    """What `photo_view` really draws for the chosen view: `none` when there is no outline to draw."""
+    seg = a.segmentation
+    return "none" if seg is None or seg.status == "none" else view
+
+
+def photo_alt(a, view: str, lang: str) -> str:
+    """The photo's alt text, saying what is drawn on it (outline, filled mask or nothing)."""
+    return t(f"result.photo_alt.{drawn_view(a, view)}", lang)
+
+
 def photo_view(a, view: str = "outline", opacity: float = 0.4) -> np.ndarray:
     """The analysed photo with the lesion outline, a filled mask, or nothing drawn on it."""
     seg = a.segmentation
-    if seg is None or seg.status == "none" or view == "none":
+    if drawn_view(a, view) == "none":
         return a.image
     if view == "mask":
         return segmentation.fill(a.image, seg.mask, alpha=opacity)
@@ -178,15 +189,6 @@ def thumbnail(rgb: np.ndarray, max_side: int = 640) -> np.ndarray:
         return rgb
     s = max_side / max(h, w)
     return images.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))))
-
-
-def answer_text(a, lang: str) -> str:
-    """One short phrase for an analysis: the condition name (ok), 'uncertain: A / B' or the status name."""
-    if a.status == "ok":
-        return class_name(a.label, lang)
-    if a.status == "uncertain":
-        return f"{status_name('uncertain', lang)}: " + " / ".join(class_name(c, lang) for c, _ in a.top3[:2])
-    return status_name(a.status, lang)
 
 
 def short_answer(status: str, label: str | None, probs: dict[str, float], lang: str) -> str:
@@ -280,7 +282,7 @@ def card_metric(card: dict, key: str) -> float | None:
 
 def format_metric(key: str, v: float | None) -> str:
     if v is None:
-        return "n/a"
+        return NOT_AVAILABLE
     return f"{v:.3f}" if key in ("ece_15", "ood_auroc", "mean_iou", "dice", "thresholded_jaccard") else percent(v)
 
 
@@ -386,7 +388,3 @@ def per_class_rows(card: dict, lang: str) -> list[dict]:
     return rows
 
 
-def group_rows(groups: dict | None, lang: str) -> list[dict]:
-    """Rows for per-source / per-skin-group accuracy dicts {group: {accuracy, n}}."""
-    return [{t("report.group", lang): g, t("report.accuracy", lang): percent(v.get("accuracy")),
-             t("metric.n", lang): int(v.get("n", 0))} for g, v in (groups or {}).items()]

@@ -89,7 +89,7 @@ def test_result_strings_never_reassure():
 
 def test_percent():
     assert i18n.percent(0.8234) == "82.3%"
-    assert i18n.percent(None) == "n/a"
+    assert i18n.percent(None) == i18n.NOT_AVAILABLE != "n/a"
 
 
 @pytest.mark.parametrize("lang", LANGS)

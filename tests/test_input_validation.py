@@ -71,3 +71,17 @@ def test_analyze_refuses_a_bad_array_with_the_library_error():
         pipeline.analyze(np.zeros((64, 64), np.float64), segment=False, explain_heatmap=False)
     with pytest.raises(im.InvalidImageError):
         pipeline.analyze_batch([np.zeros((64, 64, 3), np.uint8), np.zeros((0, 0, 3), np.uint8)])
+
+
+def test_the_upload_limit_is_one_number():
+    """The library's byte cap, the app's upload cap and the size every message names agree."""
+    import tomllib
+
+    from skin_core import i18n
+    from skin_core.config import REPO_ROOT
+
+    cfg = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["server"]["maxUploadSize"] == im.MAX_MB and im.MAX_BYTES == im.MAX_MB * 2**20
+    for lang in i18n.LANGS:
+        assert f"{im.MAX_MB}" in i18n.t("input.uploader", lang) and "HEIC" in i18n.t("input.uploader", lang)
+        assert all(f in i18n.t("image_error.unsupported_format", lang) for f in im.FORMAT_NAMES)

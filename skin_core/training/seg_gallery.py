@@ -18,7 +18,7 @@ def main() -> None:
     picks = []
     for cls in data.CLASSES:  # one or two per class, deterministic
         picks += [r for r in recs if r.label == cls][:1]
-    picks = (picks + [r for r in recs if r.label in ("melanoma", "basal_cell_carcinoma")][1:2])[:12]
+    picks = (picks + [r for r in recs if r.label in data.MALIGNANT][1:2])[:12]
     tiles = []
     for r in picks:
         rgb = images.load_image(r.path())

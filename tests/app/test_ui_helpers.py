@@ -210,3 +210,15 @@ def test_the_model_picker_shows_accuracy_on_unseen_photos_and_falls_back_to_test
     assert label == f"{name} (default, {100 * card['test_metrics_unseen']['accuracy']:.1f}% on unseen photos)"
     monkeypatch.setattr(uh, "unseen_accuracy", lambda n: None)  # a card without the near-duplicate audit
     assert uh.model_label(name, "ko") == f"{name} (기본, 테스트 정확도 {100 * card['test_metrics']['accuracy']:.1f}%)"
+
+
+def test_photo_alt_says_what_is_drawn():
+    from types import SimpleNamespace
+
+    drawn = SimpleNamespace(segmentation=SimpleNamespace(status="ok"))
+    bare = SimpleNamespace(segmentation=None)
+    for lang in ("en", "ko"):
+        assert uh.photo_alt(drawn, "outline", lang) == uh.t("result.photo_alt.outline", lang)
+        assert uh.photo_alt(drawn, "mask", lang) == uh.t("result.photo_alt.mask", lang)
+        assert uh.photo_alt(bare, "outline", lang) == uh.t("result.photo_alt.none", lang)
+    assert "cyan" not in uh.photo_alt(bare, "outline", "en")
