@@ -201,6 +201,24 @@ def to_markdown(card: dict) -> str:
                   f"{ens['committed_val_macro_f1']:.4f}, ahead in {ens['val_bootstrap_share_better_than_committed']:.1%} "
                   f"of resamples; out of sample {ens['val_split_half_gain_over_committed']['mean']:+.4f}",
                   f"- {e['rule']}; kept: **{'yes' if e['kept'] else 'no'}**", f"- command: `{e['command']}`"]
+    if card.get("knn_memory_experiment"):
+        e = card["knn_memory_experiment"]
+        h = e["head_alone"]
+        lines += ["", "## A k-NN memory of the train photos beside the head (val split)", "", f"- photos: {e['photos']}",
+                  f"- the head alone: val macro-F1 {h['val_macro_f1']:.4f}, accuracy {h['val_accuracy']:.3f}, "
+                  f"ECE {h['val_ece_15_after_temperature']:.3f}, OOD AUROC {h['val_ood_auroc']:.3f}"]
+        for form, f in e["forms"].items():
+            g = f["split_half_gain"]
+            lines += [f"- {form} ({', '.join(f'{k} {v}' for k, v in f['settings'].items())}): val macro-F1 "
+                      f"{f['val_macro_f1']:.4f}, accuracy {f['val_accuracy']:.3f}, ECE {f['val_ece_15_after_temperature']:.3f}, "
+                      f"OOD AUROC {f['val_ood_auroc']:.3f}; ahead in {f['val_bootstrap_share_better']:.1%} of resamples; "
+                      f"out of sample {g['mean']:+.4f}, positive in {g['share_positive']:.0%} of {g['n_splits']} splits"]
+        w = e["split_half_gain_whole_search"]
+        lines += [f"- the whole search out of sample: {w['mean']:+.4f}, positive in {w['share_positive']:.0%} of "
+                  f"{w['n_splits']} splits",
+                  f"- {e['rule']}; kept: **{'yes' if e['kept'] else 'no'}**",
+                  f"- command: `{e['command']}` ({e['wall_time_s']} s on {e['hardware']}"
+                  + ("; the features already cached" if e.get("features_were_cached") else "") + ")"]
     if card.get("cycles_not_kept"):
         lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "
