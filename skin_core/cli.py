@@ -107,6 +107,7 @@ def cmd_predict(args) -> int:
     """Batch classification: one JSON line per photo, each the pipeline's `Analysis.to_dict()` (no outline or
     heatmap on this path: speed)."""
     from . import images, pipeline
+    from .ui_helpers import image_error_text
 
     clf = _load_classifier(args.model)
     if clf is None:
@@ -129,7 +130,7 @@ def cmd_predict(args) -> int:
                 _print({"path": str(p), **by_path[p].to_dict()})
             else:
                 failed += 1
-                _print(_error_line(p, clf.name, str(im)))
+                _print(_error_line(p, clf.name, image_error_text(im, args.lang)))
     return 2 if failed else 0
 
 

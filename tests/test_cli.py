@@ -1,6 +1,7 @@
 """The CLI is public API: end-to-end through a real subprocess on real images."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -171,6 +172,11 @@ def test_predict_applies_red_flags_and_korean(tmp_path):
     assert flagged["probabilities"] == plain["probabilities"] and flagged["red_flags"] == ["rapid_change"]
     assert flagged["urgency"] == "urgent" and flagged["cancer_banner"] == knowledge.cancer_banner("ko")
     assert cli("predict", "--red-flag", "itchy_feet", str(rec.path())).returncode == 2
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 not really a jpeg")
+    res = cli("predict", "--json", "--lang", "ko", str(broken))
+    line = json.loads(res.stdout)
+    assert res.returncode == 2 and line["status"] == "error" and re.search("[\uac00-\ud7a3]", line["message"])
 
 
 @pytest.mark.slow
