@@ -28,7 +28,7 @@ name = st.selectbox(ui.tr("report.select"), list(cards), key="report_model")
 card = cards[name]
 m = card.get("test_metrics", {})
 st.header(name)
-st.markdown(card.get("description", ""))
+st.markdown(uh.card_description(card, lang))
 
 keys = uh.CLASSIFICATION_METRICS if card.get("task") == "classification" else uh.SEGMENTATION_METRICS
 for row in (keys[:4], keys[4:]):

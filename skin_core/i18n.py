@@ -378,8 +378,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.comparison": {"en": "All models", "ko": "전체 모델 비교"},
     "report.select": {"en": "Model", "ko": "모델"},
     "report.card_english": {
-        "en": "Model-card descriptions are shown as the training scripts wrote them, in English.",
-        "ko": "모델 카드의 설명 문장은 영어 원문 그대로 표시합니다.",
+        "en": "Training details are shown as the training scripts wrote them, in English.",
+        "ko": "아래 학습 정보(데이터, 명령어 등)는 학습 스크립트가 기록한 영어 원문 그대로 표시합니다.",
     },
     "report.task.classification": {"en": "Classifiers", "ko": "분류 모델"},
     "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},

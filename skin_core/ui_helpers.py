@@ -280,6 +280,11 @@ def card_metric(card: dict, key: str) -> float | None:
     return float(v) if isinstance(v, (int, float)) else None
 
 
+def card_description(card: dict, lang: str) -> str:
+    """A model card's description in `lang` (`description_ko`, ...), else the English one the training script wrote."""
+    return card.get(f"description_{lang}") or card.get("description", "")
+
+
 def format_metric(key: str, v: float | None) -> str:
     if v is None:
         return NOT_AVAILABLE

@@ -222,3 +222,18 @@ def test_photo_alt_says_what_is_drawn():
         assert uh.photo_alt(drawn, "mask", lang) == uh.t("result.photo_alt.mask", lang)
         assert uh.photo_alt(bare, "outline", lang) == uh.t("result.photo_alt.none", lang)
     assert "cyan" not in uh.photo_alt(bare, "outline", "en")
+
+
+def test_every_card_has_a_korean_description_with_the_same_figures():
+    """The Model report shows `description_ko` in Korean; it must say what the English one says, numbers included,
+    so a retrained card whose English description changed fails here until the Korean one follows."""
+    import re
+
+    from skin_core import registry
+
+    for name in registry.list_models():
+        card = registry.read_card(name)
+        assert uh.card_description(card, "ko") == card["description_ko"], name
+        assert uh.card_description(card, "en") == card["description"], name
+        figures = lambda text: sorted(re.findall(r"\d+(?:\.\d+)?", text))  # noqa: E731
+        assert figures(card["description_ko"]) == figures(card["description"]), name
