@@ -189,6 +189,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The photo is not good enough to analyse",
         "ko": "사진 상태가 분석하기에 충분하지 않습니다",
     },
+    "status.poor_quality.body_urgent": {
+        "en": "No condition is named for a photo like this, but even its rough scores point to a possible skin "
+              "cancer (the warning above): please see a doctor, and do not rely on a retaken photo instead.",
+        "ko": "이런 사진으로는 질환 이름을 말하지 않지만, 대략적인 점수만으로도 피부암 가능성이 보입니다(위 경고). "
+              "사진을 다시 찍는 것으로 대신하지 말고 진료를 받으세요.",
+    },
     "status.poor_quality.body": {
         "en": "Nothing was classified. Retake the photo, or analyse it anyway if the problems below are minor.",
         "ko": "분류하지 않았습니다. 사진을 다시 찍거나, 아래 문제가 사소하다면 그래도 분석할 수 있습니다.",
@@ -273,7 +279,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "result.pdf": {"en": "Download PDF report", "ko": "PDF 보고서 내려받기"},
     "result.pdf_error": {"en": "The PDF report could not be made: {msg}", "ko": "PDF 보고서를 만들지 못했습니다: {msg}"},
-    "result.timings": {"en": "Analysis took {seconds:.1f} s", "ko": "분석 시간 {seconds:.1f}초"},
+    "result.timings": {"en": "Of that wait, the models computed for {seconds:.1f} s (the rest is loading and drawing)",
+                       "ko": "그중 모델 계산 시간 {seconds:.1f}초 (나머지는 불러오기와 화면 그리기)"},
     "compare.title": {"en": "All models on this photo", "ko": "이 사진에 대한 모든 모델의 결과"},
     "compare.model": {"en": "Model", "ko": "모델"},
     "compare.status": {"en": "Status", "ko": "상태"},
@@ -378,8 +385,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.comparison": {"en": "All models", "ko": "전체 모델 비교"},
     "report.select": {"en": "Model", "ko": "모델"},
     "report.card_english": {
-        "en": "Training details are shown as the training scripts wrote them, in English.",
-        "ko": "아래 학습 정보(데이터, 명령어 등)는 학습 스크립트가 기록한 영어 원문 그대로 표시합니다.",
+        "en": "The training details, intended use and limitations below are shown as the training scripts wrote "
+              "them, in English.",
+        "ko": "아래 학습 정보(데이터, 명령어, 하드웨어), 사용 목적과 한계는 학습 스크립트가 기록한 영어 원문 그대로 "
+              "표시합니다.",
     },
     "report.task.classification": {"en": "Classifiers", "ko": "분류 모델"},
     "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},

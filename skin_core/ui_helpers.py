@@ -114,7 +114,10 @@ def status_screen(a, lang: str) -> StatusScreen:
         p = a.probabilities.get(a.label, 0.0)
         return StatusScreen("info", t("status.ok.title", lang, name=class_name(a.label, lang)),
                             t("status.ok.body", lang, p=percent(p)))
-    return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang), t(f"status.{status}.body", lang))
+    body = f"status.{status}.body"
+    if status == "poor_quality" and a.urgency == "urgent":  # the cancer banner shows too: say why, not "nothing"
+        body += "_urgent"
+    return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang), t(body, lang))
 
 
 def image_error_text(err: Exception, lang: str) -> str:

@@ -237,3 +237,10 @@ def test_every_card_has_a_korean_description_with_the_same_figures():
         assert uh.card_description(card, "en") == card["description"], name
         figures = lambda text: sorted(re.findall(r"\d+(?:\.\d+)?", text))  # noqa: E731
         assert figures(card["description_ko"]) == figures(card["description"]), name
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_poor_photo_flagged_urgent_does_not_say_nothing_was_found(lang):
+    urgent = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="urgent"), lang)
+    calm = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="soon"), lang)
+    assert urgent.body == t("status.poor_quality.body_urgent", lang) != calm.body == t("status.poor_quality.body", lang)
