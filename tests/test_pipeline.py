@@ -84,3 +84,18 @@ def test_every_message_follows_the_language():
     for reason in ("uncertain", "out_of_scope"):  # the classifier's own statuses, on a decision built for it
         dec = pipeline.decisions.Decision(reason, None, "soon", 0.0, "english")
         assert HANGUL.search(pipeline._message(dec, None, "ko")) and pipeline._message(dec, None, "en") == "english"
+
+
+@needs_data
+def test_a_tiny_photo_is_called_too_small_before_not_skin():
+    """A real lesion shrunk to 40 px is beyond the photo check's reading: the user hears "too small", not
+    "not skin", and no cancer flag rests on its scores; analysed anyway, the photo check's verdict stands."""
+    from PIL import Image
+
+    tiny = np.asarray(Image.fromarray(images.load_image(real_record(*CANCER).path())).resize((40, 40)))
+    a = pipeline.analyze(tiny, segment=False, explain_heatmap=False)
+    assert a.status == "poor_quality", (a.status, a.message)
+    assert [i.code for i in a.quality.issues][:1] == ["too_small"] and "small (40x40)" in a.message
+    assert a.urgency != "urgent" and a.to_dict()["label"] is None
+    cat = np.asarray(Image.fromarray(_sk("chelsea")).resize((40, 40)))
+    assert pipeline.analyze(cat, allow_poor_quality=True, segment=False).status in ("not_skin", "out_of_scope")
