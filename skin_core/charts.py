@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from .i18n import percent, short_class_name as class_name, t
+from .i18n import percent, short_class_name as class_name, status_name, t
 
 PALETTE = qualitative.Safe
 PRIMARY = "#1f6f8b"
@@ -79,11 +79,33 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
         fig.add_scatter(x=sweep.values, y=sweep.series(c), mode="lines+markers", name=class_name(c, lang),
                         line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=("solid", "dash", "dot")[i % 3]),
                         marker=dict(symbol=symbols[i % len(symbols)], size=9), hovertext=hover, hoverinfo="text")
+    for x0, x1, status in _status_runs(sweep.values, sweep.statuses):
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=MUTED, opacity=0.25, line_width=0, layer="below",
+                      annotation_text=status_name(status, lang), annotation_position="top left",
+                      annotation_font_size=11)
     if current is not None:
-        fig.add_vline(x=current, line_dash="dot", line_color="#444", annotation_text=t("chart.current", lang))
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title=t("chart.probability", lang))
+        fig.add_vline(x=current, line_dash="dot", line_color="#444", annotation_text=t("chart.current", lang),
+                      annotation_position="top right", annotation_font_size=11)
+    # headroom above 100 % holds the labels, so no line runs through them
+    fig.update_yaxes(range=[0, 1.16], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
+                     title=t("chart.probability", lang))
     fig.update_xaxes(title=axis_label)
-    return _layout(fig, height=360)
+    return _layout(fig, height=380)
+
+
+def _status_runs(values: list[float], statuses: list[str]) -> list[tuple[float, float, str]]:
+    """(x0, x1, status) for each run of neighbouring sweep values whose status is not a plain answer ("ok"),
+    spanning halfway to the neighbours, so the chart shows where the app would refuse or hedge."""
+    edges = [values[0]] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1]]
+    runs: list[tuple[float, float, str]] = []
+    for i, status in enumerate(statuses):
+        if status == "ok":
+            continue
+        if runs and runs[-1][2] == status and statuses[i - 1] == status:
+            runs[-1] = (runs[-1][0], edges[i + 1], status)
+        else:
+            runs.append((edges[i], edges[i + 1], status))
+    return runs
 
 
 def confusion_heatmap(matrix: list[list[int]], classes: list[str], lang: str) -> go.Figure:

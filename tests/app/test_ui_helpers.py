@@ -4,7 +4,7 @@ import pytest
 
 from skin_core import charts, robustness, ui_helpers as uh
 from skin_core.data import CLASSES
-from skin_core.i18n import class_name, percent, short_class_name, t
+from skin_core.i18n import class_name, percent, short_class_name, status_name, t
 
 from .helpers import hand_built
 
@@ -244,3 +244,19 @@ def test_a_poor_photo_flagged_urgent_does_not_say_nothing_was_found(lang):
     urgent = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="urgent"), lang)
     calm = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="soon"), lang)
     assert urgent.body == t("status.poor_quality.body_urgent", lang) != calm.body == t("status.poor_quality.body", lang)
+
+
+def test_sweep_lines_shade_where_the_app_would_not_answer():
+    """A status change along the sweep ("-> not skin") is visible on the chart, not only in the summary line."""
+    a = hand_built()
+    probs = np.array([list(a.probabilities.values())] * 5)
+    statuses = ["ok", "uncertain", "uncertain", "ok", "not_skin"]
+    sweep = robustness.SweepResult("blur", [0.0, 1.0, 2.0, 3.0, 4.0], list(a.classes), probs, [0.1] * 5, statuses,
+                                   ["melanoma"] * 5, [[]] * 5)
+    fig = charts.sweep_lines(sweep, "ko", "Blur", current=1.0)
+    bands = [(sh.x0, sh.x1) for sh in fig.layout.shapes if sh.type == "rect"]
+    assert bands == [(0.5, 2.5), (3.5, 4.0)]
+    labels = [an.text for an in fig.layout.annotations]
+    assert status_name("uncertain", "ko") in labels and status_name("not_skin", "ko") in labels
+    assert t("chart.current", "ko") in labels
+    assert fig.layout.yaxis.range[1] > 1.1  # headroom: the labels sit above every line
