@@ -18,10 +18,10 @@ st.header(ui.tr("about.privacy"))
 st.markdown(ui.tr("about.privacy_body"))
 
 st.header(ui.tr("about.data"))
-sources = {"dermnet": "DermNet (dermnet-11, dermnet-other)", "fitzpatrick": "Fitzpatrick17k",
-           "ph2": "PH2 (Mendonça et al., 2013)", "sklesion": "sklesion (Python package)"}
-st.table(pd.DataFrame([{ui.tr("about.col.source"): name, ui.tr("about.col.used_for"): ui.tr(f"about.src.{k}.used"),
-                        ui.tr("about.col.licence"): ui.tr(f"about.src.{k}.licence")} for k, name in sources.items()])
+st.table(pd.DataFrame([{ui.tr("about.col.source"): ui.tr(f"about.src.{k}.name"),
+                        ui.tr("about.col.used_for"): ui.tr(f"about.src.{k}.used"),
+                        ui.tr("about.col.licence"): ui.tr(f"about.src.{k}.licence")}
+                       for k in ("dermnet", "fitzpatrick", "ph2", "sklesion")])
          .set_index(ui.tr("about.col.source")))
 st.caption(ui.tr("about.licence_note"))
 

@@ -5,6 +5,7 @@ import streamlit as st
 from pages import _ui as ui
 from skin_core import charts, ui_helpers as uh
 from skin_core.config import WEIGHTS_DIR
+from skin_core.i18n import duration, hardware_text
 
 ui.entry()
 
@@ -97,7 +98,8 @@ training = card.get("training") or {}
 st.markdown(f"**{ui.tr('report.data')}:** {card.get('data', '')}")
 st.markdown(f"**{ui.tr('report.split')}:** `{card.get('split', '')}`")
 st.markdown(f"**{ui.tr('report.command')}:** `{card.get('training_command', '')}`")
-st.caption(ui.tr("report.hardware", s=training.get("wall_time_s", "?"), hw=training.get("hardware", "?")))
+st.caption(ui.tr("report.hardware", time=duration(training.get("wall_time_s"), lang),
+                 hw=hardware_text(training.get("hardware"), lang)))
 st.subheader(ui.tr("report.intended_use"))
 st.markdown(card.get("intended_use", ui.tr("report.no_data")))
 st.subheader(ui.tr("report.limitations"))

@@ -468,7 +468,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.data": {"en": "Data", "ko": "데이터"},
     "report.split": {"en": "Split manifest", "ko": "분할 목록"},
     "report.command": {"en": "Training command", "ko": "학습 명령"},
-    "report.hardware": {"en": "Wall time {s} s on {hw}", "ko": "{hw}에서 {s}초 소요"},
+    "report.hardware": {"en": "Training took {time} on {hw}.", "ko": "학습 시간: {hw}에서 {time}."},
+    "duration.hm": {"en": "{h} h {m} min", "ko": "{h}시간 {m}분"},
+    "duration.m": {"en": "{m} min", "ko": "{m}분"},
+    "duration.s": {"en": "{s} s", "ko": "{s}초"},
     "report.intended_use": {"en": "Intended use", "ko": "사용 목적"},
     "report.limitations": {"en": "Limitations", "ko": "한계"},
     "report.no_data": {"en": "Not in this model's card.", "ko": "이 모델 카드에는 없습니다."},
@@ -540,6 +543,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "전문가가 병변 영역을 표시한 더모스코피 이미지(분할)",
     },
     "about.src.ph2.licence": {"en": "Research and education use", "ko": "연구 및 교육 목적 사용"},
+    "about.src.dermnet.name": {"en": "DermNet (dermnet-11, dermnet-other)", "ko": "DermNet (dermnet-11, dermnet-other)"},
+    "about.src.fitzpatrick.name": {"en": "Fitzpatrick17k", "ko": "Fitzpatrick17k"},
+    "about.src.ph2.name": {"en": "PH2 (Mendonça et al., 2013)", "ko": "PH2 (Mendonça 외, 2013)"},
+    "about.src.sklesion.name": {"en": "sklesion (Python package)", "ko": "sklesion (파이썬 패키지)"},
     "about.src.sklesion.used": {
         "en": "Dermoscopy-pretrained Xception weights (HAM10000) used as the shared image encoder",
         "ko": "공유 이미지 인코더로 쓰는 더모스코피 사전학습 Xception 가중치(HAM10000)",
@@ -622,6 +629,30 @@ def about_body(lang: str) -> str:
     if lang == "en":  # mid-sentence in English: "acne, actinic keratosis, ..."
         names = [n[:1].lower() + n[1:] for n in names]
     return t("about.is_body", lang, n=len(CLASSES), conditions=", ".join(names))
+
+
+def duration(seconds: float | None, lang: str = "en") -> str:
+    """15644 -> '4 h 21 min' / '4시간 21분'; under a minute in seconds; None -> the dash."""
+    if seconds is None:
+        return NOT_AVAILABLE
+    total = round(float(seconds))
+    if total < 60:
+        return t("duration.s", lang, s=total)
+    h, m = divmod(round(total / 60), 60)
+    return t("duration.hm", lang, h=h, m=m) if h else t("duration.m", lang, m=m)
+
+
+# The card's hardware line (cards.hardware) is a fixed English pattern; its words, not its facts, are translated.
+_HARDWARE_WORDS = {"ko": ((" CPU cores", " CPU 코어"), ("(no GPU)", "(GPU 없음)"))}
+
+
+def hardware_text(hardware: str | None, lang: str = "en") -> str:
+    """'x86_64 2 CPU cores, Linux (no GPU)' in `lang`; None -> the dash."""
+    if not hardware:
+        return NOT_AVAILABLE
+    for en, local in _HARDWARE_WORDS.get(lang, ()):
+        hardware = hardware.replace(en, local)
+    return hardware
 
 
 def percent(p: float | None, digits: int = 1) -> str:

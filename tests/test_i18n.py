@@ -103,3 +103,15 @@ def test_about_page_names_every_class_the_models_know(lang):
                if i18n.short_class_name(c, lang).lower() not in body]
     assert not missing, f"about.is_body ({lang}) does not name: {missing}"
     assert f"{len(CLASSES)}" in body
+
+
+def test_training_time_and_hardware_read_in_each_language():
+    from skin_core import cards
+    from skin_core.i18n import NOT_AVAILABLE, duration, hardware_text
+
+    assert duration(15644, "en") == "4 h 21 min" and duration(15644, "ko") == "4시간 21분"
+    assert duration(163, "en") == "3 min" and duration(42, "ko") == "42초" and duration(None) == NOT_AVAILABLE
+    hw = cards.hardware()  # the pattern every card records
+    assert hardware_text(hw, "en") == hw
+    ko = hardware_text(hw, "ko")
+    assert "cores" not in ko and "no GPU" not in ko and "코어" in ko

@@ -21,3 +21,4 @@ def test_about_in_korean(app):
     assert "진단이 아닙니다" in texts(app)
     assert "이미 본 사진일 수 있고" in texts(app)
     assert "비상업적" in app.table[0].value.to_string()
+    assert "sklesion (파이썬 패키지)" in app.table[0].value.to_string()

@@ -53,6 +53,8 @@ def test_segmentation_card_and_korean(app):
     card = registry.read_card(name)
     assert metrics["평균 IoU"] == f"{card['test_metrics']['mean_iou']:.3f}"
     assert app.title[0].value == "모델 보고서"
+    training = texts(app, "caption")
+    assert "학습 시간" in training and "CPU 코어" in training and "cores" not in training
 
 
 def test_a_students_card_shows_both_temperatures_beside_the_thresholds(app):
