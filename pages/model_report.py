@@ -58,8 +58,9 @@ if card.get("task") == "classification":
     st.subheader(ui.tr("report.per_class"))
     per_class = pd.DataFrame(uh.per_class_rows(card, lang))
     st.dataframe(per_class, hide_index=True, key="per_class", height=36 * (len(per_class) + 1) + 4,
-                 column_config={ui.tr(k): st.column_config.NumberColumn(format="%.3f")
-                                for k in ("report.col.precision", "report.col.recall", "report.col.f1")})
+                 column_config={ui.tr("report.col.class"): st.column_config.TextColumn(width="large"),
+                                **{ui.tr(k): st.column_config.NumberColumn(format="%.3f")
+                                   for k in ("report.col.precision", "report.col.recall", "report.col.f1")}})
     if m.get("confusion_matrix"):
         st.subheader(ui.tr("report.confusion"))
         st.plotly_chart(charts.confusion_heatmap(m["confusion_matrix"], card.get("classes", []), lang),
