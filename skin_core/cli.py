@@ -95,12 +95,26 @@ def _positive_int(text: str) -> int:
 def _mask_names(paths: list[Path]) -> list[str]:
     """One mask file name per input, `<stem>.png`, numbered `<stem>-2.png`, ... where stems repeat (`a/1.jpg` and
     `b/1.jpg`, or `x.jpg` and `x.png`), so no mask overwrites another."""
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
     names = []
     for p in paths:
-        n = seen[p.stem.lower()] = seen.get(p.stem.lower(), 0) + 1
-        names.append(f"{p.stem}.png" if n == 1 else f"{p.stem}-{n}.png")
+        name, n = f"{p.stem}.png", 1
+        while name.lower() in taken:  # also skips a generated name that is another input's own (`x-2.jpg`)
+            n += 1
+            name = f"{p.stem}-{n}.png"
+        taken.add(name.lower())
+        names.append(name)
     return names
+
+
+def _nothing_to_do(paths: list[Path], given: list[str]) -> bool:
+    """True (after saying so) when the arguments named no image file: an empty folder must not look like success."""
+    from . import images
+
+    if paths:
+        return False
+    print(f"error: no image files ({' '.join(images.SUFFIXES)}) found in: {', '.join(given)}", file=sys.stderr)
+    return True
 
 
 def cmd_predict(args) -> int:
@@ -113,6 +127,8 @@ def cmd_predict(args) -> int:
     if clf is None:
         return 2
     paths = _expand(args.paths)
+    if _nothing_to_do(paths, args.paths):
+        return 2
     failed = 0
     for start in _progress(range(0, len(paths), BATCH), (len(paths) + BATCH - 1) // BATCH, "predict"):
         loaded: list[tuple[Path, object]] = []
@@ -142,9 +158,15 @@ def cmd_segment(args) -> int:
         return 2
     from . import segmentation
 
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
     paths = _expand(args.paths)
+    if _nothing_to_do(paths, args.paths):
+        return 2
+    out_dir = Path(args.out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot write masks to {out_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     failed = 0
     for p, name in _progress(zip(paths, _mask_names(paths)), len(paths), "segment"):
         try:

@@ -89,8 +89,12 @@ def _memo_for(status: str, label: str | None, lang: str):
     return None
 
 
-def _banner(urgency: str, lang: str) -> dict | None:
-    return knowledge.cancer_banner(lang) if urgency == "urgent" else None
+def _banner(urgency: str, lang: str, malignancy_score: float, thresholds: dict) -> dict | None:
+    """The possible-cancer banner for an urgent result, worded for why it is urgent: the model's scores, or only
+    the user's red flags (then it must not claim the result includes a cancer)."""
+    if urgency != "urgent":
+        return None
+    return knowledge.cancer_banner(lang, from_scores=decisions.crosses_urgent(malignancy_score, thresholds))
 
 
 def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool,
@@ -173,7 +177,7 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
         quality=report,
         image=rgb,
         memo=_memo_for(dec.status, dec.label, lang),
-        cancer_banner=_banner(dec.urgency, lang),
+        cancer_banner=_banner(dec.urgency, lang, dec.malignancy_score, clf.thresholds),
         lang=lang,
         red_flags=red_flags,
         **extra,
@@ -191,7 +195,8 @@ def retriage(a: Analysis, red_flags) -> Analysis:
     thresholds = registry.load_model(a.classifier, "classification").thresholds
     urgent = a.status != "error" and decisions.crosses_urgent(a.malignancy_score, thresholds)
     urgency = decisions.urgency_for(a.status, a.label, urgent, flags)
-    return dataclasses.replace(a, urgency=urgency, cancer_banner=_banner(urgency, a.lang), red_flags=flags)
+    return dataclasses.replace(a, urgency=urgency, cancer_banner=_banner(urgency, a.lang, a.malignancy_score, thresholds),
+                               red_flags=flags)
 
 
 def analyze_batch(rgbs: list[np.ndarray], classifier: str | None = None, *, lang: str = "en",

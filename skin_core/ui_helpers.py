@@ -115,9 +115,16 @@ def status_screen(a, lang: str) -> StatusScreen:
         return StatusScreen("info", t("status.ok.title", lang, name=class_name(a.label, lang)),
                             t("status.ok.body", lang, p=percent(p)))
     body = f"status.{status}.body"
-    if status == "poor_quality" and a.urgency == "urgent":  # the cancer banner shows too: say why, not "nothing"
-        body += "_urgent"
+    if status == "poor_quality" and a.urgency == "urgent" and scores_urgent(a):
+        body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
     return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang), t(body, lang))
+
+
+def scores_urgent(a) -> bool:
+    """Whether the model's malignancy score itself crossed its card's urgent threshold (not only red flags)."""
+    from .decisions import crosses_urgent
+
+    return crosses_urgent(a.malignancy_score, registry.read_card(a.classifier).get("thresholds"))
 
 
 def image_error_text(err: Exception, lang: str) -> str:

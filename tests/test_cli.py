@@ -145,6 +145,27 @@ def test_mask_names_never_collide():
 
     names = _mask_names([Path("a/1.jpg"), Path("b/1.jpg"), Path("x.JPG"), Path("x.png"), Path("y.jpg")])
     assert names == ["1.png", "1-2.png", "x.png", "x-2.png", "y.png"]
+    # a generated name that is also another input's own stem
+    names = _mask_names([Path("a/x.jpg"), Path("b/x.jpg"), Path("x-2.jpg"), Path("X-3.png")])
+    assert len({n.lower() for n in names}) == 4 and names[:2] == ["x.png", "x-2.png"], names
+
+
+def test_predict_and_segment_say_when_there_is_nothing_to_do(tmp_path):
+    """An empty folder (or one with no photos) is an error with a reason, not a silent success."""
+    (tmp_path / "notes.txt").write_text("no photos here")
+    for args in (("predict", "--json"), ("segment", "--out", str(tmp_path / "masks"))):
+        res = cli(*args, str(tmp_path))
+        assert res.returncode == 2 and "no image files" in res.stderr and str(tmp_path) in res.stderr, res.stderr
+        assert not res.stdout and "Traceback" not in res.stderr
+    assert not (tmp_path / "masks").exists()
+
+
+@needs_data
+def test_segment_refuses_an_output_folder_that_is_a_file(tmp_path):
+    rec = data.select(data.read_manifest(), split="test", sources=["ph2"])[0]
+    (tmp_path / "masks").write_text("a file, not a folder")
+    res = cli("segment", "--out", str(tmp_path / "masks"), str(rec.path()))
+    assert res.returncode == 2 and "cannot write masks" in res.stderr and "Traceback" not in res.stderr
 
 
 def test_predict_refuses_a_model_of_another_task(tmp_path):

@@ -11,7 +11,7 @@ Public API (used by the app, the PDF report and the CLI)::
     base_urgency(condition) -> str            # routine | soon | urgent
     triage(condition, red_flags=()) -> str    # base urgency raised by named red flags
     show_cancer_banner(urgency) -> bool       # True exactly when urgency == "urgent"
-    cancer_banner(lang) -> {"title", "body"}  # ABCDE + "ugly duckling", plain words
+    cancer_banner(lang, from_scores) -> {"title", "body"}  # ABCDE + "ugly duckling", plain words
     disclaimer(lang) -> str                   # the line every memo ends with
 
 Triage rules (all in this one module, read from the YAML ``urgency`` field):
@@ -144,13 +144,17 @@ def disclaimer(lang: str = "en") -> str:
     return _common()[_check_lang(lang)]["disclaimer"]
 
 
-def cancer_banner(lang: str = "en") -> dict[str, str]:
-    """Possible-cancer banner (``title``, ``body``): ABCDE and the "ugly duckling" sign.
+def cancer_banner(lang: str = "en", from_scores: bool = True) -> dict[str, str]:
+    """Possible-cancer banner (``title``, ``body``) ending with ABCDE and the "ugly duckling" sign.
 
     Show it whenever the overall urgency is ``urgent`` (see :func:`show_cancer_banner`),
-    whatever the top-1 class is.
+    whatever the top-1 class is. ``from_scores=False``: the urgency comes only from the user's
+    red flags (a bleeding or changing spot), so the banner says that, not "the result includes
+    a possible skin cancer".
     """
-    return dict(_common()[_check_lang(lang)]["banner"])
+    common = _common()[_check_lang(lang)]
+    banner = common["banner" if from_scores else "flag_banner"]
+    return {"title": banner["title"], "body": f"{banner['body']} {common['warning_signs']}"}
 
 
 def urgency_label(level: str, lang: str = "en") -> str:

@@ -44,7 +44,8 @@ MIN_SOURCES = 2
 #: Keys a caller may pass to :func:`skin_core.knowledge.triage`.
 RED_FLAG_KEYS = ("spreading", "fever", "pain", "bleeding", "eye", "infant", "not_improving", "rapid_change")
 
-COMMON_LANG_FIELDS = ("disclaimer", "banner", "urgency_labels", "red_flag_labels", "headings")
+COMMON_LANG_FIELDS = ("disclaimer", "banner", "flag_banner", "warning_signs", "urgency_labels", "red_flag_labels",
+                      "headings")
 BANNER_FIELDS = ("title", "body")
 HEADING_FIELDS = (
     "condition", "summary", "symptoms", "causes", "contagious", "self_care", "otc",
@@ -182,17 +183,21 @@ def validate_common(data: Any) -> dict[str, Any]:
         block = _exact_keys(data[lang], COMMON_LANG_FIELDS, lw)
         disclaimer = _nonempty_str(block["disclaimer"], f"{lw}.disclaimer").strip()
         _check_script(disclaimer, lang, f"{lw}.disclaimer")
-        banner = _exact_keys(block["banner"], BANNER_FIELDS, f"{lw}.banner")
-        clean_banner = {}
-        for k in BANNER_FIELDS:
-            clean_banner[k] = _nonempty_str(banner[k], f"{lw}.banner.{k}").strip()
-            _check_script(clean_banner[k], lang, f"{lw}.banner.{k}")
+        banners = {}
+        for name in ("banner", "flag_banner"):
+            banner = _exact_keys(block[name], BANNER_FIELDS, f"{lw}.{name}")
+            banners[name] = {k: _nonempty_str(banner[k], f"{lw}.{name}.{k}").strip() for k in BANNER_FIELDS}
+            for k, v in banners[name].items():
+                _check_script(v, lang, f"{lw}.{name}.{k}")
+        signs = _nonempty_str(block["warning_signs"], f"{lw}.warning_signs").strip()
+        _check_script(signs, lang, f"{lw}.warning_signs")
         labels = _exact_keys(block["urgency_labels"], URGENCY_LEVELS, f"{lw}.urgency_labels")
         flags = _exact_keys(block["red_flag_labels"], RED_FLAG_KEYS, f"{lw}.red_flag_labels")
         heads = _exact_keys(block["headings"], HEADING_FIELDS, f"{lw}.headings")
         out[lang] = {
             "disclaimer": disclaimer,
-            "banner": clean_banner,
+            **banners,
+            "warning_signs": signs,
             "urgency_labels": {k: _nonempty_str(labels[k], f"{lw}.urgency_labels.{k}").strip() for k in URGENCY_LEVELS},
             "red_flag_labels": {k: _nonempty_str(flags[k], f"{lw}.red_flag_labels.{k}").strip() for k in RED_FLAG_KEYS},
             "headings": {k: _nonempty_str(heads[k], f"{lw}.headings.{k}").strip() for k in HEADING_FIELDS},

@@ -1,4 +1,6 @@
 """The non-Streamlit formatting helpers and chart builders the pages use (hand-built analyses, no model)."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -244,6 +246,9 @@ def test_a_poor_photo_flagged_urgent_does_not_say_nothing_was_found(lang):
     urgent = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="urgent"), lang)
     calm = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="soon"), lang)
     assert urgent.body == t("status.poor_quality.body_urgent", lang) != calm.body == t("status.poor_quality.body", lang)
+    # urgent only because the user said it bleeds: the scores said nothing, so the body must not claim they did
+    flagged = dataclasses.replace(hand_built("poor_quality", lang=lang, urgency="urgent"), malignancy_score=0.0)
+    assert uh.status_screen(flagged, lang).body == t("status.poor_quality.body", lang)
 
 
 def test_sweep_lines_shade_where_the_app_would_not_answer():
