@@ -226,15 +226,19 @@ def cmd_evaluate(args) -> int:
         return 2
     res = metrics.classification_metrics(np.concatenate(probs), np.array(kept), clf.classes)
     if args.json:
-        _print({**{k: res[k] for k in ("n", "accuracy", "macro_f1", "top3_accuracy", "ci95", "per_class")},
+        _print({**{k: res[k] for k in ("n", "accuracy", "macro_f1", "macro_f1_classes", "top3_accuracy", "ci95",
+                                       "per_class")},
                 "skipped": skipped})
     else:
         ci = {k: f" (95% CI {v[0]:.3f}-{v[1]:.3f})" if v else "" for k, v in res["ci95"].items()}
         print(f"model {clf.name}: n={res['n']} accuracy={res['accuracy']:.4f}{ci.get('accuracy', '')} "
-              f"macro_f1={res['macro_f1']:.4f}{ci.get('macro_f1', '')} top3={res['top3_accuracy']:.4f}{ci.get('top3_accuracy', '')}"
+              f"macro_f1={res['macro_f1']:.4f}{ci.get('macro_f1', '')} over {res['macro_f1_classes']} classes top3={res['top3_accuracy']:.4f}{ci.get('top3_accuracy', '')}"
               + (f" ({skipped} unreadable files skipped)" if skipped else ""))
         print(f"{'class':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}")
-        for c, d in res["per_class"].items():
+        predicted = np.asarray(res["confusion_matrix"]).sum(axis=0)
+        for i, (c, d) in enumerate(res["per_class"].items()):
+            if not d["support"] and not predicted[i]:  # neither in the folder nor ever predicted
+                continue
             print(f"{c:<22}{d['precision']:>10.3f}{d['recall']:>10.3f}{d['f1-score']:>10.3f}{int(d['support']):>6}")
     return 2 if skipped else 0
 

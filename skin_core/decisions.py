@@ -8,6 +8,7 @@ bleeds or changes becomes `urgent`.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,9 @@ def urgency_for(status: str, label: str | None, urgent: bool, red_flags: tuple[s
 def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = None,
            red_flags: tuple[str, ...] = ()) -> Decision:
     """Status, label and urgency for one image's calibrated class probabilities (and any reported red flags)."""
+    if not probs or not all(math.isfinite(v) for v in (*probs.values(), ood_score)):
+        raise ValueError("the classifier returned no scores or non-finite ones (NaN or infinity); no decision "
+                         "can rest on them")
     t = {**DEFAULTS, **(thresholds or {})}
     ranked = sorted(probs.items(), key=lambda kv: kv[1], reverse=True)
     (top, p1), p2 = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)

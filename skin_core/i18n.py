@@ -87,6 +87,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "사진을 분석하는 중 문제가 생겼습니다({msg}). 다른 사진으로 다시 시도해 주세요.",
     },
     "image_error.invalid_image": {"en": "This file cannot be read as a photo.", "ko": "이 파일은 사진으로 읽을 수 없습니다."},
+    "image_error.missing_file": {"en": "No such file.", "ko": "파일이 없거나 일반 파일이 아닙니다(폴더나 장치 등)."},
     "image_error.empty": {"en": "The file is empty.", "ko": "파일이 비어 있습니다."},
     "image_error.too_large": {
         "en": f"The file is too large. Please use a photo under {MAX_MB} MB.",

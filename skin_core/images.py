@@ -40,6 +40,10 @@ class InvalidImageError(ValueError):
     code = "invalid_image"
 
 
+class MissingFileError(InvalidImageError):
+    code = "missing_file"
+
+
 class EmptyImageError(InvalidImageError):
     code = "empty"
 
@@ -82,8 +86,10 @@ def _read_bytes_unchecked(source: ImageInput, max_bytes: int) -> bytes:
         data = bytes(source)
     elif isinstance(source, (str, Path)):
         path = Path(source)
-        if not path.is_file():
-            raise InvalidImageError(f"No such file: {path}.")
+        if not path.exists():
+            raise MissingFileError(f"No such file: {path}.")
+        if not path.is_file():  # a folder, a device or a pipe: nothing a photo can be read from
+            raise MissingFileError(f"Not a regular file: {path}.")
         size = path.stat().st_size
         if size > max_bytes:
             raise FileTooLargeError(

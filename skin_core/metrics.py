@@ -76,11 +76,15 @@ def classification_metrics(probs: np.ndarray, y: np.ndarray, classes: list[str])
     """Accuracy, macro-F1, top-3, ECE, per-class report and confusion matrix for integer labels y."""
     pred = probs.argmax(axis=1)
     labels = list(range(len(classes)))
+    # macro-F1 over the classes that occur (true or predicted), sklearn's own default: a folder without some
+    # classes must not count them as F1 = 0 (on the full test split every class occurs, so nothing changes there)
+    present = sorted(set(np.asarray(y).tolist()) | set(pred.tolist()))
     k = min(3, len(classes))
     return {
         "n": int(len(y)),
         "accuracy": float(accuracy_score(y, pred)),
-        "macro_f1": float(f1_score(y, pred, labels=labels, average="macro", zero_division=0)),
+        "macro_f1": float(f1_score(y, pred, labels=present, average="macro", zero_division=0)),
+        "macro_f1_classes": len(present),
         "top3_accuracy": float(top_k_accuracy_score(y, probs, k=k, labels=labels)) if len(y) else 0.0,
         "ece_15": expected_calibration_error(probs, y),
         "per_class": {
@@ -95,7 +99,7 @@ def classification_metrics(probs: np.ndarray, y: np.ndarray, classes: list[str])
         "ci95": {
             "accuracy": bootstrap_ci95(hit_rate, pred == y),
             "macro_f1": bootstrap_ci95(
-                lambda a, b: f1_score(a, b, labels=labels, average="macro", zero_division=0), y, pred),
+                lambda a, b: f1_score(a, b, labels=present, average="macro", zero_division=0), y, pred),
             "top3_accuracy": bootstrap_ci95(hit_rate, (np.argsort(-probs, axis=1)[:, :k] == y[:, None]).any(1)),
         } if len(y) else {},
     }

@@ -10,6 +10,7 @@ import pytest
 
 from skin_core import data, knowledge, registry
 from skin_core.data import CLASSES
+from skin_core.i18n import t
 from skin_core.pipeline import Analysis
 from tests import hostile
 from tests.conftest import needs_data
@@ -198,6 +199,8 @@ def test_predict_applies_red_flags_and_korean(tmp_path):
     res = cli("predict", "--json", "--lang", "ko", str(broken))
     line = json.loads(res.stdout)
     assert res.returncode == 2 and line["status"] == "error" and re.search("[\uac00-\ud7a3]", line["message"])
+    res = cli("predict", "--json", "--lang", "ko", str(tmp_path / "gone.jpg"))  # the reason survives translation
+    assert json.loads(res.stdout)["message"] == t("image_error.missing_file", "ko")
 
 
 @pytest.mark.slow
@@ -212,6 +215,7 @@ def test_evaluate_skips_unreadable_files_and_refuses_an_empty_folder(tmp_path):
     assert res.returncode == 2 and "skipping" in res.stderr and "Traceback" not in res.stderr
     out = json.loads(res.stdout)
     assert out["n"] == 3 and out["skipped"] == 1
+    assert 1 <= out["macro_f1_classes"] <= 3  # acne, plus any class one of its 3 photos was mistaken for
     empty = tmp_path / "empty"
     empty.mkdir()
     res = cli("evaluate", str(empty))

@@ -96,3 +96,15 @@ def test_urgency_for_matches_decide_on_every_branch():
         for flags in [(), ("not_improving",), ("rapid_change",)]:
             d = decisions.decide(p, ood, T, red_flags=flags)
             assert decisions.urgency_for(d.status, d.label, d.malignancy_score >= T["urgent"], flags) == d.urgency
+
+
+def test_non_finite_scores_raise_instead_of_deciding():
+    """NaN fails every comparison, so without a check it would read as a confident, routine answer."""
+    probs = {c: 1 / len(CLASSES) for c in CLASSES}
+    for bad in ({**probs, "melanoma": float("nan")}, {c: float("nan") for c in CLASSES}):
+        with pytest.raises(ValueError, match="non-finite"):
+            decisions.decide(bad, 0.1)
+    with pytest.raises(ValueError, match="non-finite"):
+        decisions.decide(probs, float("inf"))
+    with pytest.raises(ValueError):
+        decisions.decide({}, 0.1)

@@ -55,8 +55,11 @@ def test_paths_and_file_objects(tmp_path):
     p = tmp_path / "x.jpg"
     p.write_bytes(CASES["plain_jpeg"][0])
     assert im.load_image(p).shape == im.load_image(str(p)).shape == im.load_image(io.BytesIO(p.read_bytes())).shape
-    with pytest.raises(im.InvalidImageError, match="No such file"):
+    with pytest.raises(im.MissingFileError, match="No such file"):
         im.load_image(tmp_path / "missing.jpg")
+    for not_a_file in (tmp_path, "/dev/null"):  # a folder, a device: they exist, but hold no photo
+        with pytest.raises(im.MissingFileError, match="Not a regular file"):
+            im.load_image(not_a_file)
 
 
 def test_encode_png_has_no_metadata():

@@ -130,3 +130,22 @@ def test_proportion_interval_is_wilsons_and_widens_for_small_groups():
     assert lo == pytest.approx(0.2538, abs=1e-3) and hi == pytest.approx(0.7462, abs=1e-3)  # Wilson, 6 of 12
     assert proportion_ci95(1.0, 14)[1] == 1.0 and proportion_ci95(1.0, 14)[0] < 0.8  # 14 of 14 is not certainty
     assert proportion_ci95(0.5, 0) is None and proportion_ci95(None, 10) is None
+
+
+def test_macro_f1_counts_only_the_classes_that_occur():
+    """A folder holding two classes must not average in nine absent ones as F1 = 0; a class the model predicted
+    but the folder lacks still counts (a real mistake). With every class present nothing changes."""
+    classes = [f"c{i}" for i in range(11)]
+    y = np.array([0, 0, 1, 1])
+    right = np.eye(11)[[0, 0, 1, 1]] * 0.9 + 0.01
+    out = metrics.classification_metrics(right, y, classes)
+    assert out["accuracy"] == 1.0 and out["macro_f1"] == 1.0 and out["macro_f1_classes"] == 2
+    wrong = np.eye(11)[[0, 0, 1, 5]] * 0.9 + 0.01  # one photo called a class the folder does not have
+    out = metrics.classification_metrics(wrong, y, classes)
+    assert out["macro_f1_classes"] == 3 and abs(out["macro_f1"] - (1 + 2 / 3 + 0) / 3) < 1e-9
+    rng = np.random.default_rng(0)
+    y_all = np.arange(110) % 11
+    p = rng.dirichlet(np.ones(11), 110)
+    from sklearn.metrics import f1_score
+    assert metrics.classification_metrics(p, y_all, classes)["macro_f1"] == f1_score(
+        y_all, p.argmax(1), labels=list(range(11)), average="macro", zero_division=0)
