@@ -186,6 +186,12 @@ STRINGS: dict[str, dict[str, str]] = {
               "of the frame with skin.",
         "ko": "분류하지 않았습니다. 밝은 곳에서 피부 문제 부위를 가까이 선명하게, 화면 대부분이 피부가 되도록 찍어 주세요.",
     },
+    "status.not_skin.body_small": {
+        "en": "Nothing was classified. The photo is only {w} x {h} pixels, too small to tell skin from other things "
+              "reliably: take a closer, larger photo of the skin problem in good light.",
+        "ko": "분류하지 않았습니다. 사진이 {w} x {h} 픽셀로 너무 작아 피부인지 확실히 판단할 수 없습니다. 밝은 곳에서 피부 문제 "
+              "부위를 더 가까이, 더 큰 사진으로 찍어 주세요.",
+    },
     "status.poor_quality.title": {
         "en": "The photo is not good enough to analyse",
         "ko": "사진 상태가 분석하기에 충분하지 않습니다",

@@ -101,8 +101,8 @@ def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, a
             red_flags: tuple[str, ...] = ()):
     """Status precedence: not a skin photo > poor quality (unless overridden) > the classifier's decision.
 
-    A photo too small for the photo check to judge is first called too small, not "not skin"; analysed anyway,
-    the check's verdict stands.
+    A photo below the quality check's size is still refused when the photo check fails (a small cat stays a cat);
+    the screen then says the size may be why (`ui_helpers.status_screen`).
 
     A blurry or dark skin photo keeps the urgent flag when the malignancy score crosses the threshold. A photo that is
     not skin does not: the classifier's scores mean nothing for a cat, and a cancer banner on one would be false. Its
@@ -112,12 +112,6 @@ def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, a
     if not report.is_skin:
         reason = next(i.message for i in report.issues if i.code == "not_skin")
         return decisions.rejected("not_skin", reason, None, thresholds, red_flags)
-    too_small = any(i.code == "too_small" for i in report.issues)
-    if not photo_ok and too_small and not allow_poor_quality:
-        # The photo check reads texture a few dozen pixels cannot show: ask for a larger photo first, and
-        # raise no cancer flag from scores on what may not be skin.
-        return decisions.rejected("poor_quality", " ".join(i.message for i in report.issues), None, thresholds,
-                                  red_flags)
     if not photo_ok:
         return decisions.rejected("not_skin", NOT_SKIN_PHOTO, None, thresholds, red_flags)
     if report.issues and not allow_poor_quality:

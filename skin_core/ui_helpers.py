@@ -117,7 +117,10 @@ def status_screen(a, lang: str) -> StatusScreen:
     body = f"status.{status}.body"
     if status == "poor_quality" and a.urgency == "urgent" and scores_urgent(a):
         body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
-    return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang), t(body, lang))
+    if status == "not_skin" and any(i.code == "too_small" for i in a.quality.issues):
+        body += "_small"  # a few dozen pixels hide the texture the photo check reads: the size may be why
+    return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang),
+                        t(body, lang, w=a.quality.width, h=a.quality.height))
 
 
 def scores_urgent(a) -> bool:

@@ -87,15 +87,20 @@ def test_every_message_follows_the_language():
 
 
 @needs_data
-def test_a_tiny_photo_is_called_too_small_before_not_skin():
-    """A real lesion shrunk to 40 px is beyond the photo check's reading: the user hears "too small", not
-    "not skin", and no cancer flag rests on its scores; analysed anyway, the photo check's verdict stands."""
+def test_a_tiny_photo_refused_by_the_photo_check_is_told_its_size_may_be_why():
+    """A real lesion shrunk to 40 px is beyond the photo check's reading: it is refused, never classified, and the
+    screen says the size may be the reason instead of only "this does not look like skin"."""
     from PIL import Image
+
+    from skin_core import ui_helpers
+    from skin_core.i18n import t
 
     tiny = np.asarray(Image.fromarray(images.load_image(real_record(*CANCER).path())).resize((40, 40)))
     a = pipeline.analyze(tiny, segment=False, explain_heatmap=False)
-    assert a.status == "poor_quality", (a.status, a.message)
-    assert [i.code for i in a.quality.issues][:1] == ["too_small"] and "small (40x40)" in a.message
-    assert a.urgency != "urgent" and a.to_dict()["label"] is None
-    cat = np.asarray(Image.fromarray(_sk("chelsea")).resize((40, 40)))
-    assert pipeline.analyze(cat, allow_poor_quality=True, segment=False).status in ("not_skin", "out_of_scope")
+    assert a.status == "not_skin" and a.to_dict()["label"] is None, (a.status, a.message)
+    assert "too_small" in {i.code for i in a.quality.issues}
+    for lang in ("en", "ko"):
+        body = ui_helpers.status_screen(a, lang).body
+        assert body == t("status.not_skin.body_small", lang, w=40, h=40) and "40 x 40" in body
+    cat = _sk("chelsea")  # a cat at full size: the usual not-skin screen
+    assert ui_helpers.status_screen(pipeline.analyze(cat, segment=False), "en").body == t("status.not_skin.body", "en")
