@@ -249,8 +249,16 @@ def red_flags_select(key: str = "red_flags") -> list[str]:
     from skin_core import knowledge
 
     labels = knowledge.red_flag_labels(lang())
-    return st.multiselect(tr("analyze.red_flags"), list(knowledge.RED_FLAG_KEYS), format_func=labels.get, key=key,
-                          help=tr("analyze.red_flags_help"), placeholder=tr("analyze.red_flags_none"))
+    # one widget per language, as in `choice`: the stored value is the displayed label, so a widget kept across a
+    # language switch holds labels of the other language (and broke on the next rerun); the flags carry over
+    chosen = [f for f in st.session_state.get(f"_{key}", []) if f in knowledge.RED_FLAG_KEYS]
+    widget_key = f"{key}_{lang()}"
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = chosen
+    flags = st.multiselect(tr("analyze.red_flags"), list(knowledge.RED_FLAG_KEYS), format_func=labels.get,
+                           key=widget_key, help=tr("analyze.red_flags_help"), placeholder=tr("analyze.red_flags_none"))
+    st.session_state[f"_{key}"] = list(flags)
+    return flags
 
 
 UPLOAD_TYPES = [s.lstrip(".") for s in images.SUFFIXES]  # what images.load_image reads

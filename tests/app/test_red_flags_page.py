@@ -17,7 +17,7 @@ def _upload(app, which):
 
 
 def _flags(app, keys):
-    app.multiselect(key="red_flags").set_value(keys).run(timeout=RUN_TIMEOUT)
+    app.multiselect(key="red_flags_en").set_value(keys).run(timeout=RUN_TIMEOUT)
     assert not app.exception, app.exception
 
 
@@ -29,7 +29,7 @@ def test_a_rash_not_improving_becomes_soon_and_never_enters_the_cancer_pathway(a
     _upload(app, CONFIDENT)  # acne the default model is sure of: routine
     (first,) = _model_runs(app)
     assert first.status == "ok" and first.urgency == "routine" and BANNER not in texts(app, "error")
-    assert set(app.multiselect(key="red_flags").options) == set(knowledge.red_flag_labels("en").values())
+    assert set(app.multiselect(key="red_flags_en").options) == set(knowledge.red_flag_labels("en").values())
     _flags(app, ["not_improving"])
     assert knowledge.urgency_label("soon", "en") in texts(app, "warning")
     _flags(app, ["rapid_change"])  # a changing rash: sooner care, but it is not the possible-cancer pathway
@@ -48,3 +48,20 @@ def test_a_changing_spot_the_model_does_not_know_is_urgent(app):
     assert BANNER not in shown  # its scores did not point to cancer: no "the result includes a possible skin cancer"
     _flags(app, [])
     assert FLAG_BANNER not in texts(app, "error")
+
+
+def test_the_chosen_flags_survive_a_language_switch_and_the_next_rerun(app):
+    """A flag picked in English is still picked in Korean (shown with its Korean label) and back. Each language has
+    its own widget: in a real browser one widget kept across the switch held English labels the Korean options did
+    not have, and the next rerun raised a TypeError."""
+    _upload(app, UNKNOWN)
+    _flags(app, ["spreading"])
+    app.radio(key="lang").set_value("ko").run(timeout=RUN_TIMEOUT)
+    assert not app.exception, app.exception
+    ko = app.multiselect(key="red_flags_ko")
+    assert ko.value == ["spreading"] and ko.format_func("spreading") == knowledge.red_flag_labels("ko")["spreading"]
+    app.radio(key="source_ko").set_value("camera").run(timeout=RUN_TIMEOUT)  # any rerun after the switch
+    assert not app.exception, app.exception
+    assert app.multiselect(key="red_flags_ko").value == ["spreading"]
+    app.radio(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
+    assert not app.exception and app.multiselect(key="red_flags_en").value == ["spreading"]
