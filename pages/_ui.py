@@ -295,9 +295,12 @@ def quality_reasons(a: pipeline.Analysis) -> None:
         st.markdown(f"- {reason}")
 
 
-def urgency(level: str) -> None:
+def urgency(level: str, red_flags: tuple[str, ...] = ()) -> None:
+    """The urgency line, with what the user reported when that is part of the reason."""
     text = f"**{tr('result.urgency')}:** {urgency_label(level, lang())}"
-    {"urgent": st.error, "soon": st.warning}.get(level, st.info)(text)
+    if red_flags:
+        text += "\n\n" + ui_helpers.told_us(red_flags, lang())
+    {"same_day": st.error, "urgent": st.error, "soon": st.warning}.get(level, st.info)(text)
 
 
 def memo(m, expanded: bool = True, analysis_urgency: str | None = None, heading: str = "####") -> None:

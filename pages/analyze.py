@@ -110,7 +110,7 @@ with col_pred:
         top = ", ".join(f"{class_name(c, lang)} {percent(p)}" for c, p in a.top3)
         st.plotly_chart(charts.probability_bars(a.probabilities, lang, highlight=a.label if a.status == "ok" else None),
                         key="prob_chart", config={"displayModeBar": False}, alt=ui.tr("result.prob_alt", top=top))
-    ui.urgency(a.urgency)
+    ui.urgency(a.urgency, a.red_flags)
     st.caption(ui.tr("result.ood", v=a.ood_score))
     st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or uh.NOT_AVAILABLE))
     st.caption(ui.tr("result.timings", seconds=uh.seconds(a)))

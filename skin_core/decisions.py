@@ -41,16 +41,29 @@ def crosses_urgent(malignancy_score: float, thresholds: dict | None = None) -> b
     return malignancy_score >= {**DEFAULTS, **(thresholds or {})}["urgent"]
 
 
+def _triage_condition(status: str, label: str | None) -> str:
+    """The knowledge-base entry whose triage rules apply: the answer, `other` (out of scope) or `uncertain`."""
+    if status == "ok" and label:
+        return label
+    return "other" if status == "out_of_scope" else "uncertain"
+
+
 def urgency_for(status: str, label: str | None, urgent: bool, red_flags: tuple[str, ...] = ()) -> str:
     """Urgency of a decided photo: its condition's triage level with the user's red flags (an unrecognised or
     refused photo counts as `uncertain`, at least `soon`), raised to `urgent` by the malignancy score."""
-    if status == "ok" and label:
-        levels = [knowledge.triage(label, red_flags)]
-    elif status == "out_of_scope":
-        levels = [knowledge.triage("other", red_flags)]
-    else:
-        levels = [knowledge.triage("uncertain", red_flags), "soon"]
+    levels = [knowledge.triage(_triage_condition(status, label), red_flags)]
+    if not (status == "ok" and label):
+        levels.append("soon")
     return knowledge.max_urgency(levels + ["urgent" if urgent else "routine"])
+
+
+def on_cancer_pathway(status: str, label: str | None, urgent: bool, red_flags: tuple[str, ...] = ()) -> bool:
+    """Whether the possible-cancer banner belongs on this result: the malignancy score crossed (`urgent`), the answer
+    is a skin cancer, or the user reports a bleeding or changing spot. Separate from the urgency level, which a
+    fever can raise above `urgent` (`same_day`) without making anything a cancer."""
+    condition = _triage_condition(status, label)
+    return (urgent or knowledge.base_urgency(condition) == "urgent"
+            or knowledge.cancer_flagged(condition, red_flags))
 
 
 def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = None,

@@ -273,9 +273,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "result.urgency": {"en": "Urgency", "ko": "긴급도"},
     "memo.urgency_raised": {
         "en": "For this photo the urgency is higher than usual for {name}: the result includes a possible skin cancer "
-              "or a warning sign you reported (see the top of the page). Follow the higher urgency.",
+              "or a warning sign you reported. Follow this higher urgency, not the usual advice for {name}.",
         "ko": "이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 결과에 피부암 가능성이 포함되었거나 직접 알려 주신 경고 "
-              "증상이 있기 때문입니다(페이지 맨 위 참고). 더 높은 긴급도를 따르세요.",
+              "증상이 있기 때문입니다. {name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
     "result.ood": {"en": "Unknown-condition score {v:.2f}", "ko": "미지 질환 점수 {v:.2f}"},
     "result.model_line": {"en": "Model {name}, card version {version}", "ko": "모델 {name}, 카드 버전 {version}"},

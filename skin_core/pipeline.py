@@ -89,12 +89,14 @@ def _memo_for(status: str, label: str | None, lang: str):
     return None
 
 
-def _banner(urgency: str, lang: str, malignancy_score: float, thresholds: dict) -> dict | None:
-    """The possible-cancer banner for an urgent result, worded for why it is urgent: the model's scores, or only
+def _banner(status: str, label: str | None, red_flags: tuple[str, ...], lang: str, malignancy_score: float,
+            thresholds: dict) -> dict | None:
+    """The possible-cancer banner for a result on the cancer pathway, worded for why: the model's scores, or only
     the user's red flags (then it must not claim the result includes a cancer)."""
-    if urgency != "urgent":
+    scores = decisions.crosses_urgent(malignancy_score, thresholds)
+    if not decisions.on_cancer_pathway(status, label, scores, red_flags):
         return None
-    return knowledge.cancer_banner(lang, from_scores=decisions.crosses_urgent(malignancy_score, thresholds))
+    return knowledge.cancer_banner(lang, from_scores=scores)
 
 
 def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool,
@@ -171,7 +173,7 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
         quality=report,
         image=rgb,
         memo=_memo_for(dec.status, dec.label, lang),
-        cancer_banner=_banner(dec.urgency, lang, dec.malignancy_score, clf.thresholds),
+        cancer_banner=_banner(dec.status, dec.label, red_flags, lang, dec.malignancy_score, clf.thresholds),
         lang=lang,
         red_flags=red_flags,
         **extra,
@@ -189,8 +191,8 @@ def retriage(a: Analysis, red_flags) -> Analysis:
     thresholds = registry.load_model(a.classifier, "classification").thresholds
     urgent = a.status != "error" and decisions.crosses_urgent(a.malignancy_score, thresholds)
     urgency = decisions.urgency_for(a.status, a.label, urgent, flags)
-    return dataclasses.replace(a, urgency=urgency, cancer_banner=_banner(urgency, a.lang, a.malignancy_score, thresholds),
-                               red_flags=flags)
+    banner = _banner(a.status, a.label, flags, a.lang, a.malignancy_score, thresholds)
+    return dataclasses.replace(a, urgency=urgency, cancer_banner=banner, red_flags=flags)
 
 
 def analyze_batch(rgbs: list[np.ndarray], classifier: str | None = None, *, lang: str = "en",

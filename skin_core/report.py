@@ -25,6 +25,7 @@ from .ui_helpers import (
     shows_probabilities,
     status_screen,
     thumbnail,
+    told_us,
     top3_lines,
 )
 
@@ -207,10 +208,7 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
     doc.para(f"{t('result.status', lang, status=status_name(a.status, lang))}    "
              f"{t('result.urgency', lang)}: {urgency_label(a.urgency, lang)}", bold=True)
     if a.red_flags:
-        from .knowledge import red_flag_labels
-
-        labels = red_flag_labels(lang)
-        doc.para(t("pdf.red_flags", lang, flags="; ".join(labels[f] for f in a.red_flags)), size=9)
+        doc.para(told_us(a.red_flags, lang), size=9)
 
     doc.heading(t("pdf.images", lang))
     row = [(t("pdf.photo", lang), a.image)]

@@ -123,6 +123,12 @@ def status_screen(a, lang: str) -> StatusScreen:
                         t(body, lang, w=a.quality.width, h=a.quality.height))
 
 
+def told_us(red_flags, lang: str) -> str:
+    """'You told us: It is spreading quickly; Fever, ...' (the page and the PDF), in the checklist's own words."""
+    labels = knowledge.red_flag_labels(lang)
+    return t("pdf.red_flags", lang, flags="; ".join(labels[f] for f in red_flags))
+
+
 def scores_urgent(a) -> bool:
     """Whether the model's malignancy score itself crossed its card's urgent threshold (not only red flags)."""
     from .decisions import crosses_urgent
@@ -267,10 +273,11 @@ def _when_to_see(memo, lang: str, urgency: str | None) -> list[str]:
     """The urgency line and the memo's advice; when the analysis raised the urgency above the condition's usual
     level, a line saying so, so "Urgent" never sits above a "book a routine appointment" without an explanation."""
     level = urgency or memo.urgency
-    lines = [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}", memo.when_to_see]
     if knowledge.urgency_rank(level) > knowledge.urgency_rank(memo.urgency):
-        lines.insert(1, t("memo.urgency_raised", lang, name=memo.name))
-    return lines
+        # the memo's own timing ("within the next few weeks") would contradict the raised level: leave it out
+        return [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}",
+                t("memo.urgency_raised", lang, name=memo.name)]
+    return [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}", memo.when_to_see]
 
 
 def memo_sources(memo, lang: str) -> list[str]:

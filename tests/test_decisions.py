@@ -67,8 +67,9 @@ def test_red_flags_only_raise_urgency():
     assert decisions.decide(mole, 0.0, T).urgency == "routine"
     assert decisions.decide(mole, 0.0, T, red_flags=("rapid_change",)).urgency == "urgent"
     melanoma = probs(melanoma=0.9)
-    for flags in [(), ("fever",), ("not_improving", "pain")]:
+    for flags in [(), ("not_improving", "pain")]:
         assert decisions.decide(melanoma, 0.0, T, red_flags=flags).urgency == "urgent"
+    assert decisions.decide(melanoma, 0.0, T, red_flags=("fever",)).urgency == "same_day"  # only ever higher
 
 
 def test_unknown_red_flag_is_refused():
@@ -108,3 +109,22 @@ def test_non_finite_scores_raise_instead_of_deciding():
         decisions.decide(probs, float("inf"))
     with pytest.raises(ValueError):
         decisions.decide({}, 0.1)
+
+
+def test_fever_the_eye_or_a_painful_spreading_rash_need_care_the_same_day():
+    """What the browser walk found: a feverish rash stayed "soon (within weeks)". Fever, the eye, or spreading with
+    pain now raise any result to `same_day`; that is not the cancer pathway, so no cancer banner comes with it."""
+    p = probs(eczema=0.9)
+    for flags in (("fever",), ("eye",), ("pain", "spreading"), ("fever", "infant")):
+        d = decisions.decide(p, 0.1, T, red_flags=flags)
+        assert (d.status, d.urgency) == ("ok", "same_day"), flags
+        assert not decisions.on_cancer_pathway(d.status, d.label, False, flags)
+    for flags in (("spreading",), ("pain",), ("infant",), ("not_improving",)):  # alone: sooner, not today
+        assert decisions.decide(p, 0.1, T, red_flags=flags).urgency == "soon", flags
+    # a melanoma with a fever: care today, and still the cancer banner
+    d = decisions.decide(probs(melanoma=0.9), 0.1, T, red_flags=("fever",))
+    assert d.urgency == "same_day" and decisions.on_cancer_pathway(d.status, d.label, True, ("fever",))
+    # a changing mole the model calls benign: urgent, on the pathway from the flag alone
+    d = decisions.decide(probs(melanocytic_nevus=0.95), 0.1, T, red_flags=("rapid_change",))
+    assert d.urgency == "urgent" and decisions.on_cancer_pathway(d.status, d.label, False, ("rapid_change",))
+    assert knowledge.urgency_rank("same_day") > knowledge.urgency_rank("urgent")

@@ -326,8 +326,8 @@ def test_every_memo_ends_with_the_same_short_disclaimer():
 
 
 def test_urgency_levels_are_ordered():
-    assert kb.URGENCY_LEVELS == ("routine", "soon", "urgent")
-    assert [kb.urgency_rank(lv) for lv in kb.URGENCY_LEVELS] == [0, 1, 2]
+    assert kb.URGENCY_LEVELS == ("routine", "soon", "urgent", "same_day")
+    assert [kb.urgency_rank(lv) for lv in kb.URGENCY_LEVELS] == [0, 1, 2, 3]
     assert kb.max_urgency(["soon", "routine"]) == "soon"
     assert kb.max_urgency([]) == "routine"
     with pytest.raises(ValueError):
@@ -371,7 +371,9 @@ def test_any_red_flag_lifts_routine_to_at_least_soon(cid, flag):
 
 @pytest.mark.parametrize("cid", ["acne", "atopic_dermatitis", "eczema", "psoriasis", "tinea", "lichen_planus", "molluscum"])
 def test_rashes_never_reach_the_cancer_pathway(cid):
-    assert kb.triage(cid, schema.RED_FLAG_KEYS) == "soon"
+    assert not kb.cancer_flagged(cid, schema.RED_FLAG_KEYS)
+    assert kb.triage(cid, ["bleeding", "rapid_change", "spreading", "infant", "not_improving"]) == "soon"
+    assert kb.triage(cid, schema.RED_FLAG_KEYS) == "same_day"  # the fever, not a cancer
 
 
 @pytest.mark.parametrize(
@@ -381,7 +383,12 @@ def test_rashes_never_reach_the_cancer_pathway(cid):
         ("melanocytic_nevus", ["bleeding"], "urgent"),
         ("melanocytic_nevus", ["pain"], "soon"),
         ("actinic_keratosis", ["bleeding"], "urgent"),
-        ("actinic_keratosis", ["fever"], "soon"),
+        ("actinic_keratosis", ["fever"], "same_day"),
+        ("eczema", ["fever"], "same_day"),
+        ("eczema", ["spreading", "pain"], "same_day"),
+        ("eczema", ["spreading"], "soon"),
+        ("acne", ["eye"], "same_day"),
+        ("uncertain", ["infant", "fever"], "same_day"),
         ("other", ["rapid_change"], "urgent"),
         ("uncertain", ["bleeding"], "urgent"),
         ("uncertain", ["infant"], "soon"),
@@ -419,7 +426,7 @@ def test_acne_memo_names_its_own_time_limit():
 
 
 def test_cancer_banner_shown_exactly_when_urgent():
-    assert [kb.show_cancer_banner(lv) for lv in kb.URGENCY_LEVELS] == [False, False, True]
+    assert [kb.show_cancer_banner(lv) for lv in kb.URGENCY_LEVELS] == [False, False, True, False]  # a memo's own level
     probs = {"tinea": 0.6, "melanoma": 0.25, "eczema": 0.15}  # top-1 is not a cancer
     assert kb.show_cancer_banner(decide(probs, 0.0, {"urgent": 0.2}).urgency)
 

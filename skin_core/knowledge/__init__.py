@@ -9,7 +9,8 @@ Public API (used by the app, the PDF report and the CLI)::
     memo(condition, lang="en") -> Memo        # Memo.to_dict() / Memo.to_text()
     list_conditions() -> list[str]            # the 11 classes + "other" + "uncertain"
     base_urgency(condition) -> str            # routine | soon | urgent
-    triage(condition, red_flags=()) -> str    # base urgency raised by named red flags
+    triage(condition, red_flags=()) -> str    # base urgency raised by named red flags (up to same_day)
+    cancer_flagged(condition, red_flags) -> bool  # a bleeding/changing spot or growth: the cancer pathway
     show_cancer_banner(urgency) -> bool       # True exactly when urgency == "urgent"
     cancer_banner(lang, from_scores) -> {"title", "body"}  # ABCDE + "ugly duckling", plain words
     disclaimer(lang) -> str                   # the line every memo ends with
@@ -50,6 +51,7 @@ __all__ = [
     "memo",
     "base_urgency",
     "triage",
+    "cancer_flagged",
     "red_flag_set",
     "urgency_rank",
     "max_urgency",
@@ -72,6 +74,10 @@ EXTRA_IDS = ("other", "uncertain")
 
 #: Red flags that turn a spot or growth (not a rash) into a possible cancer.
 _LESION_FLAGS = frozenset({"bleeding", "rapid_change"})
+#: Red flags that need care today whatever the condition: fever (a skin infection or a drug reaction can be
+#: serious), the eye (shingles or an infection near it can harm sight), and a painful rash spreading fast
+#: (cellulitis). Each alone, except spreading and pain, which need each other.
+_SAME_DAY_FLAGS = (frozenset({"fever"}), frozenset({"eye"}), frozenset({"spreading", "pain"}))
 _GROWTH_CATEGORIES = frozenset({"premalignant", "benign_growth", "meta"})
 
 
@@ -173,7 +179,7 @@ def red_flag_labels(lang: str = "en") -> dict[str, str]:
 
 
 def urgency_rank(level: str) -> int:
-    """0 for routine, 1 for soon, 2 for urgent."""
+    """0 for routine, 1 for soon, 2 for urgent, 3 for same_day."""
     try:
         return URGENCY_LEVELS.index(level)
     except ValueError:
@@ -205,20 +211,26 @@ def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
     * no red flags -> :func:`base_urgency`;
     * any red flag -> at least ``soon``;
     * ``bleeding`` or ``rapid_change`` on a spot or growth (actinic keratosis, mole,
-      ``other``, ``uncertain``) -> ``urgent``: it may be a skin cancer;
-    * malignant conditions stay ``urgent``.
-
-    Rashes never become ``urgent`` here (``urgent`` means the possible-cancer pathway);
-    their memo's red-flag text says when to get same-day care instead.
+      ``other``, ``uncertain``) -> ``urgent``: it may be a skin cancer (:func:`cancer_flagged`);
+    * ``fever``, ``eye``, or ``spreading`` with ``pain`` -> ``same_day``, whatever the condition;
+    * malignant conditions stay at least ``urgent``.
     """
     entry = _entry(condition)
     flags = red_flag_set(red_flags)
     levels = [entry["urgency"]]
     if flags:
         levels.append("soon")
-    if flags & _LESION_FLAGS and entry["category"] in _GROWTH_CATEGORIES:
+    if cancer_flagged(condition, flags):
         levels.append("urgent")
+    if any(rule <= flags for rule in _SAME_DAY_FLAGS):
+        levels.append("same_day")
     return max_urgency(levels)
+
+
+def cancer_flagged(condition: str, red_flags: Iterable[str] = ()) -> bool:
+    """Whether the user's red flags put this condition on the possible-cancer pathway: ``bleeding`` or
+    ``rapid_change`` on a spot or growth. Rashes never enter it (their memo says when to get same-day care)."""
+    return bool(red_flag_set(red_flags) & _LESION_FLAGS) and _entry(condition)["category"] in _GROWTH_CATEGORIES
 
 
 def show_cancer_banner(urgency: str) -> bool:

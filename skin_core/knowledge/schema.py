@@ -29,7 +29,9 @@ import re
 from typing import Any, Mapping
 
 LANGS = ("en", "ko")
-URGENCY_LEVELS = ("routine", "soon", "urgent")
+#: Ordered: `urgent` is the possible-cancer pathway (within 2 weeks); `same_day` only ever comes from red flags
+#: the user reports (fever, the eye, a painful rash spreading fast), never from a condition's usual level.
+URGENCY_LEVELS = ("routine", "soon", "urgent", "same_day")
 CONTAGIOUS_FLAGS = ("yes", "no", "unknown")
 #: inflammatory/infection: rashes; malignant/premalignant/benign_growth: spots and growths;
 #: meta: the `other` and `uncertain` pseudo-classes.

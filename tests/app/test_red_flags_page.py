@@ -1,5 +1,5 @@
 """Analyze page (AppTest): the red-flag checklist raises the urgency of a real photo without re-running a model."""
-from skin_core import knowledge
+from skin_core import knowledge, ui_helpers
 
 from .conftest import RUN_TIMEOUT
 from .helpers import CONFIDENT, UNKNOWN, photo_bytes, texts
@@ -65,3 +65,14 @@ def test_the_chosen_flags_survive_a_language_switch_and_the_next_rerun(app):
     assert app.multiselect(key="red_flags_ko").value == ["spreading"]
     app.radio(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
     assert not app.exception and app.multiselect(key="red_flags_en").value == ["spreading"]
+
+
+def test_a_fever_means_care_today_and_the_page_says_what_was_reported(app):
+    """Acne the model is sure of, with a fever: not "routine" or "within weeks" but the same day, with the user's own
+    answer echoed under the urgency; a fever is not a cancer sign, so no cancer banner."""
+    _upload(app, CONFIDENT)
+    _flags(app, ["fever"])
+    shown = texts(app, "error")
+    assert knowledge.urgency_label("same_day", "en") in shown
+    assert ui_helpers.told_us(("fever",), "en") in shown and knowledge.red_flag_labels("en")["fever"] in shown
+    assert BANNER not in shown and FLAG_BANNER not in shown
