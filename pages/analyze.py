@@ -105,7 +105,7 @@ with col_pred:
     st.markdown(ui.tr("result.status", status=status_name(a.status, lang)))
     if uh.shows_probabilities(a):
         st.markdown(f"**{ui.tr('result.top3')}**")
-        st.markdown("\n".join(f"- {line}" for line in uh.top3_lines(a, lang)))
+        st.markdown("\n".join(uh.top3_lines(a, lang)))  # "1. ...": already a numbered list
         st.markdown(f"**{ui.tr('result.probabilities')}**")
         top = ", ".join(f"{class_name(c, lang)} {percent(p)}" for c, p in a.top3)
         st.plotly_chart(charts.probability_bars(a.probabilities, lang, highlight=a.label if a.status == "ok" else None),

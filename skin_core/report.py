@@ -221,7 +221,8 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
 
     if shows_probabilities(a):
         doc.heading(t("result.top3", lang))
-        doc.bullets(top3_lines(a, lang))
+        for line in top3_lines(a, lang):  # numbered "1. ...": no bullet in front
+            doc.para(line)
         doc.heading(t("pdf.probabilities", lang))
         doc.prob_table([(short_class_name(c, lang), p) for c, p in sorted(a.probabilities.items(), key=lambda kv: -kv[1])])
 

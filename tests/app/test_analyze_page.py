@@ -100,6 +100,9 @@ def test_uncertain_shows_the_differential_but_no_label(app):
     shown = texts(app)
     for c, _ in a.top3:
         assert class_name(c, "en") in shown
+    # the differential is one numbered list, with no bullet in front of its numbers
+    assert [m.value for m in app.markdown if m.value.startswith("1. ")] == ["\n".join(ui_helpers.top3_lines(a, "en"))]
+    assert not any(m.value.startswith("- 1. ") for m in app.markdown)
     assert app.get("plotly_chart")
     assert knowledge.memo("uncertain", "en").name in shown
 
@@ -113,7 +116,7 @@ def test_unknown_condition_is_out_of_scope_without_probabilities(app):
     assert any("Not one of the conditions this model knows" in i.value for i in app.info)
     assert not any("Looks most like" in i.value for i in app.info)
     assert not app.get("plotly_chart"), "no probabilities for a photo the model does not know"
-    assert not any(m.value.startswith("- 1. ") for m in app.markdown)
+    assert not any(m.value.startswith("1. ") for m in app.markdown)
     assert knowledge.memo("other", "en").name in texts(app)
 
 
