@@ -68,7 +68,8 @@ if compare:
         box.update(label=ui.tr("compare.title"), state="complete")
     for name, msg in failed.items():
         st.warning(ui.tr("compare.model_failed", name=name, msg=msg))
-    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table")
+    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table",
+                 column_config={ui.tr("compare.urgency"): st.column_config.TextColumn(width="large")})
     shown = {n: r.probabilities for n, r in results.items() if uh.shows_probabilities(r)}
     if shown:
         st.plotly_chart(charts.compare_bars(shown, lang), key="compare_chart", config={"displayModeBar": False},
@@ -88,6 +89,7 @@ with col_photo:
     rows = uh.abc_rows(a, lang)
     if rows:
         with st.expander(ui.tr("result.abc")):
+            st.caption(ui.tr("result.abc.caveat"))
             st.markdown("\n".join(f"- {k}: **{v}**" for k, v in rows))
 
 with col_heat:

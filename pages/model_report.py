@@ -8,6 +8,7 @@ from skin_core.config import WEIGHTS_DIR
 from skin_core.i18n import duration, hardware_text
 
 ui.entry()
+NO_TOOLBAR = {"displayModeBar": False}  # the toolbar floats over legends and the matrix's top row
 
 lang = ui.lang()
 st.title(ui.tr("report.title"))
@@ -48,12 +49,12 @@ if card.get("task") == "classification":
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(ui.tr("report.by_source"))
-        st.plotly_chart(charts.group_accuracy_bars(m.get("by_source"), lang), key="by_source",
+        st.plotly_chart(charts.group_accuracy_bars(m.get("by_source"), lang), key="by_source", config=NO_TOOLBAR,
                         alt=ui.tr("report.by_source"))
     with right:
         st.subheader(ui.tr("report.by_skin"))
         st.plotly_chart(charts.group_accuracy_bars(m.get("fitzpatrick_by_skin_group"), lang), key="by_skin",
-                        alt=ui.tr("report.by_skin"))
+                        config=NO_TOOLBAR, alt=ui.tr("report.by_skin"))
     st.caption(ui.tr("report.error_bars"))
     st.subheader(ui.tr("report.per_class"))
     per_class = pd.DataFrame(uh.per_class_rows(card, lang))
@@ -64,25 +65,26 @@ if card.get("task") == "classification":
     if m.get("confusion_matrix"):
         st.subheader(ui.tr("report.confusion"))
         st.plotly_chart(charts.confusion_heatmap(m["confusion_matrix"], card.get("classes", []), lang),
-                        key="confusion", alt=ui.tr("report.confusion_alt"))
+                        key="confusion", config=NO_TOOLBAR, alt=ui.tr("report.confusion_alt"))
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(ui.tr("report.reliability"))
         if m.get("reliability"):
-            st.plotly_chart(charts.reliability_diagram(m["reliability"], lang), key="reliability",
+            st.plotly_chart(charts.reliability_diagram(m["reliability"], lang), key="reliability", config=NO_TOOLBAR,
                             alt=ui.tr("report.reliability_alt"))
         else:
             st.caption(ui.tr("report.no_data"))
     with right:
         st.subheader(ui.tr("report.roc"))
         if isinstance(m.get("ood"), dict):
-            st.plotly_chart(charts.roc_curve(m["ood"], lang), key="roc", alt=ui.tr("report.roc_alt"))
+            st.plotly_chart(charts.roc_curve(m["ood"], lang), key="roc", config=NO_TOOLBAR, alt=ui.tr("report.roc_alt"))
         else:
             st.caption(ui.tr("report.no_data"))
 else:
     if m.get("per_image_iou"):
         st.subheader(ui.tr("report.iou_hist"))
-        st.plotly_chart(charts.iou_histogram(m["per_image_iou"], lang), key="iou", alt=ui.tr("report.iou_alt"))
+        st.plotly_chart(charts.iou_histogram(m["per_image_iou"], lang), key="iou", config=NO_TOOLBAR,
+                        alt=ui.tr("report.iou_alt"))
     gallery = WEIGHTS_DIR / str(card.get("gallery", ""))
     if card.get("gallery") and gallery.is_file():
         st.subheader(ui.tr("report.gallery"))

@@ -56,9 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "model.select": {"en": "Classifier", "ko": "분류 모델"},
     "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
     "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
-    "model.option_unseen": {"en": "{name} ({acc} on unseen photos)", "ko": "{name} (처음 보는 사진 {acc})"},
-    "model.option_default_unseen": {"en": "{name} (default, {acc} on unseen photos)",
-                                    "ko": "{name} (기본, 처음 보는 사진 {acc})"},
+    "model.option_unseen": {"en": "{name} (accuracy {acc} on unseen test photos)",
+                            "ko": "{name} (처음 보는 테스트 사진 정확도 {acc})"},
+    "model.option_default_unseen": {"en": "{name} (default, accuracy {acc} on unseen test photos)",
+                                    "ko": "{name} (기본, 처음 보는 테스트 사진 정확도 {acc})"},
     "model.none": {
         "en": "No trained classifier is available yet (weights/ is empty). Train one or copy the weights in.",
         "ko": "아직 학습된 분류 모델이 없습니다(weights/ 폴더가 비어 있음). 모델을 학습하거나 가중치를 복사해 주세요.",
@@ -79,7 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "품질 확인, 윤곽 찾기, 분류, 설명 만드는 중",
     },
     "progress.done": {"en": "Done in {seconds:.1f} s", "ko": "{seconds:.1f}초 만에 완료"},
-    "progress.failed": {"en": "Could not analyse this file", "ko": "이 파일을 분석할 수 없습니다"},
+    "progress.failed": {"en": "Stopped (the reason is below)", "ko": "중단됨 (이유는 아래에 있습니다)"},
     "progress.compare": {"en": "Running {name}", "ko": "{name} 실행 중"},
     "error.image": {"en": "This file cannot be analysed: {msg}", "ko": "이 파일은 분석할 수 없습니다: {msg}"},
     "error.unexpected": {
@@ -234,13 +235,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "아무것도 표시하지 않은 업로드 사진.",
     },
     "result.photo_caption": {"en": "Your photo ({w}x{h} px)", "ko": "올린 사진 ({w}x{h} 픽셀)"},
-    "result.seg.ok": {"en": "Lesion outline from the segmentation model.", "ko": "분할 모델이 그린 병변 윤곽입니다."},
+    "result.seg.ok": {
+        "en": "Lesion outline from the segmentation model (trained on dermoscopy images: on an ordinary photo it is "
+              "approximate and may outline only part of the problem).",
+        "ko": "분할 모델이 그린 병변 윤곽입니다(더모스코피 이미지로 학습한 모델이라 일반 사진에서는 대략적이며 문제 부위의 일부만 "
+              "표시할 수 있습니다).",
+    },
     "result.seg.fallback": {
         "en": "Approximate outline from colour contrast (the segmentation model was not confident on this photo).",
         "ko": "색 대비로 그린 대략적인 윤곽입니다(분할 모델이 이 사진에서 확신하지 못함).",
     },
     "result.seg.none": {"en": "No lesion outline could be found reliably.", "ko": "병변 윤곽을 안정적으로 찾지 못했습니다."},
     "result.abc": {"en": "Shape measurements (from the outline)", "ko": "모양 측정값 (윤곽 기준)"},
+    "result.abc.caveat": {
+        "en": "Measured on the approximate outline, for teaching the ABCD idea. These numbers cannot show that a spot "
+              "is harmless: a normal-looking value never rules out melanoma.",
+        "ko": "대략적인 윤곽에서 잰 값으로, ABCD 개념을 설명하기 위한 것입니다. 이 숫자로 점이 무해하다고 판단할 수 없으며, 정상처럼 "
+              "보이는 값도 흑색종을 배제하지 못합니다.",
+    },
     "result.abc.area_fraction": {"en": "Share of the photo", "ko": "사진에서 차지하는 비율"},
     "result.abc.asymmetry": {"en": "Asymmetry (0 = symmetric)", "ko": "비대칭 (0 = 대칭)"},
     "result.abc.border_irregularity": {"en": "Border irregularity (1 = circle)", "ko": "경계 불규칙성 (1 = 원)"},

@@ -78,7 +78,7 @@ def unseen_accuracy(name: str) -> float | None:
 
 
 def model_label(name: str, lang: str) -> str:
-    """'xception_derm (default, 67.6% on unseen photos)' for the classifier select box: the card's
+    """'xception_derm (default, accuracy 67.6% on unseen test photos)' for the classifier select box: the card's
     figure on photos never seen in any form, else its test accuracy."""
     default = name == registry.default_model("classification")
     unseen = unseen_accuracy(name)

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from skin_core import images, knowledge, pipeline, registry, ui_helpers
-from skin_core.i18n import class_name
+from skin_core.i18n import class_name, t
 
 from .conftest import RUN_TIMEOUT, switch
 from .helpers import CANCER, CONFIDENT, UNKNOWN, UNSURE, document_png, frame_with, photo_bytes, real_record, texts
@@ -41,7 +41,7 @@ def test_first_screen_asks_for_a_photo(app):
     box = app.selectbox(key="model_en")
     assert box.value == names[0]
     unseen = registry.read_card(names[0])["test_metrics_unseen"]["accuracy"]
-    assert f"{100 * unseen:.1f}% on unseen photos" in box.options[0]  # the fairer figure for a new photo
+    assert f"accuracy {100 * unseen:.1f}% on unseen test photos" in box.options[0]  # the fairer figure for a new photo
     assert app.file_uploader(key="upload").allowed_type == list(images.SUFFIXES)  # every format the loader reads
 
 
@@ -76,6 +76,8 @@ def test_real_photo_shows_label_probabilities_heatmap_and_memo(app):
     assert memo.name in shown and memo.disclaimer in shown
     assert app.get("download_button"), "PDF download missing"
     assert not any("Possible skin cancer" in e.value for e in app.error) or a.urgency == "urgent"
+    if ui_helpers.abc_rows(a, "en"):  # shape numbers never stand without saying they cannot rule melanoma out
+        assert t("result.abc.caveat", "en") in texts(app, "caption")
 
 
 @pytest.mark.slow

@@ -209,7 +209,7 @@ def test_the_model_picker_shows_accuracy_on_unseen_photos_and_falls_back_to_test
     name = registry.default_model("classification")
     card = registry.read_card(name)
     label = uh.model_label(name, "en")
-    assert label == f"{name} (default, {100 * card['test_metrics_unseen']['accuracy']:.1f}% on unseen photos)"
+    assert label == f"{name} (default, accuracy {100 * card['test_metrics_unseen']['accuracy']:.1f}% on unseen test photos)"
     monkeypatch.setattr(uh, "unseen_accuracy", lambda n: None)  # a card without the near-duplicate audit
     assert uh.model_label(name, "ko") == f"{name} (기본, 테스트 정확도 {100 * card['test_metrics']['accuracy']:.1f}%)"
 
