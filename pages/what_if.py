@@ -55,6 +55,9 @@ if reasons:
     st.warning(ui.tr("whatif.quality_flag", reasons=" ".join(reasons)))
 st.plotly_chart(charts.before_after_bars(before["probs"], after["probs"], lang), key="before_after",
                 config={"displayModeBar": False}, alt=ui.tr("whatif.before_after"))
+refused = next((s for s in (after["status"], before["status"]) if s not in ("ok", "uncertain")), None)
+if refused:
+    st.caption(ui.tr("whatif.raw_view", status=uh.status_name(refused, lang)))
 
 # ---- sweep one setting across its range
 axis = ui.choice(st.selectbox, ui.tr("whatif.sweep_axis"), robustness.TRANSFORMS, "wi_axis",
@@ -72,7 +75,8 @@ if sweep is not None:
     st.plotly_chart(charts.sweep_lines(sweep, lang, axis_label, current=settings[axis]), key="sweep_chart",
                     config={"displayModeBar": False}, alt=ui.tr("whatif.sweep_alt", axis=axis_label))
     answers = uh.sweep_answers(sweep, lang)
-    st.markdown(ui.tr("whatif.sweep_flips", answers=" -> ".join(answers)) if len(answers) > 1 else ui.tr("whatif.sweep_stable"))
+    st.markdown(ui.tr("whatif.sweep_flips", answers=" → ".join(answers)) if len(answers) > 1
+                else ui.tr("whatif.sweep_stable"))
     flagged = [f"{v:g}" for v, issues in zip(sweep.values, sweep.quality_issues) if issues]
     if flagged:
         st.caption(ui.tr("whatif.sweep_quality", values=", ".join(flagged)))

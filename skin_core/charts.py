@@ -83,9 +83,9 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
         fig.add_vrect(x0=x0, x1=x1, fillcolor=MUTED, opacity=0.25, line_width=0, layer="below",
                       annotation_text=status_name(status, lang), annotation_position="top left",
                       annotation_font_size=11)
-    if current is not None:
-        fig.add_vline(x=current, line_dash="dot", line_color="#444", annotation_text=t("chart.current", lang),
-                      annotation_position="top right", annotation_font_size=11)
+    if current is not None:  # a legend entry, not a label: it cannot land on a band's status name
+        fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
+                        line=dict(color="#444", dash="dot", width=2), hoverinfo="skip")
     # headroom above 100 % holds the labels, so no line runs through them
     fig.update_yaxes(range=[0, 1.16], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
                      title=t("chart.probability", lang))

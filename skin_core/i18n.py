@@ -377,6 +377,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The answer changes within the tested range: {answers}.",
         "ko": "시험한 범위 안에서 답이 바뀝니다: {answers}.",
     },
+    "whatif.uncertain_answer": {"en": "uncertain (leaning {name})", "ko": "불확실 ({name} 쪽)"},
+    "whatif.raw_view": {
+        "en": "The Analyze page shows no probabilities for a photo it calls \"{status}\"; they are drawn here only to "
+              "show how the model's raw view moves.",
+        "ko": "분석 페이지는 \"{status}\"(으)로 판단한 사진의 확률을 보여 주지 않습니다. 여기서는 모델의 원래 판단이 어떻게 "
+              "움직이는지 보여 주려고 그렸습니다.",
+    },
     "whatif.sweep_stable": {
         "en": "The answer stays the same over the whole tested range.",
         "ko": "시험한 전체 범위에서 답이 같습니다.",

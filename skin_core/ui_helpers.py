@@ -218,11 +218,17 @@ def short_answer(status: str, label: str | None, probs: dict[str, float], lang: 
 
 
 def sweep_answers(sweep, lang: str) -> list[str]:
-    """The distinct answers along a sweep, in order of the swept values."""
+    """The answers along a sweep in the order of the swept values, each change kept (A -> B -> A shows the return);
+    an uncertain answer names its leading class, so a swap under "uncertain" is not called "the same"."""
     out: list[str] = []
     for status, label in zip(sweep.statuses, sweep.labels):
-        ans = class_name(label, lang) if status == "ok" and label else status_name(status, lang)
-        if ans not in out:
+        if status == "ok" and label:
+            ans = class_name(label, lang)
+        elif status == "uncertain" and label:
+            ans = t("whatif.uncertain_answer", lang, name=class_name(label, lang))
+        else:
+            ans = status_name(status, lang)
+        if not out or out[-1] != ans:
             out.append(ans)
     return out
 

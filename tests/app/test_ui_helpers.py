@@ -189,10 +189,27 @@ def test_sweep_lines_one_line_per_top_class():
     sweep = robustness.SweepResult("blur", [0.0, 4.0], list(a.classes), probs, [0.1, 0.2], ["ok", "uncertain"],
                                    ["melanoma", "melanoma"], [[], ["blurry"]])
     fig = charts.sweep_lines(sweep, "en", "Blur", current=0.0)
-    assert len(fig.data) == 3
-    assert [tr.name for tr in fig.data] == [short_class_name(c, "en") for c in sweep.top_classes(3)]
+    assert len(fig.data) == 4  # three classes and the current setting
+    assert [tr.name for tr in fig.data[:3]] == [short_class_name(c, "en") for c in sweep.top_classes(3)]
     assert list(fig.data[0].x) == [0.0, 4.0] and list(fig.data[0].y) == sweep.series("melanoma")
-    assert uh.sweep_answers(sweep, "en") == [class_name("melanoma", "en"), "uncertain"]
+    assert fig.data[3].name == t("chart.current", "en") and list(fig.data[3].x) == [0.0, 0.0]
+    leaning = t("whatif.uncertain_answer", "en", name=class_name("melanoma", "en"))
+    assert uh.sweep_answers(sweep, "en") == [class_name("melanoma", "en"), leaning]
+
+
+def test_sweep_answers_keep_every_change_in_order():
+    """not skin -> uncertain -> Melanoma -> uncertain: the return is shown, and a swap of the leading class under
+    "uncertain" counts as a change."""
+    a = hand_built()
+    probs = np.array([list(a.probabilities.values())] * 6)
+    statuses = ["not_skin", "uncertain", "ok", "uncertain", "uncertain", "uncertain"]
+    labels = [None, "melanoma", "melanoma", "melanoma", "melanocytic_nevus", "melanocytic_nevus"]
+    sweep = robustness.SweepResult("crop", [0.5, 0.6, 0.7, 0.8, 0.9, 1.0], list(a.classes), probs, [0.1] * 6,
+                                   statuses, labels, [[]] * 6)
+    lean = lambda c: t("whatif.uncertain_answer", "ko", name=class_name(c, "ko"))  # noqa: E731
+    assert uh.sweep_answers(sweep, "ko") == [status_name("not_skin", "ko"), lean("melanoma"),
+                                             class_name("melanoma", "ko"), lean("melanoma"),
+                                             lean("melanocytic_nevus")]
 
 
 def test_image_errors_are_translated_in_korean():
@@ -262,6 +279,6 @@ def test_sweep_lines_shade_where_the_app_would_not_answer():
     bands = [(sh.x0, sh.x1) for sh in fig.layout.shapes if sh.type == "rect"]
     assert bands == [(0.5, 2.5), (3.5, 4.0)]
     labels = [an.text for an in fig.layout.annotations]
-    assert status_name("uncertain", "ko") in labels and status_name("not_skin", "ko") in labels
-    assert t("chart.current", "ko") in labels
+    assert sorted(labels) == sorted([status_name("uncertain", "ko"), status_name("not_skin", "ko")])
+    assert fig.data[-1].name == t("chart.current", "ko")  # in the legend, so it never overlaps a band's label
     assert fig.layout.yaxis.range[1] > 1.1  # headroom: the labels sit above every line
