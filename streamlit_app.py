@@ -21,7 +21,7 @@ st.sidebar.radio("Language / 언어", LANGS, key="lang", horizontal=True,
                  format_func=LANG_NAMES.get)
 lang = st.session_state["lang"]
 if lang == "ko":  # Korean wraps between words (keep-all), not mid-word, in the narrow result columns
-    st.html("<style>.stApp { word-break: keep-all; overflow-wrap: break-word; }</style>")
+    st.html("<style>.stApp * { word-break: keep-all !important; overflow-wrap: break-word; }</style>")
 
 pages = [
     st.Page("pages/analyze.py", title=t("nav.analyze", lang), icon=":material/biotech:", url_path="analyze", default=True),

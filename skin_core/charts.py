@@ -31,7 +31,7 @@ def probability_bars(probs: dict[str, float], lang: str, highlight: str | None =
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
                            text=[percent(v) for v in values], textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
-    fig.update_xaxes(range=[0, 1.2], tickformat=".0%", title=t("chart.probability", lang))
+    fig.update_xaxes(range=[0, 1.2], tickvals=[0, 0.5, 1], tickangle=0, tickformat=".0%", title=t("chart.probability", lang))
     fig.update_yaxes(automargin=True, tickfont=dict(size=11))
     fig = _layout(fig, height=height)
     fig.update_layout(margin=dict(r=48))  # room for the top bar's percentage
