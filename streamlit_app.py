@@ -15,11 +15,15 @@ from skin_core.i18n import LANG_NAMES, LANGS, t  # noqa: E402
 
 st.set_page_config(page_title="SkinLens", page_icon="🔎", layout="wide")
 
-if "lang" not in st.session_state:
-    st.session_state["lang"] = "en"
+if "lang" not in st.session_state:  # a reload or a shared link keeps its language through ?lang=ko
+    st.session_state["lang"] = st.query_params.get("lang") if st.query_params.get("lang") in LANGS else "en"
 st.sidebar.radio("Language / 언어", LANGS, key="lang", horizontal=True,
                  format_func=LANG_NAMES.get)
 lang = st.session_state["lang"]
+if lang == "en":  # English is the default: its links stay clean
+    st.query_params.pop("lang", None)
+elif st.query_params.get("lang") != lang:
+    st.query_params["lang"] = lang
 if lang == "ko":  # Korean wraps between words (keep-all), not mid-word, in the narrow result columns
     st.html("<style>.stApp * { word-break: keep-all !important; overflow-wrap: break-word; }</style>")
 

@@ -413,8 +413,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.card_english": {
         "en": "The training details, intended use and limitations below are shown as the training scripts wrote "
               "them, in English.",
-        "ko": "아래 학습 정보(데이터, 명령어, 하드웨어), 사용 목적과 한계는 학습 스크립트가 기록한 영어 원문 그대로 "
-              "표시합니다.",
+        "ko": "아래 학습 정보(데이터와 명령어), 사용 목적과 한계는 학습 스크립트가 기록한 영어 원문 그대로 표시합니다.",
     },
     "report.task.classification": {"en": "Classifiers", "ko": "분류 모델"},
     "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},

@@ -212,3 +212,23 @@ def test_pages_switch_and_keep_the_language(app):
     assert app.title[0].value == "질환 정보 모음"
     switch(app, "pages/analyze.py")
     assert app.title[0].value == "피부 사진 분석"
+
+
+def test_the_language_lives_in_the_link_so_a_reload_keeps_it():
+    """A reload starts a new session: ?lang=ko (set when the user picks Korean) brings Korean back; English links
+    carry no parameter."""
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
+    at.run()
+    assert "lang" not in at.query_params
+    at.radio(key="lang").set_value("ko").run()
+    assert at.query_params["lang"] == "ko"
+    reloaded = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
+    reloaded.query_params["lang"] = "ko"
+    reloaded.run()
+    assert not reloaded.exception and reloaded.title[0].value == "피부 사진 분석"
+    reloaded.radio(key="lang").set_value("en").run()
+    assert "lang" not in reloaded.query_params and reloaded.title[0].value != "피부 사진 분석"
