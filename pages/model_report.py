@@ -89,6 +89,7 @@ else:
     if card.get("gallery") and gallery.is_file():
         st.subheader(ui.tr("report.gallery"))
         st.image(str(gallery), alt=ui.tr("report.gallery"))
+        st.caption(ui.tr("report.gallery_note"))
 
 if card.get("thresholds"):
     st.subheader(ui.tr("report.thresholds"))

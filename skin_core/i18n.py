@@ -485,6 +485,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.iou_alt": {"en": "Histogram of the IoU of each test image's mask.", "ko": "테스트 이미지별 마스크 IoU 히스토그램."},
     "report.images": {"en": "Images", "ko": "이미지 수"},
     "report.gallery": {"en": "Examples from the test split", "ko": "테스트 데이터 예시"},
+    "report.gallery_note": {
+        "en": "Ordinary clinical test photos, one per class, labelled with the class id in English. Cyan: the model's "
+              "outline; orange: the colour-contrast fallback used when the model is not confident. No expert masks "
+              "exist for these photos, so the IoU above, measured on PH2 dermoscopy images, does not describe them.",
+        "ko": "클래스마다 한 장씩 고른 일반 임상 테스트 사진이며, 이름표는 영어 클래스 ID입니다. 하늘색은 모델이 그린 윤곽, "
+              "주황색은 모델이 확신하지 못할 때 쓰는 색 대비 대체 윤곽입니다. 이 사진들에는 전문가 마스크가 없으므로 "
+              "위의 IoU(PH2 더모스코피 이미지에서 측정)는 이 사진들에 대한 수치가 아닙니다.",
+    },
     "report.thresholds": {"en": "Decision thresholds and calibration temperatures (chosen on validation)",
                           "ko": "판정 임계값과 보정 온도 (검증 데이터에서 결정)"},
     "report.col.threshold": {"en": "Threshold", "ko": "임계값 이름"},

@@ -55,6 +55,8 @@ def test_segmentation_card_and_korean(app):
     assert app.title[0].value == "모델 보고서"
     training = texts(app, "caption")
     assert "학습 시간" in training and "CPU 코어" in training and "cores" not in training
+    if card.get("gallery"):  # clinical examples: the caption says the dermoscopy IoU does not describe them
+        assert t("report.gallery_note", "ko") in training
 
 
 def test_a_students_card_shows_both_temperatures_beside_the_thresholds(app):
