@@ -18,7 +18,9 @@ Public API (used by the app, the PDF report and the CLI)::
 Triage rules (all in this one module, read from the YAML ``urgency`` field):
 melanoma and basal_cell_carcinoma are ``urgent`` (see a doctor within 2 weeks);
 actinic_keratosis is ``soon``; ``other`` and ``uncertain`` are ``soon`` (advise a
-clinician, never reassure); the rest are ``routine`` unless red flags are named.
+clinician, never reassure); the rest are ``routine`` unless red flags are named. Red flags only
+raise a level: any flag to ``soon``, a bleeding or changing spot or growth to ``urgent``, and a
+fever, the eye, or a painful rash spreading fast to ``same_day``.
 """
 from __future__ import annotations
 
