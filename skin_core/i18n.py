@@ -485,6 +485,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.iou_alt": {"en": "Histogram of the IoU of each test image's mask.", "ko": "테스트 이미지별 마스크 IoU 히스토그램."},
     "report.images": {"en": "Images", "ko": "이미지 수"},
     "report.gallery": {"en": "Examples from the test split", "ko": "테스트 데이터 예시"},
+    "banner.same_day_title.scores": {
+        "en": "Possible skin cancer: show this spot to the doctor you see today",
+        "ko": "피부암 가능성: 오늘 진료받을 때 이 점을 꼭 보여 주세요",
+    },
+    "banner.same_day_title.flags": {
+        "en": "Warning sign: show this spot to the doctor you see today",
+        "ko": "위험 신호: 오늘 진료받을 때 이 점을 꼭 보여 주세요",
+    },
+    "banner.same_day_lead": {
+        "en": "You also reported a sign that needs care today, so do not wait the 2 weeks mentioned below.",
+        "ko": "오늘 진료가 필요한 증상도 알려 주셨으니 아래에 나오는 2주를 기다리지 마세요.",
+    },
     "report.gallery_note": {
         "en": "Ordinary clinical test photos, one per class, labelled with the class id in English. Cyan: the model's "
               "outline; orange: the colour-contrast fallback used when the model is not confident. No expert masks "

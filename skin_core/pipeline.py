@@ -89,14 +89,19 @@ def _memo_for(status: str, label: str | None, lang: str):
     return None
 
 
-def _banner(status: str, label: str | None, red_flags: tuple[str, ...], lang: str, malignancy_score: float,
-            thresholds: dict) -> dict | None:
+def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, ...], lang: str,
+            malignancy_score: float, thresholds: dict) -> dict | None:
     """The possible-cancer banner for a result on the cancer pathway, worded for why: the model's scores, or only
-    the user's red flags (then it must not claim the result includes a cancer)."""
+    the user's red flags (then it must not claim the result includes a cancer). When another reported sign needs
+    care today, its "within 2 weeks" gives way to "today", so the page never shows two deadlines."""
     scores = decisions.crosses_urgent(malignancy_score, thresholds)
     if not decisions.on_cancer_pathway(status, label, scores, red_flags):
         return None
-    return knowledge.cancer_banner(lang, from_scores=scores)
+    banner = knowledge.cancer_banner(lang, from_scores=scores)
+    if urgency == "same_day":
+        banner = {"title": i18n.t(f"banner.same_day_title.{'scores' if scores else 'flags'}", lang),
+                  "body": f"{i18n.t('banner.same_day_lead', lang)} {banner['body']}"}
+    return banner
 
 
 def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool,
@@ -173,7 +178,8 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
         quality=report,
         image=rgb,
         memo=_memo_for(dec.status, dec.label, lang),
-        cancer_banner=_banner(dec.status, dec.label, red_flags, lang, dec.malignancy_score, clf.thresholds),
+        cancer_banner=_banner(dec.status, dec.label, dec.urgency, red_flags, lang, dec.malignancy_score,
+                              clf.thresholds),
         lang=lang,
         red_flags=red_flags,
         **extra,
@@ -191,7 +197,7 @@ def retriage(a: Analysis, red_flags) -> Analysis:
     thresholds = registry.load_model(a.classifier, "classification").thresholds
     urgent = a.status != "error" and decisions.crosses_urgent(a.malignancy_score, thresholds)
     urgency = decisions.urgency_for(a.status, a.label, urgent, flags)
-    banner = _banner(a.status, a.label, flags, a.lang, a.malignancy_score, thresholds)
+    banner = _banner(a.status, a.label, urgency, flags, a.lang, a.malignancy_score, thresholds)
     return dataclasses.replace(a, urgency=urgency, cancer_banner=banner, red_flags=flags)
 
 

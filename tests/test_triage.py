@@ -52,3 +52,17 @@ def test_a_changing_mole_is_urgent_with_the_banner():
     assert a.urgency == "urgent" and a.cancer_banner == knowledge.cancer_banner("en", from_scores=False)
     assert a.cancer_banner["title"] != knowledge.cancer_banner("en")["title"]  # it does not claim the scores say so
     assert a.to_dict()["red_flags"] == ["rapid_change"]
+
+
+def test_a_changing_mole_with_a_fever_gives_one_deadline_today():
+    """Cancer pathway and same-day care together: the banner stays (tell the doctor about the spot) but its
+    "within 2 weeks" gives way to today, so the page never shows two deadlines."""
+    from skin_core.i18n import t
+
+    raw = real_record("melanocytic_nevus", 3).path().read_bytes()
+    for lang in ("en", "ko"):
+        a = pipeline.analyze(raw, segment=False, explain_heatmap=False, red_flags=["rapid_change", "fever"], lang=lang)
+        assert a.urgency == "same_day" and a.cancer_banner["title"] == t("banner.same_day_title.flags", lang)
+        assert a.cancer_banner["body"].startswith(t("banner.same_day_lead", lang))
+        assert pipeline.retriage(pipeline.analyze(raw, segment=False, explain_heatmap=False, lang=lang),
+                                 ["rapid_change", "fever"]).cancer_banner == a.cancer_banner
