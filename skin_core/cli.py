@@ -231,8 +231,10 @@ def cmd_evaluate(args) -> int:
                 "skipped": skipped})
     else:
         ci = {k: f" (95% CI {v[0]:.3f}-{v[1]:.3f})" if v else "" for k, v in res["ci95"].items()}
+        n_cls = res["macro_f1_classes"]
         print(f"model {clf.name}: n={res['n']} accuracy={res['accuracy']:.4f}{ci.get('accuracy', '')} "
-              f"macro_f1={res['macro_f1']:.4f}{ci.get('macro_f1', '')} over {res['macro_f1_classes']} class{'es' if res['macro_f1_classes'] != 1 else ''} top3={res['top3_accuracy']:.4f}{ci.get('top3_accuracy', '')}"
+              f"macro_f1={res['macro_f1']:.4f}{ci.get('macro_f1', '')} over {n_cls} class{'es' if n_cls != 1 else ''} "
+              f"top3={res['top3_accuracy']:.4f}{ci.get('top3_accuracy', '')}"
               + (f" ({skipped} unreadable files skipped)" if skipped else ""))
         print(f"{'class':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}")
         predicted = np.asarray(res["confusion_matrix"]).sum(axis=0)
