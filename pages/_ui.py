@@ -227,7 +227,7 @@ def model_select(key: str = "model") -> str | None:
     shared = st.session_state.get("_model")  # the What-if page starts from the Analyze page's model
     start = names.index(shared) if shared in names else 0
     return choice(st.selectbox, tr("model.select"), names, key, index=start,
-                  format_func=lambda n, cur=lang(): ui_helpers.model_label(n, cur))
+                  format_func=lambda n, cur=lang(): ui_helpers.model_label(n, cur), help=tr("model.select_help"))
 
 
 def sample_picker(key: str = "sample") -> bytes | None:
@@ -303,7 +303,8 @@ def urgency(level: str, red_flags: tuple[str, ...] = ()) -> None:
     {"same_day": st.error, "urgent": st.error, "soon": st.warning}.get(level, st.info)(text)
 
 
-def memo(m, expanded: bool = True, analysis_urgency: str | None = None, heading: str = "####") -> None:
+def memo(m, expanded: bool = True, analysis_urgency: str | None = None, heading: str = "####",
+         red_flags: tuple[str, ...] = ()) -> None:
     """The memo: name, summary, when-to-see and red flags open, the rest in expanders.
 
     With `analysis_urgency` (the Analyze page) the analysis's urgency replaces the memo's own level, which the
@@ -312,7 +313,7 @@ def memo(m, expanded: bool = True, analysis_urgency: str | None = None, heading:
     if m is None:
         st.info(tr("result.no_memo"))
         return
-    sections = ui_helpers.memo_sections(m, lang(), urgency=analysis_urgency)
+    sections = ui_helpers.memo_sections(m, lang(), urgency=analysis_urgency, red_flags=red_flags)
     st.markdown(f"{heading} {m.name}")
     if analysis_urgency is None:
         urgency(m.urgency)

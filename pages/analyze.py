@@ -124,4 +124,4 @@ with col_pred:
 
 with col_memo:
     st.markdown(f"#### {ui.tr('result.memo')}")
-    ui.memo(a.memo, analysis_urgency=a.urgency, heading="#####")
+    ui.memo(a.memo, analysis_urgency=a.urgency, heading="#####", red_flags=a.red_flags)

@@ -77,6 +77,6 @@ if sweep is not None:
     answers = uh.sweep_answers(sweep, lang)
     st.markdown(ui.tr("whatif.sweep_flips", answers=" → ".join(answers)) if len(answers) > 1
                 else ui.tr("whatif.sweep_stable"))
-    flagged = [f"{v:g}" for v, issues in zip(sweep.values, sweep.quality_issues) if issues]
+    flagged = uh.sweep_quality_values(sweep)
     if flagged:
         st.caption(ui.tr("whatif.sweep_quality", values=", ".join(flagged)))

@@ -14,6 +14,7 @@ from .i18n import percent, short_class_name as class_name, status_name, t
 PALETTE = qualitative.Safe
 PRIMARY = "#1f6f8b"
 MUTED = "#9aa5b1"
+BAND_FILL = {"uncertain": ("#e0b84f", 0.18)}  # what-if bands: (colour, opacity) by status; refusals use MUTED
 
 
 def _layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
@@ -31,7 +32,9 @@ def probability_bars(probs: dict[str, float], lang: str, highlight: str | None =
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colours,
                            text=[percent(v) for v in values], textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
-    fig.update_xaxes(range=[0, 1.2], tickvals=[0, 0.5, 1], tickangle=0, tickformat=".0%", title=t("chart.probability", lang))
+    # the 50 % line is drawn but not labelled: in a narrow column beside long class names "50%" and "100%" touch
+    fig.update_xaxes(range=[0, 1.2], tickvals=[0, 0.5, 1], ticktext=["0%", "", "100%"], tickangle=0,
+                     title=t("chart.probability", lang))
     fig.update_yaxes(automargin=True, tickfont=dict(size=11))
     fig = _layout(fig, height=height)
     fig.update_layout(margin=dict(r=48))  # room for the top bar's percentage
@@ -80,9 +83,11 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
                         line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=("solid", "dash", "dot")[i % 3]),
                         marker=dict(symbol=symbols[i % len(symbols)], size=9), hovertext=hover, hoverinfo="text")
     for x0, x1, status in _status_runs(sweep.values, sweep.statuses):
-        fig.add_vrect(x0=x0, x1=x1, fillcolor=MUTED, opacity=0.25, line_width=0, layer="below",
-                      annotation_text=status_name(status, lang), annotation_position="top left",
-                      annotation_font_size=11)
+        # a hedge gets a light tint, a refusal a grey; the edge lines keep two neighbouring bands apart
+        fill, opacity = BAND_FILL.get(status, (MUTED, 0.3))
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=fill, opacity=opacity, layer="below",
+                      line=dict(color=fill, width=1.5), annotation_text=status_name(status, lang),
+                      annotation_position="top left", annotation_font_size=11)
     if current is not None:  # a legend entry, not a label: it cannot land on a band's status name
         fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
                         line=dict(color="#444", dash="dot", width=2), hoverinfo="skip")

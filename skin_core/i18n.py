@@ -56,10 +56,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "model.select": {"en": "Classifier", "ko": "분류 모델"},
     "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
     "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
-    "model.option_unseen": {"en": "{name} (accuracy {acc} on unseen test photos)",
-                            "ko": "{name} (처음 보는 테스트 사진 정확도 {acc})"},
-    "model.option_default_unseen": {"en": "{name} (default, accuracy {acc} on unseen test photos)",
-                                    "ko": "{name} (기본, 처음 보는 테스트 사진 정확도 {acc})"},
+    "model.option_unseen": {"en": "{name} ({acc} on unseen photos)", "ko": "{name} (처음 보는 사진 정확도 {acc})"},
+    "model.option_default_unseen": {"en": "{name} (default, {acc} on unseen photos)",
+                                    "ko": "{name} (기본, 처음 보는 사진 정확도 {acc})"},
+    "model.select_help": {
+        "en": "The percentage next to each model is its accuracy on test photos it never saw in training (photos "
+              "with a near-duplicate in the training data left out), from its model card. The Model report page has "
+              "the full figures.",
+        "ko": "모델 이름 옆의 백분율은 학습 때 보지 못한 테스트 사진(학습 데이터와 거의 같은 사진은 제외)에서 측정한 "
+              "정확도로, 모델 카드에서 가져왔습니다. 자세한 수치는 모델 보고서 페이지에 있습니다.",
+    },
     "model.none": {
         "en": "No trained classifier is available yet (weights/ is empty). Train one or copy the weights in.",
         "ko": "아직 학습된 분류 모델이 없습니다(weights/ 폴더가 비어 있음). 모델을 학습하거나 가중치를 복사해 주세요.",
@@ -82,7 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "progress.done": {"en": "Done in {seconds:.1f} s", "ko": "{seconds:.1f}초 만에 완료"},
     "progress.failed": {"en": "Stopped (the reason is below)", "ko": "중단됨 (이유는 아래에 있습니다)"},
     "progress.compare": {"en": "Running {name}", "ko": "{name} 실행 중"},
-    "error.image": {"en": "This file cannot be analysed: {msg}", "ko": "이 파일은 분석할 수 없습니다: {msg}"},
+    "error.image": {"en": "**Cannot analyse this file.** {msg}", "ko": "**이 파일은 분석할 수 없습니다.** {msg}"},
     "error.unexpected": {
         "en": "Something went wrong while analysing this photo ({msg}). Please try another photo.",
         "ko": "사진을 분석하는 중 문제가 생겼습니다({msg}). 다른 사진으로 다시 시도해 주세요.",
@@ -283,11 +289,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "result.top3_row": {"en": "{i}. {name}: {p}", "ko": "{i}. {name}: {p}"},
     "result.status": {"en": "Status: {status}", "ko": "상태: {status}"},
     "result.urgency": {"en": "Urgency", "ko": "긴급도"},
-    "memo.urgency_raised": {
-        "en": "For this photo the urgency is higher than usual for {name}: the result includes a possible skin cancer "
-              "or a warning sign you reported. Follow this higher urgency, not the usual advice for {name}.",
-        "ko": "이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 결과에 피부암 가능성이 포함되었거나 직접 알려 주신 경고 "
-              "증상이 있기 때문입니다. {name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
+    "memo.urgency_raised.scores": {
+        "en": "For this photo the urgency is higher than usual for {name}: the model's scores point to a possible "
+              "skin cancer. Follow this higher urgency, not the usual advice for {name}.",
+        "ko": "이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 모델의 점수가 피부암 가능성을 가리키기 때문입니다. "
+              "{name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
+    },
+    "memo.urgency_raised.flags": {
+        "en": "For this photo the urgency is higher than usual for {name} because of what you reported (listed with "
+              "the urgency above). Follow this higher urgency, not the usual advice for {name}.",
+        "ko": "직접 알려 주신 증상(위의 긴급도 아래에 적혀 있습니다) 때문에 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 "
+              "높습니다. {name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
+    },
+    "memo.urgency_raised.uncertain": {
+        "en": "For this photo the urgency is higher than usual for {name}: the model is not sure of its answer, so "
+              "a doctor should look at this spot. Follow this higher urgency, not the usual advice for {name}.",
+        "ko": "모델이 답을 확신하지 못하므로 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 의사에게 보여 "
+              "주세요. {name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
     "result.ood": {"en": "Unknown-condition score {v:.2f}", "ko": "미지 질환 점수 {v:.2f}"},
     "result.model_line": {"en": "Model {name}, card version {version}", "ko": "모델 {name}, 카드 버전 {version}"},
@@ -498,12 +516,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "오늘 진료가 필요한 증상도 알려 주셨으니 아래에 나오는 2주를 기다리지 마세요.",
     },
     "report.gallery_note": {
-        "en": "Ordinary clinical test photos, one per class, labelled with the class id in English. Cyan: the model's "
-              "outline; orange: the colour-contrast fallback used when the model is not confident. No expert masks "
-              "exist for these photos, so the IoU above, measured on PH2 dermoscopy images, does not describe them.",
-        "ko": "클래스마다 한 장씩 고른 일반 임상 테스트 사진이며, 이름표는 영어 클래스 ID입니다. 하늘색은 모델이 그린 윤곽, "
-              "주황색은 모델이 확신하지 못할 때 쓰는 색 대비 대체 윤곽입니다. 이 사진들에는 전문가 마스크가 없으므로 "
-              "위의 IoU(PH2 더모스코피 이미지에서 측정)는 이 사진들에 대한 수치가 아닙니다.",
+        "en": "Ordinary clinical validation photos, one per class and one of another condition, labelled in English. "
+              "Cyan: the model's outline; orange: the colour-contrast fallback used when the model is not confident. "
+              "No expert masks exist for these photos, so the IoU above, measured on PH2 dermoscopy images, does not "
+              "describe them.",
+        "ko": "클래스마다 한 장, 그리고 다른 질환 한 장을 고른 일반 임상 검증 사진이며, 이름표는 영어입니다. 하늘색은 모델이 "
+              "그린 윤곽, 주황색은 모델이 확신하지 못할 때 쓰는 색 대비 대체 윤곽입니다. 이 사진들에는 전문가 마스크가 "
+              "없으므로 위의 IoU(PH2 더모스코피 이미지에서 측정)는 이 사진들에 대한 수치가 아닙니다.",
     },
     "report.thresholds": {"en": "Decision thresholds and calibration temperatures (chosen on validation)",
                           "ko": "판정 임계값과 보정 온도 (검증 데이터에서 결정)"},

@@ -235,7 +235,7 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
 
     if a.memo is not None:
         doc.heading(f"{t('pdf.memo', lang)}: {a.memo.name}")
-        for heading, body, bulleted in memo_sections(a.memo, lang, urgency=a.urgency):
+        for heading, body, bulleted in memo_sections(a.memo, lang, urgency=a.urgency, red_flags=a.red_flags):
             if not body:
                 continue
             doc.para(heading, bold=True, size=10.5)

@@ -78,7 +78,7 @@ def unseen_accuracy(name: str) -> float | None:
 
 
 def model_label(name: str, lang: str) -> str:
-    """'xception_derm (default, accuracy 67.6% on unseen test photos)' for the classifier select box: the card's
+    """'xception_derm (default, 67.6% on unseen photos)' for the classifier select box: the card's
     figure on photos never seen in any form, else its test accuracy."""
     default = name == registry.default_model("classification")
     unseen = unseen_accuracy(name)
@@ -233,6 +233,13 @@ def sweep_answers(sweep, lang: str) -> list[str]:
     return out
 
 
+def sweep_quality_values(sweep) -> list[str]:
+    """Swept values at which the Analyze page would stop at its quality warning (until the user goes on); a value
+    refused as not skin has no such choice, and its band on the chart already says so."""
+    return [f"{v:g}" for v, status, issues in zip(sweep.values, sweep.statuses, sweep.quality_issues)
+            if issues and status != "not_skin"]
+
+
 def compare_rows(analyses: dict, lang: str) -> list[dict]:
     """One row per model for the 'compare all models' table."""
     rows = []
@@ -255,11 +262,13 @@ def seconds(a) -> float:
 
 
 # ---------------------------------------------------------------------------------------------- memo
-def memo_sections(memo, lang: str, urgency: str | None = None) -> list[tuple[str, list[str], bool]]:
+def memo_sections(memo, lang: str, urgency: str | None = None,
+                  red_flags: tuple[str, ...] = ()) -> list[tuple[str, list[str], bool]]:
     """(heading, paragraphs, bulleted) in reading order, shared by the page and the PDF.
 
     `urgency` overrides the memo's own level (an analysis may be more urgent than its top class, e.g. a mole
-    with a high melanoma probability): one photo never shows two different urgencies.
+    with a high melanoma probability): one photo never shows two different urgencies. `red_flags` (what the
+    user reported) lets the raised-urgency line name the real reason.
     """
     return [
         (t("memo.summary", lang), [memo.summary], False),
@@ -270,20 +279,28 @@ def memo_sections(memo, lang: str, urgency: str | None = None) -> list[tuple[str
         (t("memo.otc", lang), memo.otc, True),
         (t("memo.prescription", lang), memo.prescription, True),
         (t("memo.procedures", lang), memo.procedures, True),
-        (t("memo.when_to_see", lang), _when_to_see(memo, lang, urgency), False),
+        (t("memo.when_to_see", lang), _when_to_see(memo, lang, urgency, red_flags), False),
         (t("memo.red_flags", lang), memo.red_flags, True),
     ]
 
 
-def _when_to_see(memo, lang: str, urgency: str | None) -> list[str]:
+def _when_to_see(memo, lang: str, urgency: str | None, red_flags: tuple[str, ...] = ()) -> list[str]:
     """The urgency line and the memo's advice; when the analysis raised the urgency above the condition's usual
-    level, a line saying so, so "Urgent" never sits above a "book a routine appointment" without an explanation."""
+    level, a line saying why, so "Urgent" never sits above a "book a routine appointment" without an explanation."""
     level = urgency or memo.urgency
+    line = f"{t('result.urgency', lang)}: {urgency_label(level, lang)}"
     if knowledge.urgency_rank(level) > knowledge.urgency_rank(memo.urgency):
         # the memo's own timing ("within the next few weeks") would contradict the raised level: leave it out
-        return [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}",
-                t("memo.urgency_raised", lang, name=memo.name)]
-    return [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}", memo.when_to_see]
+        return [line, t(f"memo.urgency_raised.{_raised_by(memo.condition, level, red_flags)}", lang, name=memo.name)]
+    return [line, memo.when_to_see]
+
+
+def _raised_by(condition: str, level: str, red_flags: tuple[str, ...]) -> str:
+    """What lifted a result above its condition's usual urgency: the user's own report (`flags`), the malignancy
+    score (`scores`, the only other way to `urgent`) or a hedged answer (`uncertain`, at least `soon`)."""
+    if red_flags and knowledge.urgency_rank(knowledge.triage(condition, red_flags)) >= knowledge.urgency_rank(level):
+        return "flags"
+    return "scores" if knowledge.urgency_rank(level) >= knowledge.urgency_rank("urgent") else "uncertain"
 
 
 def memo_sources(memo, lang: str) -> list[str]:

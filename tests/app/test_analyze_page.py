@@ -41,21 +41,22 @@ def test_first_screen_asks_for_a_photo(app):
     box = app.selectbox(key="model_en")
     assert box.value == names[0]
     unseen = registry.read_card(names[0])["test_metrics_unseen"]["accuracy"]
-    assert f"accuracy {100 * unseen:.1f}% on unseen test photos" in box.options[0]  # the fairer figure for a new photo
+    assert f"{100 * unseen:.1f}% on unseen photos" in box.options[0]  # the fairer figure for a new photo
+    assert "never saw in training" in box.help  # what the percentage means
     assert app.file_uploader(key="upload").allowed_type == list(images.SUFFIXES)  # every format the loader reads
 
 
 def test_corrupt_upload_shows_the_loaders_message(app):
     _upload(app, "broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 200)
     errors = [e.value for e in app.error]
-    assert errors and errors[0].startswith("This file cannot be analysed:")
+    assert errors and errors[0].startswith("**Cannot analyse this file.**")
     assert "cannot be read" in errors[0] or "not an image" in errors[0]
     assert not app.get("plotly_chart") and not any("Looks most like" in i.value for i in app.info)
 
 
 def test_text_file_renamed_to_png_is_refused(app):
     _upload(app, "notes.png", b"just some text, not a photo\n" * 20, "image/png")
-    assert app.error and "This file cannot be analysed" in app.error[0].value
+    assert app.error and "Cannot analyse this file" in app.error[0].value
 
 
 @pytest.mark.slow

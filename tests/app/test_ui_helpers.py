@@ -226,7 +226,7 @@ def test_the_model_picker_shows_accuracy_on_unseen_photos_and_falls_back_to_test
     name = registry.default_model("classification")
     card = registry.read_card(name)
     label = uh.model_label(name, "en")
-    assert label == f"{name} (default, accuracy {100 * card['test_metrics_unseen']['accuracy']:.1f}% on unseen test photos)"
+    assert label == f"{name} (default, {100 * card['test_metrics_unseen']['accuracy']:.1f}% on unseen photos)"
     monkeypatch.setattr(uh, "unseen_accuracy", lambda n: None)  # a card without the near-duplicate audit
     assert uh.model_label(name, "ko") == f"{name} (기본, 테스트 정확도 {100 * card['test_metrics']['accuracy']:.1f}%)"
 
@@ -276,9 +276,21 @@ def test_sweep_lines_shade_where_the_app_would_not_answer():
     sweep = robustness.SweepResult("blur", [0.0, 1.0, 2.0, 3.0, 4.0], list(a.classes), probs, [0.1] * 5, statuses,
                                    ["melanoma"] * 5, [[]] * 5)
     fig = charts.sweep_lines(sweep, "ko", "Blur", current=1.0)
-    bands = [(sh.x0, sh.x1) for sh in fig.layout.shapes if sh.type == "rect"]
-    assert bands == [(0.5, 2.5), (3.5, 4.0)]
+    rects = [sh for sh in fig.layout.shapes if sh.type == "rect"]
+    assert [(sh.x0, sh.x1) for sh in rects] == [(0.5, 2.5), (3.5, 4.0)]
+    assert rects[0].fillcolor != rects[1].fillcolor  # a hedge does not look like a refusal
+    assert all(sh.line.width > 0 for sh in rects)  # neighbouring bands stay apart
     labels = [an.text for an in fig.layout.annotations]
     assert sorted(labels) == sorted([status_name("uncertain", "ko"), status_name("not_skin", "ko")])
     assert fig.data[-1].name == t("chart.current", "ko")  # in the legend, so it never overlaps a band's label
     assert fig.layout.yaxis.range[1] > 1.1  # headroom: the labels sit above every line
+
+
+def test_sweep_quality_caption_skips_values_refused_as_not_skin():
+    """The caption promises a 'go on' choice, which a not-skin refusal does not offer."""
+    a = hand_built()
+    probs = np.array([list(a.probabilities.values())] * 3)
+    sweep = robustness.SweepResult("blur", [0.0, 2.0, 4.0], list(a.classes), probs, [0.1] * 3,
+                                   ["ok", "uncertain", "not_skin"], ["melanoma", "melanoma", None],
+                                   [[], ["blurry"], ["blurry", "dark"]])
+    assert uh.sweep_quality_values(sweep) == ["2"]

@@ -57,6 +57,13 @@ def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
     assert "The answer" in shown
     assert len(app.get("plotly_chart")) == 2
 
+    app.radio(key="lang").set_value("ko").run(timeout=RUN_TIMEOUT)  # switching language keeps the work on screen
+    assert not app.exception
+    assert app.slider(key="wi_brightness").value == 0.3
+    assert app.selectbox(key="wi_axis_ko").value == "rotation"
+    assert len(app.get("plotly_chart")) == 2, "the sweep chart vanished with the language switch"
+    app.radio(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
+
     app.button(key="wi_reset").click().run(timeout=RUN_TIMEOUT)
     assert app.slider(key="wi_brightness").value == robustness.TRANSFORMS["brightness"].neutral
 
