@@ -53,6 +53,18 @@ def test_memo_sections_use_the_analysis_urgency():
     assert len(same) == 2  # not raised: no explanation line
 
 
+@pytest.mark.parametrize("urgency, flags, reason", [
+    ("urgent", (), "scores"),  # a mole whose melanoma score crossed the threshold
+    ("same_day", ("fever",), "flags"),  # a fever says nothing about cancer
+    ("urgent", ("rapid_change",), "flags"),  # a changing mole: what the user reported, whatever the scores
+    ("soon", (), "uncertain"),  # a hedged answer is at least "soon"
+])
+def test_the_raised_urgency_line_names_its_real_reason(urgency, flags, reason):
+    memo = hand_built("ok", label="melanocytic_nevus").memo
+    when = dict((h, body) for h, body, _ in uh.memo_sections(memo, "en", urgency=urgency, red_flags=flags))
+    assert when["When to see a doctor"][1] == t(f"memo.urgency_raised.{reason}", "en", name=memo.name)
+
+
 def test_compare_rows_never_show_a_label_for_rejections():
     rows = uh.compare_rows({"a": hand_built("ok"), "b": hand_built("out_of_scope")}, "en")
     assert rows[0]["Answer"] == class_name("melanoma", "en")
