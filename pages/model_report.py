@@ -5,7 +5,7 @@ import streamlit as st
 from pages import _ui as ui
 from skin_core import charts, ui_helpers as uh
 from skin_core.config import WEIGHTS_DIR
-from skin_core.i18n import duration, hardware_text
+from skin_core.i18n import card_text, duration, hardware_text
 
 ui.entry()
 NO_TOOLBAR = {"displayModeBar": False}  # the toolbar floats over legends and the matrix's top row
@@ -105,6 +105,6 @@ st.markdown(f"**{ui.tr('report.command')}:** `{card.get('training_command', '')}
 st.caption(ui.tr("report.hardware", time=duration(training.get("wall_time_s"), lang),
                  hw=hardware_text(training.get("hardware"), lang)))
 st.subheader(ui.tr("report.intended_use"))
-st.markdown(card.get("intended_use", ui.tr("report.no_data")))
+st.markdown(card_text(card.get("intended_use"), lang) or ui.tr("report.no_data"))
 st.subheader(ui.tr("report.limitations"))
-st.markdown(card.get("limitations", ui.tr("report.no_data")))
+st.markdown(card_text(card.get("limitations"), lang) or ui.tr("report.no_data"))

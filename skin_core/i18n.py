@@ -429,9 +429,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.comparison": {"en": "All models", "ko": "전체 모델 비교"},
     "report.select": {"en": "Model", "ko": "모델"},
     "report.card_english": {
-        "en": "The training details, intended use and limitations below are shown as the training scripts wrote "
-              "them, in English.",
-        "ko": "아래 학습 정보(데이터와 명령어), 사용 목적과 한계는 학습 스크립트가 기록한 영어 원문 그대로 표시합니다.",
+        "en": "The training details below (data and command) are shown as the training scripts wrote them, in "
+              "English.",
+        "ko": "아래 학습 정보(데이터와 명령어)는 학습 스크립트가 기록한 영어 원문 그대로 표시합니다.",
     },
     "report.task.classification": {"en": "Classifiers", "ko": "분류 모델"},
     "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},
@@ -717,6 +717,51 @@ def hardware_text(hardware: str | None, lang: str = "en") -> str:
     for en, local in _HARDWARE_WORDS.get(lang, ()):
         hardware = hardware.replace(en, local)
     return hardware
+
+
+# The cards' intended-use and limitations prose is written by the training scripts in English; these are its
+# Korean versions, keyed by the exact English text (a test fails when a retrained card brings new text).
+CARD_TEXT_KO = {
+    "Comparing how model families behave (classroom); the default xception_derm is stronger.":
+        "모델 계열이 어떻게 다르게 동작하는지 비교하는 용도(수업)입니다. 기본 모델인 xception_derm이 더 강합니다.",
+    "Trained from scratch on 2,035 labelled photos of the 11 conditions (plus 2,305 of other conditions) on 2 CPU "
+    "cores: far weaker than the pretrained Xception; see the metrics before trusting any answer.":
+        "11개 질환의 라벨 사진 2,035장(그 밖의 질환 사진 2,305장 추가)으로 CPU 코어 2개에서 처음부터 학습했습니다. "
+        "사전 학습된 Xception보다 훨씬 약하므로, 답을 믿기 전에 성능 지표를 확인하세요.",
+    "Outlining a single lesion; trained on dermoscopy, so outlines on clinical photos are approximate and fall back "
+    "to a colour-contrast outline when the model is not confident.":
+        "병변 하나의 윤곽을 그립니다. 더모스코피 이미지로 학습했으므로 일반 임상 사진의 윤곽은 대략적이며, 모델이 "
+        "확신하지 못하면 색 대비로 그린 대체 윤곽을 씁니다.",
+    "PH2 has 160 images of melanocytic lesions only; rashes and multiple lesions have no ground truth here.":
+        "PH2에는 멜라닌세포 병변 이미지 160장만 있어, 발진이나 여러 개의 병변에 대한 정답 윤곽은 없습니다.",
+    "Education and exploring model behaviour on clinical photos of 11 skin conditions. Not a diagnosis; never "
+    "reassurance that a lesion is harmless.":
+        "11개 피부 질환의 임상 사진으로 교육하고 모델의 동작을 살펴보는 용도입니다. 진단이 아니며, 병변이 해롭지 "
+        "않다는 보증도 결코 아닙니다.",
+    "Trained on atlas photos (DermNet, Fitzpatrick17k subset) with noisy page-level labels and few dark-skin images; "
+    "conditions outside the 11 are rejected only as well as the AUROC above says.":
+        "아틀라스 사진(DermNet, Fitzpatrick17k 일부)으로 학습했으며, 라벨은 페이지 단위라 잡음이 있고 어두운 피부 "
+        "사진이 적습니다. 11개 밖의 질환은 위의 AUROC가 말하는 만큼만 걸러집니다.",
+    "Trained on atlas photos (DermNet, Fitzpatrick17k subset) with noisy page-level labels and few dark-skin images; "
+    "conditions outside the 11 are rejected only as well as the AUROC above says. The students were trained from "
+    "scratch on the same photos; the ensemble needs all its members' files.":
+        "아틀라스 사진(DermNet, Fitzpatrick17k 일부)으로 학습했으며, 라벨은 페이지 단위라 잡음이 있고 어두운 피부 "
+        "사진이 적습니다. 11개 밖의 질환은 위의 AUROC가 말하는 만큼만 걸러집니다. 학생 모델들은 같은 사진으로 "
+        "처음부터 학습했으며, 앙상블을 쓰려면 구성 모델의 파일이 모두 있어야 합니다.",
+    "Rejecting photos that are not close-ups of skin (animals, food, scenes) before any label is shown.":
+        "라벨을 보여 주기 전에 피부를 가까이 찍은 사진이 아닌 것(동물, 음식, 풍경)을 걸러냅니다.",
+    "No non-skin photo set exists here to measure recall; it is checked on a handful of scikit-image sample photos "
+    "in the tests. Unusual skin photos can be rejected (see rate).":
+        "재현율을 잴 피부 외 사진 세트가 없어, 테스트에서 scikit-image 예시 사진 몇 장으로만 확인합니다. 흔치 않은 "
+        "피부 사진이 거부될 수 있습니다(거부율 참고).",
+}
+
+
+def card_text(text: str | None, lang: str = "en") -> str | None:
+    """A card's intended-use or limitations prose in `lang`: its translation when one is kept, else as written."""
+    if text and lang == "ko":
+        return CARD_TEXT_KO.get(text, text)
+    return text
 
 
 def percent(p: float | None, digits: int = 1) -> str:

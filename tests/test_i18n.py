@@ -115,3 +115,17 @@ def test_training_time_and_hardware_read_in_each_language():
     assert hardware_text(hw, "en") == hw
     ko = hardware_text(hw, "ko")
     assert "cores" not in ko and "no GPU" not in ko and "코어" in ko
+
+
+def test_every_cards_intended_use_and_limitations_have_korean():
+    """The Korean model report shows these in Korean: a retrained card with new prose needs its translation."""
+    from skin_core import registry
+    from skin_core.i18n import CARD_TEXT_KO, card_text
+
+    names = registry.list_models()
+    texts = {(n, f): registry.read_card(n).get(f) for n in names for f in ("intended_use", "limitations")}
+    assert texts and all(texts.values()), [k for k, v in texts.items() if not v]
+    missing = [k for k, v in texts.items() if v not in CARD_TEXT_KO]
+    assert not missing, missing
+    for text in texts.values():
+        assert card_text(text, "en") == text and card_text(text, "ko") != text

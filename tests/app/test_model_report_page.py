@@ -2,7 +2,7 @@
 import pytest
 
 from skin_core import registry
-from skin_core.i18n import class_name, t
+from skin_core.i18n import card_text, class_name, t
 
 from .conftest import switch
 from .helpers import frame_with, texts
@@ -57,6 +57,8 @@ def test_segmentation_card_and_korean(app):
     assert "학습 시간" in training and "CPU 코어" in training and "cores" not in training
     if card.get("gallery"):  # clinical examples: the caption says the dermoscopy IoU does not describe them
         assert t("report.gallery_note", "ko") in training
+    shown = texts(app)
+    assert card_text(card["limitations"], "ko") in shown and card["limitations"] not in shown  # in Korean
 
 
 def test_a_students_card_shows_both_temperatures_beside_the_thresholds(app):
