@@ -115,7 +115,7 @@ def status_screen(a, lang: str) -> StatusScreen:
         return StatusScreen("info", t("status.ok.title", lang, name=class_name(a.label, lang)),
                             t("status.ok.body", lang, p=percent(p)))
     body = f"status.{status}.body"
-    if status == "poor_quality" and a.urgency == "urgent" and scores_urgent(a):
+    if status == "poor_quality" and scores_urgent(a):
         body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
     if status == "not_skin" and any(i.code == "too_small" for i in a.quality.issues):
         body += "_small"  # a few dozen pixels hide the texture the photo check reads: the size may be why

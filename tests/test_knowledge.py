@@ -15,7 +15,7 @@ import yaml
 
 import skin_core.knowledge as kb
 from skin_core.data import CLASSES
-from skin_core.decisions import decide
+from skin_core.decisions import decide, on_cancer_pathway
 from skin_core.knowledge import schema
 
 ALL_IDS = sorted([*CLASSES, "other", "uncertain"])
@@ -370,10 +370,13 @@ def test_any_red_flag_lifts_routine_to_at_least_soon(cid, flag):
 
 
 @pytest.mark.parametrize("cid", ["acne", "atopic_dermatitis", "eczema", "psoriasis", "tinea", "lichen_planus", "molluscum"])
-def test_rashes_never_reach_the_cancer_pathway(cid):
-    assert not kb.cancer_flagged(cid, schema.RED_FLAG_KEYS)
+def test_rashes_reach_the_cancer_pathway_only_with_a_sore_that_will_not_heal(cid):
+    others = [f for f in schema.RED_FLAG_KEYS if f != "non_healing"]
+    assert not kb.cancer_flagged(cid, others)  # an oozing or changing rash is not a possible cancer
     assert kb.triage(cid, ["bleeding", "rapid_change", "spreading", "infant", "not_improving"]) == "soon"
-    assert kb.triage(cid, schema.RED_FLAG_KEYS) == "same_day"  # the fever, not a cancer
+    assert kb.triage(cid, others) == "same_day"  # the fever, not a cancer
+    # a basal or squamous cell cancer can pass for a rash: a sore unhealed in 4 weeks needs a look within 2 weeks
+    assert kb.cancer_flagged(cid, ["non_healing"]) and kb.triage(cid, ["non_healing"]) == "urgent"
 
 
 @pytest.mark.parametrize(
@@ -387,6 +390,12 @@ def test_rashes_never_reach_the_cancer_pathway(cid):
         ("eczema", ["fever"], "same_day"),
         ("eczema", ["spreading", "pain"], "same_day"),
         ("eczema", ["spreading"], "soon"),
+        ("eczema", ["non_healing"], "urgent"),
+        ("psoriasis", ["bleeding"], "soon"),
+        ("actinic_keratosis", ["pain"], "urgent"),  # its memo: a painful patch may have become a cancer
+        ("other", ["spreading"], "same_day"),  # the unknown-rash memos say a fast spread alone needs care today
+        ("uncertain", ["spreading"], "same_day"),
+        ("melanocytic_nevus", ["spreading"], "soon"),
         ("acne", ["eye"], "same_day"),
         ("uncertain", ["infant", "fever"], "same_day"),
         ("other", ["rapid_change"], "urgent"),
@@ -425,10 +434,16 @@ def test_acne_memo_names_its_own_time_limit():
     assert "2~3개월" in kb.memo("acne", "ko").when_to_see
 
 
-def test_cancer_banner_shown_exactly_when_urgent():
-    assert [kb.show_cancer_banner(lv) for lv in kb.URGENCY_LEVELS] == [False, False, True, False]  # a memo's own level
+def test_the_cancer_banner_follows_the_pathway_not_the_top_class_or_the_level():
     probs = {"tinea": 0.6, "melanoma": 0.25, "eczema": 0.15}  # top-1 is not a cancer
-    assert kb.show_cancer_banner(decide(probs, 0.0, {"urgent": 0.2}).urgency)
+    d = decide(probs, 0.0, {"urgent": 0.2}, red_flags=("fever",))
+    assert d.urgency == "same_day" and on_cancer_pathway(d.status, d.label, True, ("fever",))
+    assert not on_cancer_pathway("ok", "tinea", False, ("fever",))  # same day, but not a cancer
+
+
+def test_conditions_cannot_claim_same_day_themselves():
+    assert "same_day" not in schema.CONDITION_URGENCY_LEVELS
+    assert {kb.base_urgency(c) for c in ALL_IDS} <= set(schema.CONDITION_URGENCY_LEVELS)
 
 
 def test_cancer_banner_content():

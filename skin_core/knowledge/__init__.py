@@ -10,8 +10,7 @@ Public API (used by the app, the PDF report and the CLI)::
     list_conditions() -> list[str]            # the 11 classes + "other" + "uncertain"
     base_urgency(condition) -> str            # routine | soon | urgent
     triage(condition, red_flags=()) -> str    # base urgency raised by named red flags (up to same_day)
-    cancer_flagged(condition, red_flags) -> bool  # a bleeding/changing spot or growth: the cancer pathway
-    show_cancer_banner(urgency) -> bool       # True exactly when urgency == "urgent"
+    cancer_flagged(condition, red_flags) -> bool  # what the user reports puts it on the cancer pathway
     cancer_banner(lang, from_scores) -> {"title", "body"}  # ABCDE + "ugly duckling", plain words
     disclaimer(lang) -> str                   # the line every memo ends with
 
@@ -19,8 +18,9 @@ Triage rules (all in this one module, read from the YAML ``urgency`` field):
 melanoma and basal_cell_carcinoma are ``urgent`` (see a doctor within 2 weeks);
 actinic_keratosis is ``soon``; ``other`` and ``uncertain`` are ``soon`` (advise a
 clinician, never reassure); the rest are ``routine`` unless red flags are named. Red flags only
-raise a level: any flag to ``soon``, a bleeding or changing spot or growth to ``urgent``, and a
-fever, the eye, or a painful rash spreading fast to ``same_day``.
+raise a level: any flag to ``soon``; to ``urgent`` a sore unhealed in 4 weeks, a bleeding or changing
+spot or growth, or a painful actinic keratosis; to ``same_day`` a fever, the eye, or a painful rash
+spreading fast (for ``other`` and ``uncertain`` a fast spread alone).
 """
 from __future__ import annotations
 
@@ -57,7 +57,6 @@ __all__ = [
     "red_flag_set",
     "urgency_rank",
     "max_urgency",
-    "show_cancer_banner",
     "cancer_banner",
     "disclaimer",
     "urgency_label",
@@ -74,13 +73,20 @@ from ..data import CLASSES as CLASS_IDS  # noqa: E402
 #: Pseudo-classes: none of the known conditions / the classifier could not decide.
 EXTRA_IDS = ("other", "uncertain")
 
-#: Red flags that turn a spot or growth (not a rash) into a possible cancer.
-_LESION_FLAGS = frozenset({"bleeding", "rapid_change"})
+#: Red flags that put a condition on the possible-cancer pathway, by its category. A sore that has not healed in
+#: 4 weeks does so in any skin (a basal or squamous cell cancer can pass for a rash); bleeding or change does so
+#: in a spot or growth (`meta`: other and uncertain, which may be one); pain does so in an actinic keratosis, whose
+#: memo says it may have turned into a squamous cell cancer. Rashes: only the sore.
+_ANY_SKIN_CANCER_FLAGS = frozenset({"non_healing"})
+_GROWTH_CANCER_FLAGS = _ANY_SKIN_CANCER_FLAGS | {"bleeding", "rapid_change"}
+_CANCER_FLAGS = {"premalignant": _GROWTH_CANCER_FLAGS | {"pain"}, "benign_growth": _GROWTH_CANCER_FLAGS,
+                 "meta": _GROWTH_CANCER_FLAGS}
 #: Red flags that need care today whatever the condition: fever (a skin infection or a drug reaction can be
 #: serious), the eye (shingles or an infection near it can harm sight), and a painful rash spreading fast
-#: (cellulitis). Each alone, except spreading and pain, which need each other.
+#: (cellulitis). Each alone, except spreading and pain, which need each other, unless nothing is known of the
+#: rash (`meta`): then a fast spread alone is enough, as those memos say.
 _SAME_DAY_FLAGS = (frozenset({"fever"}), frozenset({"eye"}), frozenset({"spreading", "pain"}))
-_GROWTH_CATEGORIES = frozenset({"premalignant", "benign_growth", "meta"})
+_SAME_DAY_UNKNOWN_FLAGS = (frozenset({"spreading"}),)
 
 
 class UnknownConditionError(KeyError):
@@ -155,8 +161,8 @@ def disclaimer(lang: str = "en") -> str:
 def cancer_banner(lang: str = "en", from_scores: bool = True) -> dict[str, str]:
     """Possible-cancer banner (``title``, ``body``) ending with ABCDE and the "ugly duckling" sign.
 
-    Show it whenever the overall urgency is ``urgent`` (see :func:`show_cancer_banner`),
-    whatever the top-1 class is. ``from_scores=False``: the urgency comes only from the user's
+    Shown whenever a result is on the cancer pathway (``decisions.on_cancer_pathway``: the scores, a
+    cancer answer or a reported warning sign), whatever the top-1 class is and even at ``same_day``. ``from_scores=False``: the urgency comes only from the user's
     red flags (a bleeding or changing spot), so the banner says that, not "the result includes
     a possible skin cancer".
     """
@@ -212,9 +218,11 @@ def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
 
     * no red flags -> :func:`base_urgency`;
     * any red flag -> at least ``soon``;
-    * ``bleeding`` or ``rapid_change`` on a spot or growth (actinic keratosis, mole,
-      ``other``, ``uncertain``) -> ``urgent``: it may be a skin cancer (:func:`cancer_flagged`);
-    * ``fever``, ``eye``, or ``spreading`` with ``pain`` -> ``same_day``, whatever the condition;
+    * a possible cancer (:func:`cancer_flagged`) -> ``urgent``: ``non_healing`` anywhere; ``bleeding`` or
+      ``rapid_change`` on a spot or growth (actinic keratosis, mole, ``other``, ``uncertain``); ``pain`` on an
+      actinic keratosis;
+    * ``fever``, ``eye``, or ``spreading`` with ``pain`` -> ``same_day``, whatever the condition; ``spreading``
+      alone on ``other`` or ``uncertain``;
     * malignant conditions stay at least ``urgent``.
     """
     entry = _entry(condition)
@@ -224,20 +232,17 @@ def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
         levels.append("soon")
     if cancer_flagged(condition, flags):
         levels.append("urgent")
-    if any(rule <= flags for rule in _SAME_DAY_FLAGS):
+    rules = _SAME_DAY_FLAGS + (_SAME_DAY_UNKNOWN_FLAGS if entry["category"] == "meta" else ())
+    if any(rule <= flags for rule in rules):
         levels.append("same_day")
     return max_urgency(levels)
 
 
 def cancer_flagged(condition: str, red_flags: Iterable[str] = ()) -> bool:
-    """Whether the user's red flags put this condition on the possible-cancer pathway: ``bleeding`` or
-    ``rapid_change`` on a spot or growth. Rashes never enter it (their memo says when to get same-day care)."""
-    return bool(red_flag_set(red_flags) & _LESION_FLAGS) and _entry(condition)["category"] in _GROWTH_CATEGORIES
-
-
-def show_cancer_banner(urgency: str) -> bool:
-    """Whether to show :func:`cancer_banner`: exactly when the urgency is ``urgent``."""
-    return urgency_rank(urgency) == urgency_rank("urgent")
+    """Whether the user's red flags put this condition on the possible-cancer pathway (see ``_CANCER_FLAGS``): a
+    rash enters it only with a sore that has not healed in 4 weeks."""
+    category = _entry(condition)["category"]
+    return bool(red_flag_set(red_flags) & _CANCER_FLAGS.get(category, _ANY_SKIN_CANCER_FLAGS))
 
 
 # --------------------------------------------------------------------------- memo
@@ -272,8 +277,8 @@ class Memo:
     def to_text(self, include_banner: bool = True) -> str:
         """Plain-text rendering (for the CLI and PDF). Always ends with the disclaimer.
 
-        With ``include_banner`` (default) an ``urgent`` memo also carries the
-        possible-cancer banner just before the sources.
+        With ``include_banner`` (default) a skin cancer's memo (its own level is ``urgent``)
+        also carries the possible-cancer banner just before the sources.
         """
         h = _common()[self.lang]["headings"]
 
@@ -293,7 +298,7 @@ class Memo:
             (h["when_to_see"], [f"{h['urgency']}: {urgency_label(self.urgency, self.lang)}", self.when_to_see]),
             (h["red_flags"], bullets(self.red_flags)),
         ]
-        if include_banner and show_cancer_banner(self.urgency):
+        if include_banner and self.urgency == "urgent":
             banner = cancer_banner(self.lang)
             sections.append((f"!! {banner['title']}", [banner["body"]]))
         sections.append(

@@ -32,6 +32,7 @@ LANGS = ("en", "ko")
 #: Ordered: `urgent` is the possible-cancer pathway (within 2 weeks); `same_day` only ever comes from red flags
 #: the user reports (fever, the eye, a painful rash spreading fast), never from a condition's usual level.
 URGENCY_LEVELS = ("routine", "soon", "urgent", "same_day")
+CONDITION_URGENCY_LEVELS = URGENCY_LEVELS[:-1]  # a condition's own level: same_day needs what the user reports
 CONTAGIOUS_FLAGS = ("yes", "no", "unknown")
 #: inflammatory/infection: rashes; malignant/premalignant/benign_growth: spots and growths;
 #: meta: the `other` and `uncertain` pseudo-classes.
@@ -44,7 +45,8 @@ TOP_FIELDS = ("id", "category", "urgency", "contagious_flag", "last_reviewed", "
 MIN_SOURCES = 2
 
 #: Keys a caller may pass to :func:`skin_core.knowledge.triage`.
-RED_FLAG_KEYS = ("spreading", "fever", "pain", "bleeding", "eye", "infant", "not_improving", "rapid_change")
+RED_FLAG_KEYS = ("spreading", "fever", "pain", "bleeding", "non_healing", "eye", "infant", "not_improving",
+                 "rapid_change")
 
 COMMON_LANG_FIELDS = ("disclaimer", "banner", "flag_banner", "warning_signs", "urgency_labels", "red_flag_labels",
                       "headings")
@@ -126,8 +128,8 @@ def validate_condition(data: Any, expected_id: str | None = None) -> dict[str, A
         _fail(where, f"id {cid!r} does not match file name {expected_id!r}")
     if data["category"] not in CATEGORIES:
         _fail(where, f"category must be one of {CATEGORIES}, got {data['category']!r}")
-    if data["urgency"] not in URGENCY_LEVELS:
-        _fail(where, f"urgency must be one of {URGENCY_LEVELS}, got {data['urgency']!r}")
+    if data["urgency"] not in CONDITION_URGENCY_LEVELS:
+        _fail(where, f"urgency must be one of {CONDITION_URGENCY_LEVELS}, got {data['urgency']!r}")
     if data["contagious_flag"] not in CONTAGIOUS_FLAGS:
         _fail(where, f"contagious_flag must be one of {CONTAGIOUS_FLAGS}, got {data['contagious_flag']!r}")
     last_reviewed = _iso_date(data["last_reviewed"], f"{where}.last_reviewed")

@@ -2,7 +2,7 @@
 from skin_core import knowledge, ui_helpers
 
 from .conftest import RUN_TIMEOUT
-from .helpers import CONFIDENT, UNKNOWN, photo_bytes, texts
+from .helpers import CONFIDENT, UNKNOWN, document_png, photo_bytes, texts
 
 BANNER = knowledge.cancer_banner("en")["title"]
 FLAG_BANNER = knowledge.cancer_banner("en", from_scores=False)["title"]  # urgent from the user's answers alone
@@ -76,3 +76,16 @@ def test_a_fever_means_care_today_and_the_page_says_what_was_reported(app):
     assert knowledge.urgency_label("same_day", "en") in shown
     assert ui_helpers.told_us(("fever",), "en") in shown and knowledge.red_flag_labels("en")["fever"] in shown
     assert BANNER not in shown and FLAG_BANNER not in shown
+
+
+def test_a_refused_photo_still_shows_the_urgency_the_user_reported(app):
+    """A document is not skin, so nothing is classified; but a reported fever still means care today, and the page
+    says so (with the PDF) instead of stopping at 'retake the photo'."""
+    app.file_uploader(key="upload").set_value(("page.png", document_png(), "image/png"))
+    app.run(timeout=RUN_TIMEOUT)
+    assert not app.exception and not app.get("download_button")  # nothing reported: no urgency, no report
+    assert knowledge.urgency_label("same_day", "en") not in texts(app, "error")
+    _flags(app, ["fever"])
+    shown = texts(app, "error")
+    assert knowledge.urgency_label("same_day", "en") in shown and ui_helpers.told_us(("fever",), "en") in shown
+    assert app.get("download_button")

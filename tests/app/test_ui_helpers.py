@@ -273,8 +273,12 @@ def test_every_card_has_a_korean_description_with_the_same_figures():
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_a_poor_photo_flagged_urgent_does_not_say_nothing_was_found(lang):
     urgent = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="urgent"), lang)
-    calm = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="soon"), lang)
+    calm = uh.status_screen(dataclasses.replace(hand_built("poor_quality", lang=lang, urgency="soon"),
+                                                malignancy_score=0.0), lang)
     assert urgent.body == t("status.poor_quality.body_urgent", lang) != calm.body == t("status.poor_quality.body", lang)
+    # a fever on top lifts the level to same_day; the scores still point to cancer, and the body must still say so
+    today = uh.status_screen(hand_built("poor_quality", lang=lang, urgency="same_day"), lang)
+    assert today.body == t("status.poor_quality.body_urgent", lang)
     # urgent only because the user said it bleeds: the scores said nothing, so the body must not claim they did
     flagged = dataclasses.replace(hand_built("poor_quality", lang=lang, urgency="urgent"), malignancy_score=0.0)
     assert uh.status_screen(flagged, lang).body == t("status.poor_quality.body", lang)
