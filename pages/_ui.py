@@ -240,7 +240,8 @@ def sample_picker(key: str = "sample") -> bytes | None:
     for r in recs:
         counts[r.label] = counts.get(r.label, 0) + 1
         labels.append(ui_helpers.sample_label(r, counts[r.label], lang()))
-    i = choice(st.selectbox, tr("input.sample_label"), range(len(recs)), key, format_func=labels.__getitem__)
+    i = choice(st.selectbox, tr("input.sample_label"), range(len(recs)), key, format_func=labels.__getitem__,
+               help=tr("input.sample_help"))
     return recs[i].path().read_bytes()
 
 

@@ -65,13 +65,17 @@ def cmd_models(args) -> int:
     return 0
 
 
-def _error_line(path: Path, model: str, message: str) -> dict:
-    """Same keys as a result line; nothing was analysed, so every finding is null."""
+def _error_line(path: Path, model: str, message: str, red_flags=()) -> dict:
+    """Same keys as a result line; nothing was analysed, so every finding is null, except the urgency when the
+    person reported red flags (a fever needs care today whether or not the file could be read)."""
+    from .decisions import urgency_for
     from .pipeline import Analysis
 
     keys = Analysis.json_keys()
+    flags = sorted(set(red_flags))
     return {"path": str(path), **dict.fromkeys(keys), "status": "error", "model": model, "probabilities": {},
-            "top3": [], "message": message}
+            "top3": [], "message": message, "red_flags": flags,
+            "urgency": urgency_for("error", None, False, tuple(flags)) if flags else None}
 
 
 def _load_classifier(name: str | None):
@@ -146,7 +150,7 @@ def cmd_predict(args) -> int:
                 _print({"path": str(p), **by_path[p].to_dict()})
             else:
                 failed += 1
-                _print(_error_line(p, clf.name, image_error_text(im, args.lang)))
+                _print(_error_line(p, clf.name, image_error_text(im, args.lang), args.red_flags))
     return 2 if failed else 0
 
 

@@ -47,6 +47,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "input.uploader": {"en": f"Photo ({FORMATS_TEXT}, up to {MAX_MB} MB)", "ko": f"사진 ({_FORMATS_KO}, 최대 {MAX_MB}MB)"},
     "input.camera_label": {"en": "Point the camera at the skin problem", "ko": "피부 문제 부위에 카메라를 맞춰 주세요"},
     "input.sample_label": {"en": "Sample photo from the test split", "ko": "테스트 데이터의 예시 사진"},
+    "input.sample_help": {
+        "en": "Photos the models never trained on (the test split), named by the atlas's diagnosis. The models get "
+              "some of them wrong, and that is part of what they show.",
+        "ko": "모델이 학습에 쓰지 않은 사진(테스트 데이터)이며, 이름은 도감의 진단명입니다. 모델이 일부는 틀리게 "
+              "답하며, 그것도 이 예시들이 보여 주는 내용입니다.",
+    },
     "input.sample_item": {"en": "{name}, sample {i}", "ko": "{name}, 예시 {i}"},
     "input.no_samples": {
         "en": "Sample photos need the data folder, which is not present here. Upload a photo instead.",
@@ -56,9 +62,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "model.select": {"en": "Classifier", "ko": "분류 모델"},
     "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
     "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
-    "model.option_unseen": {"en": "{name} ({acc} on unseen photos)", "ko": "{name} (처음 보는 사진 정확도 {acc})"},
+    "model.option_unseen": {"en": "{name} ({acc} on unseen photos)", "ko": "{name} (새 사진 정확도 {acc})"},
     "model.option_default_unseen": {"en": "{name} (default, {acc} on unseen photos)",
-                                    "ko": "{name} (기본, 처음 보는 사진 정확도 {acc})"},
+                                    "ko": "{name} (기본, 새 사진 정확도 {acc})"},
     "model.select_help": {
         "en": "The percentage next to each model is its accuracy on test photos it never saw in training (photos "
               "with a near-duplicate in the training data left out), from its model card. The Model report page has "
@@ -502,7 +508,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.iou_hist": {"en": "IoU per test image", "ko": "테스트 이미지별 IoU"},
     "report.iou_alt": {"en": "Histogram of the IoU of each test image's mask.", "ko": "테스트 이미지별 마스크 IoU 히스토그램."},
     "report.images": {"en": "Images", "ko": "이미지 수"},
-    "report.gallery": {"en": "Examples from the test split", "ko": "테스트 데이터 예시"},
+    "report.gallery": {"en": "Outlines on clinical photos (validation split)", "ko": "임상 사진 위의 윤곽(검증 데이터)"},
     "banner.same_day_title.scores": {
         "en": "Possible skin cancer: show this spot to the doctor you see today",
         "ko": "피부암 가능성: 오늘 진료받을 때 이 점을 꼭 보여 주세요",
@@ -510,6 +516,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "banner.same_day_title.flags": {
         "en": "Warning sign: show this spot to the doctor you see today",
         "ko": "위험 신호: 오늘 진료받을 때 이 점을 꼭 보여 주세요",
+    },
+    "banner.scores_lead": {
+        "en": "Whatever the answer below says, the model gives melanoma and basal cell carcinoma together {p}, "
+              "enough for SkinLens to ask for a check.",
+        "ko": "아래 답과 관계없이, 모델이 흑색종과 기저세포암에 준 확률의 합이 {p}로 진료를 권하는 기준을 넘었습니다.",
     },
     "banner.same_day_lead": {
         "en": "You also reported a sign that needs care today, so do not wait the 2 weeks mentioned below.",
@@ -565,8 +576,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "- Not a diagnosis and not a medical device. Only a clinician who examines you can diagnose.\n"
               "- Never a reassurance: SkinLens never calls a photo healthy or harmless. When it cannot tell, it "
               "says so (uncertain, or not a condition it knows).\n"
-              "- Not for emergencies: a rapidly spreading rash with fever, a painful swollen area or a bleeding, "
-              "changing spot needs a doctor now.\n"
+              "- Not for emergencies: a rash with fever, near the eye, or spreading fast with pain needs care "
+              "today; a spot that bleeds, changes or will not heal needs a doctor within 2 weeks. Tick what applies "
+              "on the Analyze page and the advice follows it.\n"
               "- Any result that includes a possible skin cancer shows a loud banner asking you to see a doctor "
               "within 2 weeks, whatever the top answer is.\n"
               "- Not a fair test on atlas photos: the models learned from DermNet and two other public atlases, so a "
@@ -575,8 +587,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "- 진단이 아니며 의료기기가 아닙니다. 진단은 직접 진찰하는 의료진만 할 수 있습니다.\n"
               "- 안심시키는 도구가 아닙니다. SkinLens는 어떤 사진도 건강하다거나 무해하다고 말하지 않습니다. "
               "판단할 수 없을 때는 그렇다고 말합니다(불확실, 또는 모르는 질환).\n"
-              "- 응급 상황용이 아닙니다. 열을 동반하며 빠르게 번지는 발진, 아프고 부은 부위, 피가 나거나 변하는 점은 "
-              "지금 바로 진료가 필요합니다.\n"
+              "- 응급 상황용이 아닙니다. 열이 나거나, 눈 주변에 생겼거나, 통증과 함께 빠르게 번지는 발진은 오늘 바로 "
+              "진료가 필요하고, 피가 나거나 변하거나 낫지 않는 점이나 상처는 2주 이내에 진료가 필요합니다. 분석 페이지에서 "
+              "해당하는 항목을 고르면 안내가 그에 맞게 바뀝니다.\n"
               "- 피부암 가능성이 포함된 결과에는 1순위 답과 관계없이 2주 이내 진료를 권하는 눈에 띄는 경고가 표시됩니다.\n"
               "- 도감 사진으로는 공정한 시험이 되지 않습니다. 모델은 DermNet 등 공개 도감 세 곳의 사진으로 배웠으므로, "
               "그곳에서 가져온 사진은 모델이 이미 본 사진일 수 있고, 그 결과는 새 사진에서보다 좋아 보입니다.",

@@ -97,9 +97,15 @@ def _read_bytes_unchecked(source: ImageInput, max_bytes: int) -> bytes:
             )
         data = path.read_bytes()
     elif hasattr(source, "read"):
-        data = source.read(max_bytes + 1)
+        try:
+            data = source.read(max_bytes + 1)
+        except ValueError as exc:  # e.g. a closed file
+            raise InvalidImageError(f"Could not read the file: {exc}.") from exc
         if isinstance(data, str):
             raise UnsupportedFormatError("This is text, not an image.")
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidImageError(f"Could not read the file: it gave {type(data).__name__}, not bytes.")
+        data = bytes(data)
     else:
         raise InvalidImageError(f"Cannot read an image from a {type(source).__name__}.")
     if len(data) == 0:

@@ -56,6 +56,13 @@ class Analysis:
         return ("status", "label", "probabilities", "top3", "ood_score", "urgency", "message", "model",
                 "model_version", "malignancy_score", "red_flags", "quality", "segmentation", "memo", "cancer_banner")
 
+    def _memo_dict(self) -> dict | None:
+        """The memo as the page shows it: this result's urgency and advice, not the condition's usual ones."""
+        if self.memo is None:
+            return None
+        return {**self.memo.to_dict(), "urgency": self.urgency,
+                "when_to_see": when_to_see_advice(self.memo, self.urgency, self.red_flags, self.lang)}
+
     def to_dict(self) -> dict:
         """JSON-serialisable summary (no pixels): what the CLI prints and tests compare. `label` is set only for
         ok/uncertain; the probabilities are the model's raw view for every classified photo."""
@@ -70,13 +77,31 @@ class Analysis:
             "message": self.message,
             "model": self.classifier,
             "model_version": self.classifier_version,
-            "malignancy_score": self.malignancy_score,
+            # a photo refused as not skin gets no cancer score (its scores mean nothing), not a reassuring 0.0
+            "malignancy_score": None if self.status == "not_skin" else self.malignancy_score,
             "red_flags": list(self.red_flags),
             "quality": self.quality.to_dict(),
             "segmentation": seg.to_dict() if seg is not None else None,
-            "memo": self.memo.to_dict() if self.memo is not None else None,
+            "memo": self._memo_dict(),
             "cancer_banner": self.cancer_banner,
         }
+
+
+def when_to_see_advice(memo, urgency: str, red_flags: tuple[str, ...], lang: str) -> str:
+    """The memo's "when to see a doctor" advice for this result. When the analysis raised the urgency above the
+    condition's usual level, the memo's own timing ("within the next few weeks") would contradict it: a line saying
+    why takes its place, so "Urgent" never sits above "book a routine appointment" unexplained."""
+    if knowledge.urgency_rank(urgency) <= knowledge.urgency_rank(memo.urgency):
+        return memo.when_to_see
+    return i18n.t(f"memo.urgency_raised.{_raised_by(memo.condition, urgency, red_flags)}", lang, name=memo.name)
+
+
+def _raised_by(condition: str, level: str, red_flags: tuple[str, ...]) -> str:
+    """What lifted a result above its condition's usual urgency: the user's own report (`flags`), the malignancy
+    score (`scores`, the only other way to `urgent`) or a hedged answer (`uncertain`, at least `soon`)."""
+    if red_flags and knowledge.urgency_rank(knowledge.triage(condition, red_flags)) >= knowledge.urgency_rank(level):
+        return "flags"
+    return "scores" if knowledge.urgency_rank(level) >= knowledge.urgency_rank("urgent") else "uncertain"
 
 
 def _memo_for(status: str, label: str | None, lang: str):
@@ -98,6 +123,10 @@ def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, 
     if not decisions.on_cancer_pathway(status, label, scores, red_flags):
         return None
     banner = knowledge.cancer_banner(lang, from_scores=scores)
+    if scores and not (status == "ok" and label in decisions.MALIGNANT):
+        # the answer on screen is not a cancer (or no answer at all): the banner says what put it there
+        lead = i18n.t("banner.scores_lead", lang, p=i18n.percent(malignancy_score))
+        banner = {"title": banner["title"], "body": f"{lead} {banner['body']}"}
     if urgency == "same_day":
         banner = {"title": i18n.t(f"banner.same_day_title.{'scores' if scores else 'flags'}", lang),
                   "body": f"{i18n.t('banner.same_day_lead', lang)} {banner['body']}"}

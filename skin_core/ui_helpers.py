@@ -285,22 +285,12 @@ def memo_sections(memo, lang: str, urgency: str | None = None,
 
 
 def _when_to_see(memo, lang: str, urgency: str | None, red_flags: tuple[str, ...] = ()) -> list[str]:
-    """The urgency line and the memo's advice; when the analysis raised the urgency above the condition's usual
-    level, a line saying why, so "Urgent" never sits above a "book a routine appointment" without an explanation."""
+    """The urgency line and the advice under it (:func:`pipeline.when_to_see_advice`)."""
+    from .pipeline import when_to_see_advice
+
     level = urgency or memo.urgency
-    line = f"{t('result.urgency', lang)}: {urgency_label(level, lang)}"
-    if knowledge.urgency_rank(level) > knowledge.urgency_rank(memo.urgency):
-        # the memo's own timing ("within the next few weeks") would contradict the raised level: leave it out
-        return [line, t(f"memo.urgency_raised.{_raised_by(memo.condition, level, red_flags)}", lang, name=memo.name)]
-    return [line, memo.when_to_see]
-
-
-def _raised_by(condition: str, level: str, red_flags: tuple[str, ...]) -> str:
-    """What lifted a result above its condition's usual urgency: the user's own report (`flags`), the malignancy
-    score (`scores`, the only other way to `urgent`) or a hedged answer (`uncertain`, at least `soon`)."""
-    if red_flags and knowledge.urgency_rank(knowledge.triage(condition, red_flags)) >= knowledge.urgency_rank(level):
-        return "flags"
-    return "scores" if knowledge.urgency_rank(level) >= knowledge.urgency_rank("urgent") else "uncertain"
+    return [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}",
+            when_to_see_advice(memo, level, red_flags, lang)]
 
 
 def memo_sources(memo, lang: str) -> list[str]:

@@ -199,6 +199,9 @@ def test_predict_applies_red_flags_and_korean(tmp_path):
     res = cli("predict", "--json", "--lang", "ko", str(broken))
     line = json.loads(res.stdout)
     assert res.returncode == 2 and line["status"] == "error" and re.search("[\uac00-\ud7a3]", line["message"])
+    assert line["urgency"] is None and line["red_flags"] == []  # nothing analysed, nothing reported
+    line = json.loads(cli("predict", "--json", "--red-flag", "fever", str(broken)).stdout)
+    assert line["status"] == "error" and line["urgency"] == "same_day" and line["red_flags"] == ["fever"]
     res = cli("predict", "--json", "--lang", "ko", str(tmp_path / "gone.jpg"))  # the reason survives translation
     assert json.loads(res.stdout)["message"] == t("image_error.missing_file", "ko")
 

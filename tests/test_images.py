@@ -84,3 +84,17 @@ def test_an_unreadable_file_is_an_invalid_image_not_an_os_error(tmp_path, monkey
 
     with pytest.raises(im.InvalidImageError, match="Input/output error"):
         im.load_image(FailingStream())
+
+
+def test_a_closed_or_broken_file_object_is_an_invalid_image():
+    """The library promises InvalidImageError for anything it cannot read, file objects included."""
+    closed = io.BytesIO(b"\x89PNG")
+    closed.close()
+
+    class Silent:
+        def read(self, n=-1):
+            return None
+
+    for source in (closed, Silent()):
+        with pytest.raises(im.InvalidImageError, match="Could not read the file"):
+            im.load_image(source)

@@ -66,3 +66,15 @@ def test_a_changing_mole_with_a_fever_gives_one_deadline_today():
         assert a.cancer_banner["body"].startswith(t("banner.same_day_lead", lang))
         assert pipeline.retriage(pipeline.analyze(raw, segment=False, explain_heatmap=False, lang=lang),
                                  ["rapid_change", "fever"]).cancer_banner == a.cancer_banner
+
+
+def test_a_banner_over_an_answer_that_is_not_a_cancer_says_what_put_it_there():
+    """'Not a known condition' under 'the result includes a possible skin cancer' needs the score that links them."""
+    from skin_core import i18n, pipeline
+
+    lead = i18n.t("banner.scores_lead", "en", p="40.0%")
+    for status, label in (("out_of_scope", None), ("uncertain", "eczema"), ("ok", "melanocytic_nevus")):
+        banner = pipeline._banner(status, label, "urgent", (), "en", 0.4, {"urgent": 0.2})
+        assert banner["body"].startswith(lead), status
+    plain = pipeline._banner("ok", "melanoma", "urgent", (), "en", 0.4, {"urgent": 0.2})
+    assert plain == knowledge.cancer_banner("en")  # the answer itself is the cancer: nothing to explain

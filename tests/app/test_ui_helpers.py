@@ -65,6 +65,16 @@ def test_the_raised_urgency_line_names_its_real_reason(urgency, flags, reason):
     assert when["When to see a doctor"][1] == t(f"memo.urgency_raised.{reason}", "en", name=memo.name)
 
 
+def test_the_json_memo_tells_the_same_story_as_the_page():
+    """The CLI's JSON carries the result's urgency and advice in its memo, not the condition's usual ones."""
+    a = dataclasses.replace(hand_built("ok", label="melanocytic_nevus", urgency="urgent"), red_flags=())
+    memo = a.to_dict()["memo"]
+    page = dict((h, body) for h, body, _ in uh.memo_sections(a.memo, "en", urgency=a.urgency))["When to see a doctor"]
+    assert memo["urgency"] == "urgent" != a.memo.urgency
+    assert memo["when_to_see"] == page[1] == t("memo.urgency_raised.scores", "en", name=a.memo.name)
+    assert hand_built("not_skin").to_dict()["malignancy_score"] is None  # not a reassuring 0.0
+
+
 def test_compare_rows_never_show_a_label_for_rejections():
     rows = uh.compare_rows({"a": hand_built("ok"), "b": hand_built("out_of_scope")}, "en")
     assert rows[0]["Answer"] == class_name("melanoma", "en")
