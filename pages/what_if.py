@@ -69,6 +69,8 @@ try:
 except Exception as err:  # never a traceback on screen; the sliders above keep working
     st.error(ui.tr("error.unexpected", msg=f"{type(err).__name__}: {err}"))
     sweep = None
+if sweep is None and st.session_state.get("sweeps"):  # a plot was drawn for other settings: say why it is gone
+    st.info(ui.tr("whatif.sweep_stale"))
 if sweep is not None:
     axis_label = ui.tr(f"whatif.t.{axis}")
     st.markdown(f"**{ui.tr('whatif.sweep_title', axis=axis_label)}**")

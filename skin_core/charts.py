@@ -84,10 +84,14 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
                         marker=dict(symbol=symbols[i % len(symbols)], size=9), hovertext=hover, hoverinfo="text")
     for x0, x1, status in _status_runs(sweep.values, sweep.statuses):
         # a hedge gets a light tint, a refusal a grey; the edge lines keep two neighbouring bands apart
-        fill, opacity = BAND_FILL.get(status, (MUTED, 0.3))
-        fig.add_vrect(x0=x0, x1=x1, fillcolor=fill, opacity=opacity, layer="below",
+        fill, alpha = BAND_FILL.get(status, (MUTED, 0.3))
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=_rgba(fill, alpha), layer="below",
                       line=dict(color=fill, width=1.5), annotation_text=status_name(status, lang),
                       annotation_position="top left", annotation_font_size=11)
+    warned = [v for v, s, issues in zip(sweep.values, sweep.statuses, sweep.quality_issues) if issues and s != "not_skin"]
+    if warned:  # where the Analyze page would stop at its quality warning (the caption under the chart lists them)
+        fig.add_scatter(x=warned, y=[1.04] * len(warned), mode="markers", name=t("chart.quality_warning", lang),
+                        marker=dict(symbol="triangle-down", size=11, color="#b8860b"), hoverinfo="x+name")
     if current is not None:  # a legend entry, not a label: it cannot land on a band's status name
         fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
                         line=dict(color="#444", dash="dot", width=2), hoverinfo="skip")
@@ -96,6 +100,12 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
                      title=t("chart.probability", lang))
     fig.update_xaxes(title=axis_label)
     return _layout(fig, height=380)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    """'#9aa5b1', 0.3 -> 'rgba(154,165,177,0.3)': a see-through fill whose edge line stays solid."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def _status_runs(values: list[float], statuses: list[str]) -> list[tuple[float, float, str]]:

@@ -297,21 +297,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "result.urgency": {"en": "Urgency", "ko": "긴급도"},
     "memo.urgency_raised.scores": {
         "en": "For this photo the urgency is higher than usual for {name}: the model's scores point to a possible "
-              "skin cancer. Follow this higher urgency, not the usual advice for {name}.",
+              "skin cancer. Follow this higher urgency, not the usual advice for this condition.",
         "ko": "이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 모델의 점수가 피부암 가능성을 가리키기 때문입니다. "
-              "{name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
+              "이 질환의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
     "memo.urgency_raised.flags": {
         "en": "For this photo the urgency is higher than usual for {name} because of what you reported (listed with "
-              "the urgency above). Follow this higher urgency, not the usual advice for {name}.",
+              "the urgency above). Follow this higher urgency, not the usual advice for this condition.",
         "ko": "직접 알려 주신 증상(위의 긴급도 아래에 적혀 있습니다) 때문에 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 "
-              "높습니다. {name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
+              "높습니다. 이 질환의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
     "memo.urgency_raised.uncertain": {
         "en": "For this photo the urgency is higher than usual for {name}: the model is not sure of its answer, so "
-              "a doctor should look at this spot. Follow this higher urgency, not the usual advice for {name}.",
+              "a doctor should look at this spot. Follow this higher urgency, not the usual advice for this condition.",
         "ko": "모델이 답을 확신하지 못하므로 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 의사에게 보여 "
-              "주세요. {name}의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
+              "주세요. 이 질환의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
     "result.ood": {"en": "Unknown-condition score {v:.2f}", "ko": "미지 질환 점수 {v:.2f}"},
     "result.model_line": {"en": "Model {name}, card version {version}", "ko": "모델 {name}, 카드 버전 {version}"},
@@ -322,8 +322,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "result.pdf": {"en": "Download PDF report", "ko": "PDF 보고서 내려받기"},
     "result.pdf_error": {"en": "The PDF report could not be made: {msg}", "ko": "PDF 보고서를 만들지 못했습니다: {msg}"},
-    "result.timings": {"en": "Of that wait, the models computed for {seconds:.1f} s (the rest is loading and drawing)",
-                       "ko": "그중 모델 계산 시간 {seconds:.1f}초 (나머지는 불러오기와 화면 그리기)"},
+    "result.timings": {"en": "Model computation time: {seconds:.1f} s (loading and drawing not included)",
+                       "ko": "모델 계산 시간: {seconds:.1f}초 (불러오기와 화면 그리기 제외)"},
     "compare.title": {"en": "All models on this photo", "ko": "이 사진에 대한 모든 모델의 결과"},
     "compare.model": {"en": "Model", "ko": "모델"},
     "compare.status": {"en": "Status", "ko": "상태"},
@@ -407,6 +407,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "show how the model's raw view moves.",
         "ko": "분석 페이지는 \"{status}\"(으)로 판단한 사진의 확률을 보여 주지 않습니다. 여기서는 모델의 원래 판단이 어떻게 "
               "움직이는지 보여 주려고 그렸습니다.",
+    },
+    "whatif.sweep_stale": {
+        "en": "The photo, model or settings changed since the last plot. Press \"Plot how the prediction moves\" to "
+              "draw it again.",
+        "ko": "마지막 그래프 이후 사진, 모델 또는 설정이 바뀌었습니다. \"예측 변화 그래프 그리기\"를 눌러 다시 그리세요.",
     },
     "whatif.sweep_stable": {
         "en": "The answer stays the same over the whole tested range.",
@@ -664,6 +669,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "about.no_models": {"en": "No trained models yet.", "ko": "아직 학습된 모델이 없습니다."},
     # ------------------------------------------------------------------ charts
     "chart.probability": {"en": "Probability", "ko": "확률"},
+    "chart.quality_warning": {"en": "Quality warning", "ko": "품질 경고"},
     "chart.current": {"en": "current", "ko": "현재"},
     "chart.before": {"en": "Original", "ko": "원본"},
     "chart.after": {"en": "Changed", "ko": "변경 후"},
@@ -778,8 +784,16 @@ def card_text(text: str | None, lang: str = "en") -> str | None:
 
 
 def percent(p: float | None, digits: int = 1) -> str:
-    """0.8234 -> '82.3%' (the same in both languages); None -> 'n/a'."""
-    return NOT_AVAILABLE if p is None else f"{100 * float(p):.{digits}f}%"
+    """0.8234 -> '82.3%' (the same in both languages); None -> the dash. A share that would round to 0 or 100
+    without being exactly that reads '<0.1%' or '>99.9%': a printed "0.0%" melanoma reads as ruled out."""
+    if p is None:
+        return NOT_AVAILABLE
+    v, unit = 100 * float(p), 10.0 ** -digits
+    if 0 < v < unit / 2:
+        return f"<{unit:.{digits}f}%"
+    if 100 - unit / 2 <= v < 100:
+        return f">{100 - unit:.{digits}f}%"
+    return f"{v:.{digits}f}%"
 
 
 @lru_cache(maxsize=None)

@@ -90,6 +90,9 @@ def test_result_strings_never_reassure():
 def test_percent():
     assert i18n.percent(0.8234) == "82.3%"
     assert i18n.percent(None) == i18n.NOT_AVAILABLE != "n/a"
+    # a tiny probability is not "0.0%" (read as ruled out), a huge one not "100.0%" (read as certain)
+    assert [i18n.percent(p) for p in (0.0, 0.0002, 0.9998, 1.0)] == ["0.0%", "<0.1%", ">99.9%", "100.0%"]
+    assert i18n.percent(0.002, 0) == "<1%"
 
 
 @pytest.mark.parametrize("lang", LANGS)

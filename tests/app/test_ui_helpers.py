@@ -211,10 +211,11 @@ def test_sweep_lines_one_line_per_top_class():
     sweep = robustness.SweepResult("blur", [0.0, 4.0], list(a.classes), probs, [0.1, 0.2], ["ok", "uncertain"],
                                    ["melanoma", "melanoma"], [[], ["blurry"]])
     fig = charts.sweep_lines(sweep, "en", "Blur", current=0.0)
-    assert len(fig.data) == 4  # three classes and the current setting
+    assert len(fig.data) == 5  # three classes, the quality-warning marks and the current setting
     assert [tr.name for tr in fig.data[:3]] == [short_class_name(c, "en") for c in sweep.top_classes(3)]
     assert list(fig.data[0].x) == [0.0, 4.0] and list(fig.data[0].y) == sweep.series("melanoma")
-    assert fig.data[3].name == t("chart.current", "en") and list(fig.data[3].x) == [0.0, 0.0]
+    assert fig.data[3].name == t("chart.quality_warning", "en") and list(fig.data[3].x) == [4.0]  # the blurry one
+    assert fig.data[4].name == t("chart.current", "en") and list(fig.data[4].x) == [0.0, 0.0]
     leaning = t("whatif.uncertain_answer", "en", name=class_name("melanoma", "en"))
     assert uh.sweep_answers(sweep, "en") == [class_name("melanoma", "en"), leaning]
 

@@ -64,6 +64,9 @@ def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
     assert len(app.get("plotly_chart")) == 2, "the sweep chart vanished with the language switch"
     app.radio(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
 
+    app.slider(key="wi_blur").set_value(2.0).run(timeout=RUN_TIMEOUT)  # another setting: the old plot no longer fits
+    assert len(app.get("plotly_chart")) == 1 and t("whatif.sweep_stale", "en") in texts(app, "info")
+
     app.button(key="wi_reset").click().run(timeout=RUN_TIMEOUT)
     assert app.slider(key="wi_brightness").value == robustness.TRANSFORMS["brightness"].neutral
 
