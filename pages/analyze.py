@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
-from skin_core import charts, ui_helpers as uh
+from skin_core import charts, knowledge, ui_helpers as uh
 from skin_core.data import CLASSES
 from skin_core.i18n import class_name, percent, status_name
 
@@ -84,6 +84,11 @@ if compare:
         st.warning(ui.tr("compare.model_failed", name=name, msg=msg))
     st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table",
                  column_config={ui.tr("compare.urgency"): st.column_config.TextColumn(width="large")})
+    louder = uh.more_urgent_models(results, model) if model in results else []
+    if louder:
+        top = max((results[n].urgency for n in louder), key=knowledge.urgency_rank)
+        st.warning(ui.tr("compare.more_urgent", names=", ".join(louder), model=model,
+                         level=uh.urgency_label(top, lang)))
     shown = {n: r.probabilities for n, r in results.items() if uh.shows_probabilities(r)}
     if shown:
         st.plotly_chart(charts.compare_bars(shown, lang), key="compare_chart", config={"displayModeBar": False},

@@ -93,7 +93,8 @@ else:
 
 if card.get("thresholds"):
     st.subheader(ui.tr("report.thresholds"))
-    st.dataframe(pd.DataFrame(uh.decision_rows(card, lang)), hide_index=True, key="thresholds")
+    st.dataframe(pd.DataFrame(uh.decision_rows(card, lang)), hide_index=True, key="thresholds",
+                 column_config={ui.tr("report.col.meaning"): st.column_config.TextColumn(width="large")})
 
 st.subheader(ui.tr("report.training"))
 if lang != "en":

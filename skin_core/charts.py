@@ -156,8 +156,13 @@ def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
 
 
 def roc_curve(ood: dict, lang: str) -> go.Figure:
+    """ROC of the unknown-condition score; a curve stored thinned without its end gets (1, 1) back (every ROC ends
+    there: flag everything)."""
+    fpr, tpr = list(ood.get("fpr", [])), list(ood.get("tpr", []))
+    if fpr and (fpr[-1], tpr[-1]) != (1.0, 1.0):
+        fpr, tpr = fpr + [1.0], tpr + [1.0]
     fig = go.Figure()
-    fig.add_scatter(x=ood.get("fpr", []), y=ood.get("tpr", []), mode="lines", line=dict(color=PALETTE[0], width=3),
+    fig.add_scatter(x=fpr, y=tpr, mode="lines", line=dict(color=PALETTE[0], width=3),
                     name=f"AUROC {ood.get('auroc', float('nan')):.3f}")
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"), name=t("report.chance", lang))
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("report.fpr", lang))

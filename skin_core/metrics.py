@@ -172,6 +172,6 @@ def ood_auroc(score_known: np.ndarray, score_unknown: np.ndarray) -> dict:
     y = np.r_[np.zeros(len(score_known)), np.ones(len(score_unknown))]
     s = np.r_[score_known, score_unknown]
     fpr, tpr, _ = roc_curve(y, s)
-    step = max(1, len(fpr) // 60)
+    keep = np.unique(np.r_[np.arange(0, len(fpr), max(1, len(fpr) // 60)), len(fpr) - 1])  # ~60 points, both ends
     return {"auroc": float(roc_auc_score(y, s)), "ci95": bootstrap_ci95(_auroc_or_nan, y, s),
-            "fpr": fpr[::step].round(4).tolist(), "tpr": tpr[::step].round(4).tolist()}
+            "fpr": fpr[keep].round(4).tolist(), "tpr": tpr[keep].round(4).tolist()}

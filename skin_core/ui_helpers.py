@@ -240,6 +240,12 @@ def sweep_quality_values(sweep) -> list[str]:
             if issues and status != "not_skin"]
 
 
+def more_urgent_models(analyses: dict, selected: str) -> list[str]:
+    """Models whose urgency for this photo is above the selected model's, which sets the page's advice."""
+    base = knowledge.urgency_rank(analyses[selected].urgency)
+    return [n for n, a in analyses.items() if knowledge.urgency_rank(a.urgency) > base]
+
+
 def compare_rows(analyses: dict, lang: str) -> list[dict]:
     """One row per model for the 'compare all models' table."""
     rows = []
@@ -400,7 +406,10 @@ def decision_rows(card: dict, lang: str) -> list[dict]:
     """The card's decision thresholds and calibration temperatures (all chosen on val), one row each."""
     from .evaluation import card_decisions_of
 
-    return [{t("report.col.threshold", lang): k, t("report.col.value", lang): round(float(v), 4)}
+    from .i18n import STRINGS
+
+    return [{t("report.col.threshold", lang): k, t("report.col.value", lang): round(float(v), 4),
+             t("report.col.meaning", lang): t(f"threshold.{k}", lang) if f"threshold.{k}" in STRINGS else ""}
             for k, v in card_decisions_of(card).items()]
 
 

@@ -132,3 +132,11 @@ def test_every_cards_intended_use_and_limitations_have_korean():
     assert not missing, missing
     for text in texts.values():
         assert card_text(text, "en") == text and card_text(text, "ko") != text
+
+
+def test_every_decision_threshold_in_a_card_says_what_it_decides():
+    from skin_core import registry, ui_helpers
+
+    for name in registry.list_models():
+        rows = ui_helpers.decision_rows(registry.read_card(name), "ko")
+        assert rows and all(r[t("report.col.meaning", "ko")] for r in rows), name

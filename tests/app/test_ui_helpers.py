@@ -75,6 +75,13 @@ def test_the_json_memo_tells_the_same_story_as_the_page():
     assert hand_built("not_skin").to_dict()["malignancy_score"] is None  # not a reassuring 0.0
 
 
+def test_models_more_urgent_than_the_selected_one_are_named():
+    calm = dataclasses.replace(hand_built("ok", label="acne", urgency="routine"), malignancy_score=0.0)
+    results = {"a": calm, "b": hand_built("ok", urgency="urgent"), "c": calm}
+    assert uh.more_urgent_models(results, "a") == ["b"]
+    assert uh.more_urgent_models(results, "b") == []
+
+
 def test_compare_rows_never_show_a_label_for_rejections():
     rows = uh.compare_rows({"a": hand_built("ok"), "b": hand_built("out_of_scope")}, "en")
     assert rows[0]["Answer"] == class_name("melanoma", "en")
@@ -161,6 +168,17 @@ def test_roc_curve_plots_the_given_points():
     assert list(curve.x) == ood["fpr"] and list(curve.y) == ood["tpr"]
     assert curve.name == "AUROC 0.800"
     assert list(chance.x) == [0, 1] and list(chance.y) == [0, 1]
+    thinned = charts.roc_curve({"auroc": 0.8, "fpr": [0, 0.2, 0.8], "tpr": [0, 0.6, 0.99]}, "en").data[0]
+    assert (thinned.x[-1], thinned.y[-1]) == (1.0, 1.0)  # a curve stored without its end still reaches it
+
+
+def test_ood_auroc_keeps_both_ends_of_a_thinned_curve():
+    from skin_core.metrics import ood_auroc
+
+    rng = np.random.default_rng(0)
+    roc = ood_auroc(rng.normal(0, 1, 500), rng.normal(1, 1, 500))
+    assert len(roc["fpr"]) <= 70 and (roc["fpr"][0], roc["tpr"][0]) == (0.0, 0.0)
+    assert (roc["fpr"][-1], roc["tpr"][-1]) == (1.0, 1.0)
 
 
 def test_group_accuracy_bars_leave_out_groups_without_images():
