@@ -280,7 +280,7 @@ def photo_input() -> bytes | None:
 
 # ------------------------------------------------------------------------------------------ renderers
 def cancer_banner(a: pipeline.Analysis) -> None:
-    """The loud possible-cancer banner (knowledge base text) whenever the urgency is `urgent`."""
+    """The loud possible-cancer banner the pipeline chose for a result on the cancer pathway (none otherwise)."""
     if a.cancer_banner:
         st.error(f"**{a.cancer_banner['title']}**\n\n{a.cancer_banner['body']}", icon=":material/warning:")
 

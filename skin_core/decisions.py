@@ -1,10 +1,10 @@
 """Turn calibrated probabilities into a status and an urgency, with thresholds read from the model card.
 
-Status: ok | uncertain | out_of_scope | not_skin | poor_quality | error. Urgency: routine | soon | urgent,
-never "healthy". `urgent` whenever P(melanoma) + P(basal cell carcinoma) crosses the card's recall-first
+Status: ok | uncertain | out_of_scope | not_skin | poor_quality | error. Urgency: routine | soon | urgent |
+same_day, never "healthy". `urgent` whenever P(melanoma) + P(basal cell carcinoma) crosses the card's recall-first
 threshold, whatever the top-1 is. Per-condition urgency comes from the memo knowledge base, raised by any red
 flags the user reports (`knowledge.triage`): e.g. a rash "not improving after 2 weeks" becomes `soon`, a spot that
-bleeds or changes becomes `urgent`.
+bleeds or changes becomes `urgent`, a fever `same_day` (only ever from what the user reports).
 """
 from __future__ import annotations
 

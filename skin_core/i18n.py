@@ -843,7 +843,7 @@ def status_name(status: str, lang: str = "en") -> str:
 
 
 def urgency_label(level: str, lang: str = "en") -> str:
-    """The knowledge base's label for an urgency level (routine | soon | urgent)."""
+    """The knowledge base's label for an urgency level (routine | soon | urgent | same_day)."""
     try:
         from . import knowledge
 
