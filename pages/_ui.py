@@ -292,7 +292,7 @@ def status_screen(a: pipeline.Analysis) -> None:
 
 
 def quality_reasons(a: pipeline.Analysis) -> None:
-    for reason in ui_helpers.quality_reasons(a.quality, lang()):
+    for reason in ui_helpers.status_quality_reasons(a, lang()):
         st.markdown(f"- {reason}")
 
 

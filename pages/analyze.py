@@ -38,7 +38,7 @@ else:
 # ---- headline: cancer banner first, then the status screen and any quality problems
 ui.cancer_banner(a)
 ui.status_screen(a)
-if a.status == "poor_quality" or (a.status == "not_skin" and a.quality.issues):
+if a.status in ("poor_quality", "not_skin"):
     ui.quality_reasons(a)
 elif a.quality.issues and allow and a.status != "not_skin":
     st.caption(ui.tr("quality.overridden", reasons=" ".join(uh.quality_reasons(a.quality, lang))))

@@ -187,6 +187,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Not one of the conditions this model knows",
         "ko": "이 모델이 아는 질환이 아닙니다",
     },
+    "status.out_of_scope.body_banner": {
+        "en": "This may be a skin condition the model was not trained on, so it will not guess a name. Follow the "
+              "warning above: have a doctor look at this spot.",
+        "ko": "모델이 학습하지 않은 피부 질환일 수 있어 이름을 추측하지 않습니다. 위의 경고대로 이 부위를 의사에게 "
+              "보여 주세요.",
+    },
     "status.out_of_scope.body": {
         "en": "This may be a skin condition the model was not trained on, so it will not guess a name. "
               "That is not reassurance: if you are worried, see a doctor.",
@@ -221,7 +227,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "status.error.title": {"en": "The photo could not be analysed", "ko": "사진을 분석할 수 없습니다"},
     "status.error.body": {"en": "Please try another photo.", "ko": "다른 사진으로 다시 시도해 주세요."},
-    "status.name.ok": {"en": "confident", "ko": "확신"},
+    "status.name.ok": {"en": "answered", "ko": "답을 냄"},  # not "confident": an answer at 42 % is not confidence
     "status.name.uncertain": {"en": "uncertain", "ko": "불확실"},
     "status.name.out_of_scope": {"en": "not a known condition", "ko": "알 수 없는 질환"},
     "status.name.not_skin": {"en": "not skin", "ko": "피부 아님"},

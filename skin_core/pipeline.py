@@ -122,11 +122,11 @@ def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, 
     scores = decisions.crosses_urgent(malignancy_score, thresholds)
     if not decisions.on_cancer_pathway(status, label, scores, red_flags):
         return None
-    banner = knowledge.cancer_banner(lang, from_scores=scores)
+    lead = None
     if scores and not (status == "ok" and label in decisions.MALIGNANT):
         # the answer on screen is not a cancer (or no answer at all): the banner says what put it there
         lead = i18n.t("banner.scores_lead", lang, p=i18n.percent(malignancy_score))
-        banner = {"title": banner["title"], "body": f"{lead} {banner['body']}"}
+    banner = knowledge.cancer_banner(lang, from_scores=scores, lead=lead)
     if urgency == "same_day":
         banner = {"title": i18n.t(f"banner.same_day_title.{'scores' if scores else 'flags'}", lang),
                   "body": f"{i18n.t('banner.same_day_lead', lang)} {banner['body']}"}

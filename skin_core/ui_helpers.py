@@ -5,6 +5,7 @@ strings, rows and images a renderer shows.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -117,10 +118,22 @@ def status_screen(a, lang: str) -> StatusScreen:
     body = f"status.{status}.body"
     if status == "poor_quality" and scores_urgent(a):
         body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
+    if status == "out_of_scope" and a.cancer_banner:
+        body += "_banner"  # not "if you are worried": the banner above already says to see a doctor
     if status == "not_skin" and any(i.code == "too_small" for i in a.quality.issues):
         body += "_small"  # a few dozen pixels hide the texture the photo check reads: the size may be why
     return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang),
                         t(body, lang, w=a.quality.width, h=a.quality.height))
+
+
+def status_quality_reasons(a, lang: str) -> list[str]:
+    """The quality problems listed under a refused photo's status screen, less the one the screen already states
+    (a not-skin photo's "does not look like skin")."""
+    if a.status not in ("poor_quality", "not_skin"):
+        return []
+    report = dataclasses.replace(a.quality, issues=[i for i in a.quality.issues
+                                                    if not (a.status == "not_skin" and i.code == "not_skin")])
+    return quality_reasons(report, lang)
 
 
 def told_us(red_flags, lang: str) -> str:

@@ -76,5 +76,6 @@ def test_a_banner_over_an_answer_that_is_not_a_cancer_says_what_put_it_there():
     for status, label in (("out_of_scope", None), ("uncertain", "eczema"), ("ok", "melanocytic_nevus")):
         banner = pipeline._banner(status, label, "urgent", (), "en", 0.4, {"urgent": 0.2})
         assert banner["body"].startswith(lead), status
+        assert knowledge.cancer_banner("en")["body"].split(".")[0] not in banner["body"]  # no "includes a cancer"
     plain = pipeline._banner("ok", "melanoma", "urgent", (), "en", 0.4, {"urgent": 0.2})
     assert plain == knowledge.cancer_banner("en")  # the answer itself is the cancer: nothing to explain

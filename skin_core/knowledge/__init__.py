@@ -158,17 +158,20 @@ def disclaimer(lang: str = "en") -> str:
     return _common()[_check_lang(lang)]["disclaimer"]
 
 
-def cancer_banner(lang: str = "en", from_scores: bool = True) -> dict[str, str]:
+def cancer_banner(lang: str = "en", from_scores: bool = True, lead: str | None = None) -> dict[str, str]:
     """Possible-cancer banner (``title``, ``body``) ending with ABCDE and the "ugly duckling" sign.
 
-    Shown whenever a result is on the cancer pathway (``decisions.on_cancer_pathway``: the scores, a
-    cancer answer or a reported warning sign), whatever the top-1 class is and even at ``same_day``. ``from_scores=False``: the urgency comes only from the user's
-    red flags (a bleeding or changing spot), so the banner says that, not "the result includes
-    a possible skin cancer".
+    Shown whenever a result is on the cancer pathway (``decisions.on_cancer_pathway``: the scores, a cancer
+    answer or a reported warning sign), whatever the top-1 class is and even at ``same_day``.
+    ``from_scores=False``: only the user's red flags put it there, so the banner says that, not "the result
+    includes a possible skin cancer". ``lead`` replaces that opening sentence, e.g. with the score that put a
+    result whose answer is not a cancer on the pathway.
     """
     common = _common()[_check_lang(lang)]
     banner = common["banner" if from_scores else "flag_banner"]
-    return {"title": banner["title"], "body": f"{banner['body']} {common['warning_signs']}"}
+    opening = (lead or banner["lead"]) if from_scores else None  # a caller's score line replaces "includes a cancer"
+    return {"title": banner["title"],
+            "body": " ".join(x for x in (opening, banner["body"], common["warning_signs"]) if x)}
 
 
 def urgency_label(level: str, lang: str = "en") -> str:

@@ -51,6 +51,7 @@ RED_FLAG_KEYS = ("spreading", "fever", "pain", "bleeding", "non_healing", "eye",
 COMMON_LANG_FIELDS = ("disclaimer", "banner", "flag_banner", "warning_signs", "urgency_labels", "red_flag_labels",
                       "headings")
 BANNER_FIELDS = ("title", "body")
+SCORES_BANNER_FIELDS = ("title", "lead", "body")  # `lead` (the result includes a cancer) gives way to a score line
 HEADING_FIELDS = (
     "condition", "summary", "symptoms", "causes", "contagious", "self_care", "otc",
     "prescription", "procedures", "when_to_see", "urgency", "red_flags", "sources", "last_reviewed",
@@ -188,9 +189,9 @@ def validate_common(data: Any) -> dict[str, Any]:
         disclaimer = _nonempty_str(block["disclaimer"], f"{lw}.disclaimer").strip()
         _check_script(disclaimer, lang, f"{lw}.disclaimer")
         banners = {}
-        for name in ("banner", "flag_banner"):
-            banner = _exact_keys(block[name], BANNER_FIELDS, f"{lw}.{name}")
-            banners[name] = {k: _nonempty_str(banner[k], f"{lw}.{name}.{k}").strip() for k in BANNER_FIELDS}
+        for name, fields in (("banner", SCORES_BANNER_FIELDS), ("flag_banner", BANNER_FIELDS)):
+            banner = _exact_keys(block[name], fields, f"{lw}.{name}")
+            banners[name] = {k: _nonempty_str(banner[k], f"{lw}.{name}.{k}").strip() for k in fields}
             for k, v in banners[name].items():
                 _check_script(v, lang, f"{lw}.{name}.{k}")
         signs = _nonempty_str(block["warning_signs"], f"{lw}.warning_signs").strip()

@@ -129,6 +129,7 @@ def test_document_is_not_skin(app):
     a = _last_analysis(app)
     assert a.status == "not_skin"
     assert any("does not look like a photo of skin" in w.value for w in app.warning)
+    assert not any("does not look like a photo of skin" in m.value for m in app.markdown)  # said once, not twice
     assert not any("Looks most like" in i.value for i in app.info)
     assert not app.get("plotly_chart") and not app.get("download_button")
     assert not app.checkbox, "not-skin cannot be overridden"

@@ -313,6 +313,14 @@ def test_a_poor_photo_flagged_urgent_does_not_say_nothing_was_found(lang):
     assert uh.status_screen(flagged, lang).body == t("status.poor_quality.body", lang)
 
 
+def test_an_unknown_condition_under_the_cancer_banner_points_to_it():
+    loud = uh.status_screen(hand_built("out_of_scope", label=None, urgency="urgent"), "en")
+    quiet = uh.status_screen(dataclasses.replace(hand_built("out_of_scope", label=None, urgency="soon"),
+                                                 cancer_banner=None), "en")
+    assert loud.body == t("status.out_of_scope.body_banner", "en") and "if you are worried" not in loud.body
+    assert quiet.body == t("status.out_of_scope.body", "en")
+
+
 def test_sweep_lines_shade_where_the_app_would_not_answer():
     """A status change along the sweep ("-> not skin") is visible on the chart, not only in the summary line."""
     a = hand_built()
