@@ -82,13 +82,12 @@ if compare:
         box.update(label=ui.tr("compare.title"), state="complete")
     for name, msg in failed.items():
         st.warning(ui.tr("compare.model_failed", name=name, msg=msg))
-    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table",
-                 column_config={ui.tr("compare.urgency"): st.column_config.TextColumn(width="large")})
+    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table")
     louder = uh.more_urgent_models(results, model) if model in results else []
     if louder:
         top = max((results[n].urgency for n in louder), key=knowledge.urgency_rank)
         st.warning(ui.tr("compare.more_urgent", names=", ".join(louder), model=model,
-                         level=uh.urgency_label(top, lang)))
+                         level=ui.tr(f"urgency.short.{top}")))
     shown = {n: r.probabilities for n, r in results.items() if uh.shows_probabilities(r)}
     if shown:
         st.plotly_chart(charts.compare_bars(shown, lang), key="compare_chart", config={"displayModeBar": False},

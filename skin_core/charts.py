@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from .data import MALIGNANT
 from .i18n import percent, short_class_name as class_name, status_name, t
 
 PALETTE = qualitative.Safe
@@ -42,12 +43,13 @@ def probability_bars(probs: dict[str, float], lang: str, highlight: str | None =
 
 
 def compare_bars(results: dict[str, dict[str, float]], lang: str, k: int = 5) -> go.Figure:
-    """Grouped bars: each model's probability for the k classes most likely under any model."""
+    """Grouped bars: each model's probability for the k classes most likely under any model, and the two cancers."""
     best: dict[str, float] = {}
     for probs in results.values():
         for c, p in probs.items():
             best[c] = max(best.get(c, 0.0), p)
     classes = sorted(best, key=best.get, reverse=True)[:k]
+    classes += [c for c in MALIGNANT if c in best and c not in classes]  # the cancers behind an urgent row, always
     fig = go.Figure()
     for i, (model, probs) in enumerate(results.items()):
         vals = [probs.get(c, 0.0) for c in classes]

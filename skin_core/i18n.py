@@ -331,11 +331,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "result.timings": {"en": "Model computation time: {seconds:.1f} s (loading and drawing not included)",
                        "ko": "모델 계산 시간: {seconds:.1f}초 (불러오기와 화면 그리기 제외)"},
     "compare.more_urgent": {
-        "en": "{names} rate this photo more urgent than {model}, whose answer sets the advice on this page. When "
-              "models disagree, follow the most urgent: {level}.",
-        "ko": "{names}은(는) 이 사진을 이 페이지의 안내 기준인 {model}보다 더 긴급하게 판단합니다. 모델끼리 의견이 다르면 "
-              "가장 긴급한 판단을 따르세요: {level}.",
+        "en": "The models disagree on how urgent this is: {names} would say {level}. The advice on this page follows "
+              "{model}, the model you chose. A disagreement like this is itself a reason to have a doctor look at "
+              "this spot.",
+        "ko": "모델마다 긴급도 판단이 다릅니다. {names}은(는) {level}(으)로 판단합니다. 이 페이지의 안내는 선택하신 모델 "
+              "{model}을(를) 따릅니다. 이렇게 판단이 엇갈리는 것 자체가 의사에게 보여 줄 이유가 됩니다.",
     },
+    "compare.cancer_score": {"en": "Melanoma + BCC", "ko": "흑색종+기저세포암"},
+    "urgency.short.routine": {"en": "Routine", "ko": "일반"},
+    "urgency.short.soon": {"en": "Soon (weeks)", "ko": "빠른 진료(몇 주 안)"},
+    "urgency.short.urgent": {"en": "Urgent (2 weeks)", "ko": "긴급(2주 이내)"},
+    "urgency.short.same_day": {"en": "Same day", "ko": "당일 진료"},
     "compare.title": {"en": "All models on this photo", "ko": "이 사진에 대한 모든 모델의 결과"},
     "compare.model": {"en": "Model", "ko": "모델"},
     "compare.status": {"en": "Status", "ko": "상태"},

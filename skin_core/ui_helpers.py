@@ -271,7 +271,8 @@ def compare_rows(analyses: dict, lang: str) -> list[dict]:
             t("compare.status", lang): status_name(a.status, lang),
             t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
             t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
-            t("compare.urgency", lang): urgency_label(a.urgency, lang),
+            t("compare.cancer_score", lang): NOT_AVAILABLE if a.status == "not_skin" else percent(a.malignancy_score),
+            t("compare.urgency", lang): t(f"urgency.short.{a.urgency}", lang),
         })
     return rows
 

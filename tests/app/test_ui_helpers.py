@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from skin_core import charts, robustness, ui_helpers as uh
-from skin_core.data import CLASSES
+from skin_core.data import CLASSES, MALIGNANT
 from skin_core.i18n import class_name, percent, short_class_name, status_name, t
 
 from .helpers import hand_built
@@ -121,6 +121,7 @@ def test_compare_bars_one_trace_per_model_over_the_top_classes():
     assert [tr.name for tr in fig.data] == ["m1", "m2"]
     assert fig.layout.barmode == "group"
     top = sorted(CLASSES, key=lambda c: max(first[c], second[c]), reverse=True)[:5]
+    top += [c for c in MALIGNANT if c not in top]  # the cancers are always shown: they decide an urgent row
     for tr, probs in zip(fig.data, (first, second)):
         assert list(tr.x) == [short_class_name(c, "en") for c in top]
         assert list(tr.y) == pytest.approx([probs[c] for c in top])
