@@ -80,16 +80,18 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
     fig = go.Figure()
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
     for i, c in enumerate(sweep.top_classes(k)):
-        hover = [f"{axis_label} {v:g}: {percent(p)} ({s})" for v, p, s in zip(sweep.values, sweep.series(c), sweep.statuses)]
+        hover = [f"{axis_label} {v:g}: {percent(p)} ({status_name(s, lang)})"
+                 for v, p, s in zip(sweep.values, sweep.series(c), sweep.statuses)]
         fig.add_scatter(x=sweep.values, y=sweep.series(c), mode="lines+markers", name=class_name(c, lang),
                         line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=("solid", "dash", "dot")[i % 3]),
                         marker=dict(symbol=symbols[i % len(symbols)], size=9), hovertext=hover, hoverinfo="text")
-    for x0, x1, status in _status_runs(sweep.values, sweep.statuses):
-        # a hedge gets a light tint, a refusal a grey; the edge lines keep two neighbouring bands apart
+    for i, (x0, x1, status) in enumerate(_status_runs(sweep.values, sweep.statuses)):
+        # a hedge gets a light tint, a refusal a grey; the edge lines keep two neighbouring bands apart, and
+        # every other label sits a line lower so two narrow neighbours' names do not run together
         fill, alpha = BAND_FILL.get(status, (MUTED, 0.3))
         fig.add_vrect(x0=x0, x1=x1, fillcolor=_rgba(fill, alpha), layer="below",
                       line=dict(color=fill, width=1.5), annotation_text=status_name(status, lang),
-                      annotation_position="top left", annotation_font_size=11)
+                      annotation_position="top left", annotation=dict(font_size=11, yshift=-14 * (i % 2)))
     warned = [v for v, s, issues in zip(sweep.values, sweep.statuses, sweep.quality_issues) if issues and s != "not_skin"]
     if warned:  # where the Analyze page would stop at its quality warning (the caption under the chart lists them)
         fig.add_scatter(x=warned, y=[1.04] * len(warned), mode="markers", name=t("chart.quality_warning", lang),
@@ -98,7 +100,7 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
         fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
                         line=dict(color="#444", dash="dot", width=2), hoverinfo="skip")
     # headroom above 100 % holds the labels, so no line runs through them
-    fig.update_yaxes(range=[0, 1.16], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
+    fig.update_yaxes(range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
                      title=t("chart.probability", lang))
     fig.update_xaxes(title=axis_label)
     return _layout(fig, height=380)
