@@ -392,6 +392,7 @@ def test_rashes_reach_the_cancer_pathway_only_with_a_sore_that_will_not_heal(cid
         ("eczema", ["spreading"], "soon"),
         ("eczema", ["non_healing"], "urgent"),
         ("psoriasis", ["bleeding"], "soon"),
+        ("eczema", ["bleeding", "pain"], "same_day"),  # weeping and hot or painful: possibly infected
         ("actinic_keratosis", ["pain"], "urgent"),  # its memo: a painful patch may have become a cancer
         ("other", ["spreading"], "same_day"),  # the unknown-rash memos say a fast spread alone needs care today
         ("uncertain", ["spreading"], "same_day"),

@@ -19,8 +19,8 @@ melanoma and basal_cell_carcinoma are ``urgent`` (see a doctor within 2 weeks);
 actinic_keratosis is ``soon``; ``other`` and ``uncertain`` are ``soon`` (advise a
 clinician, never reassure); the rest are ``routine`` unless red flags are named. Red flags only
 raise a level: any flag to ``soon``; to ``urgent`` a sore unhealed in 4 weeks, a bleeding or changing
-spot or growth, or a painful actinic keratosis; to ``same_day`` a fever, the eye, or a painful rash
-spreading fast (for ``other`` and ``uncertain`` a fast spread alone).
+spot or growth, or a painful actinic keratosis; to ``same_day`` a fever, the eye, a painful rash
+spreading fast (for ``other`` and ``uncertain`` a fast spread alone), or a painful oozing area.
 """
 from __future__ import annotations
 
@@ -82,10 +82,12 @@ _GROWTH_CANCER_FLAGS = _ANY_SKIN_CANCER_FLAGS | {"bleeding", "rapid_change"}
 _CANCER_FLAGS = {"premalignant": _GROWTH_CANCER_FLAGS | {"pain"}, "benign_growth": _GROWTH_CANCER_FLAGS,
                  "meta": _GROWTH_CANCER_FLAGS}
 #: Red flags that need care today whatever the condition: fever (a skin infection or a drug reaction can be
-#: serious), the eye (shingles or an infection near it can harm sight), and a painful rash spreading fast
-#: (cellulitis). Each alone, except spreading and pain, which need each other, unless nothing is known of the
-#: rash (`meta`): then a fast spread alone is enough, as those memos say.
-_SAME_DAY_FLAGS = (frozenset({"fever"}), frozenset({"eye"}), frozenset({"spreading", "pain"}))
+#: serious), the eye (shingles or an infection near it can harm sight), a painful rash spreading fast
+#: (cellulitis), and an oozing area that is painful, hot or swollen (an infection, e.g. of eczema). Each alone,
+#: except the pairs, which need each other, unless nothing is known of the rash (`meta`): then a fast spread
+#: alone is enough, as those memos say.
+_SAME_DAY_FLAGS = (frozenset({"fever"}), frozenset({"eye"}), frozenset({"spreading", "pain"}),
+                   frozenset({"bleeding", "pain"}))
 _SAME_DAY_UNKNOWN_FLAGS = (frozenset({"spreading"}),)
 
 
@@ -224,8 +226,8 @@ def triage(condition: str, red_flags: Iterable[str] = ()) -> str:
     * a possible cancer (:func:`cancer_flagged`) -> ``urgent``: ``non_healing`` anywhere; ``bleeding`` or
       ``rapid_change`` on a spot or growth (actinic keratosis, mole, ``other``, ``uncertain``); ``pain`` on an
       actinic keratosis;
-    * ``fever``, ``eye``, or ``spreading`` with ``pain`` -> ``same_day``, whatever the condition; ``spreading``
-      alone on ``other`` or ``uncertain``;
+    * ``fever``, ``eye``, ``spreading`` with ``pain``, or ``bleeding`` (oozing) with ``pain`` -> ``same_day``,
+      whatever the condition; ``spreading`` alone on ``other`` or ``uncertain``;
     * malignant conditions stay at least ``urgent``.
     """
     entry = _entry(condition)
