@@ -257,7 +257,8 @@ def red_flags_select(key: str = "red_flags") -> list[str]:
     if widget_key not in st.session_state:
         st.session_state[widget_key] = chosen
     flags = st.multiselect(tr("analyze.red_flags"), list(knowledge.RED_FLAG_KEYS), format_func=labels.get,
-                           key=widget_key, help=tr("analyze.red_flags_help"), placeholder=tr("analyze.red_flags_none"))
+                           key=widget_key, help=tr("analyze.red_flags_help"), placeholder=tr("analyze.red_flags_none"),
+                           select_all=False, wrap=True)  # each answer is ticked on its own: no "select all"
     st.session_state[f"_{key}"] = list(flags)
     return flags
 
