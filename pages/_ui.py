@@ -216,6 +216,15 @@ def pdf_bytes(a: pipeline.Analysis) -> bytes:
     return last[2]
 
 
+def pdf_button(a: pipeline.Analysis) -> None:
+    """The PDF download for an analysis; a PDF that cannot be built says why instead of breaking the page."""
+    try:
+        st.download_button(tr("result.pdf"), pdf_bytes(a), file_name=f"skinlens-report-{lang()}.pdf",
+                           mime="application/pdf", key="pdf", on_click="ignore", icon=":material/download:")
+    except Exception as err:
+        st.caption(tr("result.pdf_error", msg=str(err)))
+
+
 # ------------------------------------------------------------------------------------------ inputs
 def model_select(key: str = "model") -> str | None:
     """The classifier select box (next to each name, its accuracy on the test photos without a near-duplicate in

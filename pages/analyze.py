@@ -44,16 +44,6 @@ elif a.quality.issues and allow and a.status != "not_skin":
     st.caption(ui.tr("quality.overridden", reasons=" ".join(uh.quality_reasons(a.quality, lang))))
 if a.status == "poor_quality" or (allow and a.status != "not_skin" and a.quality.issues):
     st.checkbox(ui.tr("quality.override"), key=allow_key)
-
-
-def pdf_button() -> None:
-    try:
-        st.download_button(ui.tr("result.pdf"), ui.pdf_bytes(a), file_name=f"skinlens-report-{lang}.pdf",
-                           mime="application/pdf", key="pdf", on_click="ignore", icon=":material/download:")
-    except Exception as err:
-        st.caption(ui.tr("result.pdf_error", msg=str(err)))
-
-
 if a.status in ("not_skin", "poor_quality"):
     left, right = st.columns([1, 2])
     with left:
@@ -61,7 +51,7 @@ if a.status in ("not_skin", "poor_quality"):
     if a.red_flags:  # what the user reported still sets how soon to see a doctor (a fever: today), photo or not
         with right:
             ui.urgency(a.urgency, a.red_flags)
-            pdf_button()
+            ui.pdf_button(a)
     st.caption(ui.tr("result.no_memo"))
     st.stop()
 
@@ -134,7 +124,7 @@ with col_pred:
     st.caption(ui.tr("result.ood", v=a.ood_score))
     st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or uh.NOT_AVAILABLE))
     st.caption(ui.tr("result.timings", seconds=uh.seconds(a)))
-    pdf_button()
+    ui.pdf_button(a)
 
 with col_memo:
     st.markdown(f"#### {ui.tr('result.memo')}")
