@@ -290,9 +290,13 @@ def photo_input() -> bytes | None:
 
 # ------------------------------------------------------------------------------------------ renderers
 def cancer_banner(a: pipeline.Analysis) -> None:
-    """The loud possible-cancer banner the pipeline chose for a result on the cancer pathway (none otherwise)."""
-    if a.cancer_banner:
+    """The loud possible-cancer banner the pipeline chose for a result on the cancer pathway; without one, a
+    same-day result (from what the user reported) gets its own banner at the top, not only in the urgency box."""
+    if a.cancer_banner:  # on a same-day result its title already says "today"
         st.error(f"**{a.cancer_banner['title']}**\n\n{a.cancer_banner['body']}", icon=":material/warning:")
+    elif a.urgency == "same_day":
+        st.error(f"**{tr('same_day.title')}**\n\n{tr('same_day.body')}\n\n{ui_helpers.told_us(a.red_flags, lang())}",
+                 icon=":material/emergency:")
 
 
 def status_screen(a: pipeline.Analysis) -> None:

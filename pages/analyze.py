@@ -69,7 +69,7 @@ if compare:
                                                                        red_flags=flags)
             except Exception as err:  # one broken model must not hide the others' answers
                 failed[name] = f"{type(err).__name__}: {err}"
-        box.update(label=ui.tr("compare.title"), state="complete")
+        box.update(label=ui.tr("compare.done", n=len(results)), state="complete")
     for name, msg in failed.items():
         st.warning(ui.tr("compare.model_failed", name=name, msg=msg))
     st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table")

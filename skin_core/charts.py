@@ -80,7 +80,7 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
     fig = go.Figure()
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
     for i, c in enumerate(sweep.top_classes(k)):
-        hover = [f"{axis_label} {v:g}: {percent(p)} ({status_name(s, lang)})"
+        hover = [f"{class_name(c, lang)} · {axis_label} {v:g}: {percent(p)} ({status_name(s, lang)})"
                  for v, p, s in zip(sweep.values, sweep.series(c), sweep.statuses)]
         fig.add_scatter(x=sweep.values, y=sweep.series(c), mode="lines+markers", name=class_name(c, lang),
                         line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=("solid", "dash", "dot")[i % 3]),
@@ -95,7 +95,8 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
     warned = [v for v, s, issues in zip(sweep.values, sweep.statuses, sweep.quality_issues) if issues and s != "not_skin"]
     if warned:  # where the Analyze page would stop at its quality warning (the caption under the chart lists them)
         fig.add_scatter(x=warned, y=[1.04] * len(warned), mode="markers", name=t("chart.quality_warning", lang),
-                        marker=dict(symbol="triangle-down", size=11, color="#b8860b"), hoverinfo="x+name")
+                        marker=dict(symbol="triangle-down", size=11, color="#b8860b"), hoverinfo="x+name",
+                        hoverlabel=dict(namelength=-1))
     if current is not None:  # a legend entry, not a label: it cannot land on a band's status name
         fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
                         line=dict(color="#444", dash="dot", width=2), hoverinfo="skip")

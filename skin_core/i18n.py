@@ -310,7 +310,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "memo.urgency_raised.flags": {
         "en": "For this photo the urgency is higher than usual for {name} because of what you reported (listed with "
               "the urgency above). Follow this higher urgency, not the usual advice for this condition.",
-        "ko": "직접 알려 주신 증상(위의 긴급도 아래에 적혀 있습니다) 때문에 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 "
+        "ko": "위 긴급도 칸에 적힌, 직접 알려 주신 증상 때문에 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 "
               "높습니다. 이 질환의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
     "memo.urgency_raised.uncertain": {
@@ -334,8 +334,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The models disagree on how urgent this is: {names} would say {level}. The advice on this page follows "
               "{model}, the model you chose. A disagreement like this is itself a reason to have a doctor look at "
               "this spot.",
-        "ko": "모델마다 긴급도 판단이 다릅니다. {names}은(는) {level}(으)로 판단합니다. 이 페이지의 안내는 선택하신 모델 "
-              "{model}을(를) 따릅니다. 이렇게 판단이 엇갈리는 것 자체가 의사에게 보여 줄 이유가 됩니다.",
+        "ko": "모델마다 긴급도 판단이 다릅니다. {names} 모델의 판단은 '{level}'입니다. 이 페이지의 안내는 선택하신 "
+              "{model} 모델을 따릅니다. 이렇게 판단이 엇갈리는 것 자체가 의사에게 보여 줄 이유가 됩니다.",
     },
     "compare.cancer_score": {"en": "Melanoma + BCC", "ko": "흑색종+기저세포암"},
     "urgency.short.routine": {"en": "Routine", "ko": "일반"},
@@ -343,6 +343,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "urgency.short.urgent": {"en": "Urgent (2 weeks)", "ko": "긴급(2주 이내)"},
     "urgency.short.same_day": {"en": "Same day", "ko": "당일 진료"},
     "compare.title": {"en": "All models on this photo", "ko": "이 사진에 대한 모든 모델의 결과"},
+    "compare.done": {"en": "Ran {n} models", "ko": "모델 {n}개 실행 완료"},
+    "same_day.title": {"en": "Get medical care today", "ko": "오늘 진료를 받으세요"},
+    "same_day.body": {
+        "en": "What you reported needs care today: your doctor, an urgent-care clinic or an emergency department. "
+              "Do not wait for the photo's answer.",
+        "ko": "알려 주신 증상은 오늘 진료가 필요합니다. 동네 병원, 야간·휴일 진료 기관 또는 응급실을 이용하세요. 사진의 "
+              "분석 결과를 기다리지 마세요.",
+    },
     "compare.model": {"en": "Model", "ko": "모델"},
     "compare.status": {"en": "Status", "ko": "상태"},
     "compare.answer": {"en": "Answer", "ko": "답"},

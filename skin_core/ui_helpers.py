@@ -264,15 +264,15 @@ def compare_rows(analyses: dict, lang: str) -> list[dict]:
     rows = []
     for name, a in analyses.items():
         top_c, top_p = a.top3[0] if a.top3 else (None, None)
-        rows.append({
+        rows.append({  # what decides the advice first (a narrow screen shows the left columns)
             t("compare.model", lang): name,
-            t("compare.accuracy", lang): percent(model_accuracy(name)),
-            t("compare.accuracy_unseen", lang): percent(unseen_accuracy(name)),
-            t("compare.status", lang): status_name(a.status, lang),
-            t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
-            t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
-            t("compare.cancer_score", lang): NOT_AVAILABLE if a.status == "not_skin" else percent(a.malignancy_score),
             t("compare.urgency", lang): t(f"urgency.short.{a.urgency}", lang),
+            t("compare.cancer_score", lang): NOT_AVAILABLE if a.status == "not_skin" else percent(a.malignancy_score),
+            t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
+            t("compare.status", lang): status_name(a.status, lang),
+            t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
+            t("compare.accuracy_unseen", lang): percent(unseen_accuracy(name)),
+            t("compare.accuracy", lang): percent(model_accuracy(name)),
         })
     return rows
 

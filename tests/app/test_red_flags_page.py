@@ -1,5 +1,6 @@
 """Analyze page (AppTest): the red-flag checklist raises the urgency of a real photo without re-running a model."""
 from skin_core import knowledge, ui_helpers
+from skin_core.i18n import t
 
 from .conftest import RUN_TIMEOUT
 from .helpers import CONFIDENT, UNKNOWN, document_png, photo_bytes, texts
@@ -76,6 +77,7 @@ def test_a_fever_means_care_today_and_the_page_says_what_was_reported(app):
     assert knowledge.urgency_label("same_day", "en") in shown
     assert ui_helpers.told_us(("fever",), "en") in shown and knowledge.red_flag_labels("en")["fever"] in shown
     assert BANNER not in shown and FLAG_BANNER not in shown
+    assert app.error[0].value.startswith(f"**{t('same_day.title', 'en')}**")  # at the top, not only in its column
 
 
 def test_a_refused_photo_still_shows_the_urgency_the_user_reported(app):
