@@ -92,7 +92,7 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
         fig.add_vrect(x0=x0, x1=x1, fillcolor=_rgba(fill, alpha), layer="below",
                       line=dict(color=fill, width=1.5), annotation_text=status_name(status, lang),
                       annotation_position="top left", annotation=dict(font_size=11, yshift=-14 * (i % 2)))
-    warned = [v for v, s, issues in zip(sweep.values, sweep.statuses, sweep.quality_issues) if issues and s != "not_skin"]
+    warned = sweep.quality_warned()
     if warned:  # where the Analyze page would stop at its quality warning (the caption under the chart lists them)
         fig.add_scatter(x=warned, y=[1.04] * len(warned), mode="markers", name=t("chart.quality_warning", lang),
                         marker=dict(symbol="triangle-down", size=11, color="#b8860b"), hoverinfo="x+name",

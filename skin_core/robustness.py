@@ -110,6 +110,12 @@ class SweepResult:
     def series(self, cls: str) -> list[float]:
         return self.probabilities[:, self.classes.index(cls)].tolist()
 
+    def quality_warned(self) -> list[float]:
+        """Values at which the Analyze page would stop at its quality warning (until the user goes on); a value
+        refused as not skin has no such choice."""
+        return [v for v, status, issues in zip(self.values, self.statuses, self.quality_issues)
+                if issues and status != "not_skin"]
+
     def top_classes(self, k: int = 3, at: float | None = None) -> list[str]:
         """The k most likely classes at value `at` (default: the transform's neutral value, else the first)."""
         at = TRANSFORMS[self.transform].neutral if at is None else at

@@ -247,10 +247,8 @@ def sweep_answers(sweep, lang: str) -> list[str]:
 
 
 def sweep_quality_values(sweep) -> list[str]:
-    """Swept values at which the Analyze page would stop at its quality warning (until the user goes on); a value
-    refused as not skin has no such choice, and its band on the chart already says so."""
-    return [f"{v:g}" for v, status, issues in zip(sweep.values, sweep.statuses, sweep.quality_issues)
-            if issues and status != "not_skin"]
+    """The values of :meth:`SweepResult.quality_warned` as the caption prints them."""
+    return [f"{v:g}" for v in sweep.quality_warned()]
 
 
 def more_urgent_models(analyses: dict, selected: str) -> list[str]:
