@@ -15,6 +15,7 @@ from skin_core.i18n import LANG_NAMES, LANGS, t  # noqa: E402
 
 st.set_page_config(page_title="SkinLens", page_icon="🔎", layout="wide")
 
+nav = st.sidebar.container()  # the page links, above the language switch
 if "lang" not in st.session_state:  # a reload or a shared link keeps its language through ?lang=ko
     st.session_state["lang"] = st.query_params.get("lang") if st.query_params.get("lang") in LANGS else "en"
 st.sidebar.radio("Language / 언어", LANGS, key="lang", horizontal=True,
@@ -34,7 +35,11 @@ pages = [
     st.Page("pages/conditions.py", title=t("nav.conditions", lang), icon=":material/menu_book:", url_path="conditions"),
     st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/health_and_safety:", url_path="about"),
 ]
-page = st.navigation(pages)
+page = st.navigation(pages)  # drawn below: .streamlit/config.toml hides Streamlit's own list (see there)
+with nav:
+    for p in pages:
+        st.page_link(p)
+    st.divider()
 ui.start_warm_up()  # models load in the background while the visitor picks a photo
 st.sidebar.caption(t("app.tagline", lang))
 st.sidebar.caption(t("sidebar.privacy", lang))

@@ -356,3 +356,26 @@ def test_direct_link_to_a_page_on_a_fresh_server_opens_it(server, browser, path,
     titles = [h.text.strip() for h in browser.find_elements(By.TAG_NAME, "h1") if h.is_displayed()]
     assert titles and titles[0] == t(title_key, "en"), (path, titles)
     assert browser.current_url.rstrip("/").endswith(f"/{path}"), browser.current_url
+
+
+def test_sidebar_lists_only_the_pages_from_the_first_paint_of_a_fresh_server(server, browser):
+    """A fresh server's first run used to list every file in pages/ (`_ui.py`, the entry script) until
+    st.navigation took over; the sidebar must only ever show the five pages, in the app's words."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    titles = {t(f"nav.{k}", "en") for k in ("analyze", "what_if", "model_report", "conditions", "about")}
+    seen: set[str] = set()
+    browser.get(server)
+    deadline = time.time() + 60
+    while time.time() < deadline and not titles <= seen:
+        for link in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebar'] a"):
+            try:
+                seen.add(link.text.strip().split("\n")[-1])  # a page link's text is "<icon name>\n<title>"
+            except StaleElementReferenceException:
+                pass
+        time.sleep(0.05)
+    _wait_idle(browser)
+    for link in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebar'] a"):
+        seen.add(link.text.strip().split("\n")[-1])
+    assert seen == titles, seen
