@@ -13,7 +13,8 @@ from functools import lru_cache
 import numpy as np
 
 from . import explain, images, knowledge, registry, segmentation
-from .i18n import NOT_AVAILABLE, class_name, percent, quality_reasons, status_name, t, urgency_label  # noqa: F401 (quality_reasons: for the pages)
+from .i18n import quality_reasons  # noqa: F401 (for the pages)
+from .i18n import NOT_AVAILABLE, class_name, percent, short_class_name, status_name, t, urgency_label
 
 HEAT_CMAPS = ("jet", "viridis", "cividis")
 MASK_VIEWS = ("outline", "mask", "none")
@@ -436,7 +437,7 @@ def per_class_rows(card: dict, lang: str) -> list[dict]:
     rows = []
     for c, d in (card.get("test_metrics", {}).get("per_class") or {}).items():
         rows.append({
-            t("report.col.class", lang): class_name(c, lang),
+            t("report.col.class", lang): short_class_name(c, lang),  # numbers stay on screen on a phone
             t("report.col.precision", lang): round(float(d.get("precision", 0.0)), 3),
             t("report.col.recall", lang): round(float(d.get("recall", 0.0)), 3),
             t("report.col.recall_ci", lang): _interval(proportion_ci95(float(d.get("recall", 0.0)),

@@ -2,7 +2,7 @@
 import pytest
 
 from skin_core import registry
-from skin_core.i18n import card_text, class_name, t
+from skin_core.i18n import card_text, short_class_name, t
 
 from .conftest import switch
 from .helpers import frame_with, texts
@@ -36,7 +36,7 @@ def test_classifier_card_shows_metrics_and_plots(app):
     floor = card["test_metrics"]["ece_noise_floor"]  # ECE's own yardstick: what chance alone gives on n photos
     assert f"would show {floor['median']:.3f} here ({floor['p95']:.3f}" in texts(app, "caption")
     per_class = frame_with(app, "Condition")
-    assert len(per_class) == len(card["classes"]) and class_name("melanoma", "en") in set(per_class["Condition"])
+    assert len(per_class) == len(card["classes"]) and short_class_name("melanoma", "en") in set(per_class["Condition"])
     assert t("report.error_bars", "en") in texts(app, "caption")
     assert per_class["Recall 95 % CI"].str.fullmatch(r"\d\.\d\d - \d\.\d\d").all()  # small classes: wide
     assert len(app.get("plotly_chart")) >= 5  # by source, by skin type, confusion, reliability, ROC

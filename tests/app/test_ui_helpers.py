@@ -204,14 +204,17 @@ def test_group_accuracy_bars_carry_wider_error_bars_for_smaller_groups():
 def test_per_class_rows_give_each_recall_its_interval(lang):
     card = {"test_metrics": {"per_class": {
         "acne": {"precision": 0.8, "recall": 0.857, "f1-score": 0.83, "support": 84},
-        "molluscum": {"precision": 0.75, "recall": 0.5, "f1-score": 0.6, "support": 12}}}}
+        "molluscum": {"precision": 0.75, "recall": 0.5, "f1-score": 0.6, "support": 12},
+        "tinea": {"precision": 0.7, "recall": 0.6, "f1-score": 0.65, "support": 15}}}}
     rows = uh.per_class_rows(card, lang)
     col = t("report.col.recall_ci", lang)
     lo, hi = (float(v) for v in rows[1][col].split(" - "))
     assert lo < 0.5 < hi and hi - lo > 0.4  # 6 of 12 photos
     acne_lo, acne_hi = (float(v) for v in rows[0][col].split(" - "))
     assert acne_lo < 0.857 < acne_hi and acne_hi - acne_lo < hi - lo
-    assert rows[1][t("report.col.class", lang)] == class_name("molluscum", lang)
+    assert rows[1][t("report.col.class", lang)] == short_class_name("molluscum", lang)
+    tinea = rows[2][t("report.col.class", lang)]  # short: the figures stay on a phone's screen
+    assert "(" in class_name("tinea", lang) and "(" not in tinea and class_name("tinea", lang).startswith(tinea)
 
 
 def test_iou_histogram_bins_every_value_on_0_to_1():
