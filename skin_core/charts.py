@@ -138,10 +138,12 @@ def confusion_heatmap(matrix: list[list[int]], classes: list[str], lang: str) ->
                                text=cm.astype(int), texttemplate="%{text}", customdata=share,
                                hovertemplate=f"{t('report.true', lang)}: %{{y}}<br>{t('report.predicted', lang)}: %{{x}}"
                                              "<br>n=%{text} (%{customdata:.0%})<extra></extra>",
-                               colorbar=dict(tickformat=".0%")))
+                               colorbar=dict(tickformat=".0%", title=dict(text=t("report.row_share", lang), side="top"),
+                                             orientation="h", y=-0.38, yanchor="top",
+                                             thickness=12, len=0.6)))  # below: the matrix keeps a phone's width
     fig.update_yaxes(autorange="reversed", title=t("report.true", lang))
     fig.update_xaxes(title=t("report.predicted", lang), tickangle=-40)
-    return _layout(fig, height=520)
+    return _layout(fig, height=600)
 
 
 def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:

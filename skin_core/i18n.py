@@ -520,6 +520,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "report.true": {"en": "True", "ko": "실제"},
     "report.predicted": {"en": "Predicted", "ko": "예측"},
+    "report.row_share": {"en": "Share of the true condition's photos", "ko": "실제 질환 사진 중 비율"},
     "report.reliability": {"en": "Reliability diagram", "ko": "신뢰도 그래프"},
     "report.reliability_alt": {
         "en": "Accuracy versus confidence per confidence bin; a calibrated model follows the diagonal.",

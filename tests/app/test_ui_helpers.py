@@ -149,6 +149,8 @@ def test_confusion_heatmap_is_row_normalised():
     assert z.shape == (11, 11) and np.allclose(z.sum(1), 1.0)
     assert z[0, 0] == pytest.approx(0.5) and z[0, 1] == pytest.approx(0.5) and np.allclose(z.diagonal()[1:], 1.0)
     assert np.array_equal(np.asarray(fig.data[0].text), cm)
+    bar = fig.data[0].colorbar  # under the matrix, so a phone's width goes to the cells; it says what the colour is
+    assert bar.orientation == "h" and bar.title.text == t("report.row_share", "en")
 
 
 def test_reliability_diagram_bins_and_diagonal():
