@@ -43,7 +43,8 @@ def probability_bars(probs: dict[str, float], lang: str, highlight: str | None =
 
 
 def compare_bars(results: dict[str, dict[str, float]], lang: str, k: int = 5) -> go.Figure:
-    """Grouped bars: each model's probability for the k classes most likely under any model, and the two cancers."""
+    """Grouped horizontal bars: each model's probability for the k classes most likely under any model, and the two
+    cancers, most likely at the top. Horizontal, so a phone's width goes to the bars and their labels."""
     best: dict[str, float] = {}
     for probs in results.values():
         for c, p in probs.items():
@@ -53,11 +54,15 @@ def compare_bars(results: dict[str, dict[str, float]], lang: str, k: int = 5) ->
     fig = go.Figure()
     for i, (model, probs) in enumerate(results.items()):
         vals = [probs.get(c, 0.0) for c in classes]
-        fig.add_bar(name=model, x=[class_name(c, lang) for c in classes], y=vals, marker_color=PALETTE[i % len(PALETTE)],
-                    text=[percent(v, 0) for v in vals], textposition="outside", cliponaxis=False)
-    fig.update_yaxes(range=[0, 1.1], tickformat=".0%", title=t("chart.probability", lang))
-    fig.update_layout(barmode="group")
-    return _layout(fig, height=340)
+        fig.add_bar(name=model, y=[class_name(c, lang) for c in classes], x=vals, orientation="h",
+                    marker_color=PALETTE[i % len(PALETTE)], text=[percent(v, 0) for v in vals],
+                    textposition="outside", textfont=dict(size=11), cliponaxis=False,
+                    hovertemplate=f"{model} · %{{y}}: %{{x:.1%}}<extra></extra>")
+    fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.5, 1], ticktext=["0%", "50%", "100%"],
+                     title=t("chart.probability", lang))
+    fig.update_yaxes(autorange="reversed", automargin=True)  # the first model's bar on top of each group
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05, uniformtext=dict(minsize=10, mode="show"))
+    return _layout(fig, height=140 + 18 * len(classes) * max(len(results), 1))
 
 
 def before_after_bars(before: dict[str, float], after: dict[str, float], lang: str, k: int = 5) -> go.Figure:

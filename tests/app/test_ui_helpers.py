@@ -123,9 +123,11 @@ def test_compare_bars_one_trace_per_model_over_the_top_classes():
     top = sorted(CLASSES, key=lambda c: max(first[c], second[c]), reverse=True)[:5]
     top += [c for c in MALIGNANT if c not in top]  # the cancers are always shown: they decide an urgent row
     for tr, probs in zip(fig.data, (first, second)):
-        assert list(tr.x) == [short_class_name(c, "en") for c in top]
-        assert list(tr.y) == pytest.approx([probs[c] for c in top])
+        assert tr.orientation == "h"  # a phone's width goes to the bars, not to 35 thin columns
+        assert list(tr.y) == [short_class_name(c, "en") for c in top]
+        assert list(tr.x) == pytest.approx([probs[c] for c in top])
     assert fig.data[0].marker.color != fig.data[1].marker.color
+    assert fig.layout.yaxis.autorange == "reversed"  # the most likely condition at the top
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
