@@ -319,7 +319,7 @@ def urgency(level: str, red_flags: tuple[str, ...] = ()) -> None:
 
 
 def memo(m, expanded: bool = True, analysis_urgency: str | None = None, heading: str = "####",
-         red_flags: tuple[str, ...] = ()) -> None:
+         red_flags: tuple[str, ...] = (), scores: bool | None = None) -> None:
     """The memo: name, summary, when-to-see and red flags open, the rest in expanders.
 
     With `analysis_urgency` (the Analyze page) the analysis's urgency replaces the memo's own level, which the
@@ -328,7 +328,7 @@ def memo(m, expanded: bool = True, analysis_urgency: str | None = None, heading:
     if m is None:
         st.info(tr("result.no_memo"))
         return
-    sections = ui_helpers.memo_sections(m, lang(), urgency=analysis_urgency, red_flags=red_flags)
+    sections = ui_helpers.memo_sections(m, lang(), urgency=analysis_urgency, red_flags=red_flags, scores=scores)
     st.markdown(f"{heading} {m.name}")
     if analysis_urgency is None:
         urgency(m.urgency)

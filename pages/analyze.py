@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
-from skin_core import charts, knowledge, ui_helpers as uh
+from skin_core import charts, knowledge, pipeline, ui_helpers as uh
 from skin_core.data import CLASSES
 from skin_core.i18n import class_name, percent, status_name
 
@@ -128,4 +128,4 @@ with col_pred:
 
 with col_memo:
     st.markdown(f"#### {ui.tr('result.memo')}")
-    ui.memo(a.memo, analysis_urgency=a.urgency, heading="#####", red_flags=a.red_flags)
+    ui.memo(a.memo, analysis_urgency=a.urgency, heading="#####", red_flags=a.red_flags, scores=pipeline.scores_urgent(a))

@@ -313,6 +313,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "위 긴급도 칸에 적힌, 직접 알려 주신 증상 때문에 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 "
               "높습니다. 이 질환의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
+    "memo.urgency_raised.both": {
+        "en": "For this photo the urgency is higher than usual for {name}: the model's scores point to a possible "
+              "skin cancer, and you reported a warning sign (listed with the urgency above). Follow this higher "
+              "urgency, not the usual advice for this condition.",
+        "ko": "이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 모델의 점수가 피부암 가능성을 가리키고, 직접 알려 "
+              "주신 위험 신호(위 긴급도 칸에 적혀 있습니다)도 있기 때문입니다. 이 질환의 일반적인 안내가 아니라 이 높은 "
+              "긴급도를 따르세요.",
+    },
     "memo.urgency_raised.uncertain": {
         "en": "For this photo the urgency is higher than usual for {name}: the model is not sure of its answer, so "
               "a doctor should look at this spot. Follow this higher urgency, not the usual advice for this condition.",
@@ -554,9 +562,18 @@ STRINGS: dict[str, dict[str, str]] = {
               "enough for SkinLens to ask for a check.",
         "ko": "아래 답과 관계없이, 모델이 흑색종과 기저세포암에 준 확률의 합이 {p}로 진료를 권하는 기준을 넘었습니다.",
     },
-    "banner.same_day_lead": {
-        "en": "You also reported a sign that needs care today, so do not wait the 2 weeks mentioned below.",
-        "ko": "오늘 진료가 필요한 증상도 알려 주셨으니 아래에 나오는 2주를 기다리지 마세요.",
+    "banner.same_day_body.scores": {
+        "en": "A photo cannot confirm or rule out cancer, and you also reported a sign that needs care today: show "
+              "this spot to the doctor you see today and ask them to check it.",
+        "ko": "사진만으로는 피부암인지 아닌지 판단할 수 없고, 오늘 진료가 필요한 증상도 알려 주셨습니다. 오늘 진료받을 때 "
+              "이 부위를 의사에게 보여 주고 확인을 받으세요.",
+    },
+    "banner.same_day_body.flags": {
+        "en": "You reported a sign that needs care today (listed with the urgency). In a mole, a spot, a growth or a "
+              "sore that will not heal, a warning sign can mean skin cancer whatever the photo shows: show it to the "
+              "doctor you see today.",
+        "ko": "오늘 진료가 필요한 증상을 알려 주셨습니다(긴급도 아래에 적혀 있습니다). 점, 혹, 낫지 않는 상처의 위험 신호는 "
+              "사진이 어떻게 보이든 피부암의 신호일 수 있으니, 오늘 진료받을 때 이 부위를 의사에게 보여 주세요.",
     },
     "report.gallery_note": {
         "en": "Ordinary clinical validation photos, one per class and one of another condition, labelled in English. "

@@ -61,7 +61,8 @@ class Analysis:
         if self.memo is None:
             return None
         return {**self.memo.to_dict(), "urgency": self.urgency,
-                "when_to_see": when_to_see_advice(self.memo, self.urgency, self.red_flags, self.lang)}
+                "when_to_see": when_to_see_advice(self.memo, self.urgency, self.red_flags, self.lang,
+                                                  scores=scores_urgent(self))}
 
     def to_dict(self) -> dict:
         """JSON-serialisable summary (no pixels): what the CLI prints and tests compare. `label` is set only for
@@ -87,21 +88,38 @@ class Analysis:
         }
 
 
-def when_to_see_advice(memo, urgency: str, red_flags: tuple[str, ...], lang: str) -> str:
+def when_to_see_advice(memo, urgency: str, red_flags: tuple[str, ...], lang: str, scores: bool | None = None) -> str:
     """The memo's "when to see a doctor" advice for this result. When the analysis raised the urgency above the
     condition's usual level, the memo's own timing ("within the next few weeks") would contradict it: a line saying
-    why takes its place, so "Urgent" never sits above "book a routine appointment" unexplained."""
+    why takes its place, so "Urgent" never sits above "book a routine appointment" unexplained. `scores`: whether
+    the model's malignancy score crossed its urgent threshold (:func:`scores_urgent`)."""
     if knowledge.urgency_rank(urgency) <= knowledge.urgency_rank(memo.urgency):
         return memo.when_to_see
-    return i18n.t(f"memo.urgency_raised.{_raised_by(memo.condition, urgency, red_flags)}", lang, name=memo.name)
+    return i18n.t(f"memo.urgency_raised.{_raised_by(memo.condition, urgency, red_flags, scores)}", lang,
+                  name=memo.name)
 
 
-def _raised_by(condition: str, level: str, red_flags: tuple[str, ...]) -> str:
-    """What lifted a result above its condition's usual urgency: the user's own report (`flags`), the malignancy
-    score (`scores`, the only other way to `urgent`) or a hedged answer (`uncertain`, at least `soon`)."""
-    if red_flags and knowledge.urgency_rank(knowledge.triage(condition, red_flags)) >= knowledge.urgency_rank(level):
+def _raised_by(condition: str, level: str, red_flags: tuple[str, ...], scores: bool | None = None) -> str:
+    """What lifted a result to `level`: the user's own report (`flags`), the malignancy score (`scores`, the only
+    other way to `urgent`), both when each alone reaches it, or a hedged answer (`uncertain`, at least `soon`).
+    `scores=None`: not known, so only the level tells."""
+    rank = knowledge.urgency_rank
+    flags = bool(red_flags) and rank(knowledge.triage(condition, red_flags)) >= rank(level)
+    if scores is None:
+        scores = not flags
+    reached = rank(level) >= rank("urgent")
+    if flags and scores and rank("urgent") >= rank(level):
+        return "both"
+    if flags:
         return "flags"
-    return "scores" if knowledge.urgency_rank(level) >= knowledge.urgency_rank("urgent") else "uncertain"
+    return "scores" if reached else "uncertain"
+
+
+def scores_urgent(a: Analysis) -> bool:
+    """Whether the model's malignancy score itself crossed its card's urgent threshold (not only red flags); a photo
+    refused as not skin has no scores that mean anything."""
+    return a.status not in ("not_skin", "error") and decisions.crosses_urgent(
+        a.malignancy_score, registry.read_card(a.classifier).get("thresholds"))
 
 
 def _memo_for(status: str, label: str | None, lang: str):
@@ -126,11 +144,11 @@ def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, 
     if scores and not (status == "ok" and label in decisions.MALIGNANT):
         # the answer on screen is not a cancer (or no answer at all): the banner says what put it there
         lead = i18n.t("banner.scores_lead", lang, p=i18n.percent(malignancy_score))
-    banner = knowledge.cancer_banner(lang, from_scores=scores, lead=lead)
-    if urgency == "same_day":
-        banner = {"title": i18n.t(f"banner.same_day_title.{'scores' if scores else 'flags'}", lang),
-                  "body": f"{i18n.t('banner.same_day_lead', lang)} {banner['body']}"}
-    return banner
+    if urgency != "same_day":
+        return knowledge.cancer_banner(lang, from_scores=scores, lead=lead)
+    why = "scores" if scores else "flags"
+    banner = knowledge.cancer_banner(lang, from_scores=scores, lead=lead, body=i18n.t(f"banner.same_day_body.{why}", lang))
+    return {**banner, "title": i18n.t(f"banner.same_day_title.{why}", lang)}
 
 
 def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, allow_poor_quality: bool,

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from . import images
+from .pipeline import scores_urgent
 from .i18n import NOT_AVAILABLE, percent, short_class_name, status_name, t, urgency_label
 from .ui_helpers import (
     heatmap_view,
@@ -235,7 +236,8 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
 
     if a.memo is not None:
         doc.heading(f"{t('pdf.memo', lang)}: {a.memo.name}")
-        for heading, body, bulleted in memo_sections(a.memo, lang, urgency=a.urgency, red_flags=a.red_flags):
+        for heading, body, bulleted in memo_sections(a.memo, lang, urgency=a.urgency, red_flags=a.red_flags,
+                                                   scores=scores_urgent(a)):
             if not body:
                 continue
             doc.para(heading, bold=True, size=10.5)

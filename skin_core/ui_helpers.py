@@ -117,6 +117,8 @@ def status_screen(a, lang: str) -> StatusScreen:
         return StatusScreen("info", t("status.ok.title", lang, name=class_name(a.label, lang)),
                             t("status.ok.body", lang, p=percent(p)))
     body = f"status.{status}.body"
+    from .pipeline import scores_urgent
+
     if status == "poor_quality" and scores_urgent(a):
         body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
     if status == "out_of_scope" and a.cancer_banner:
@@ -141,13 +143,6 @@ def told_us(red_flags, lang: str) -> str:
     """'You told us: It is spreading quickly; Fever, ...' (the page and the PDF), in the checklist's own words."""
     labels = knowledge.red_flag_labels(lang)
     return t("pdf.red_flags", lang, flags="; ".join(labels[f] for f in red_flags))
-
-
-def scores_urgent(a) -> bool:
-    """Whether the model's malignancy score itself crossed its card's urgent threshold (not only red flags)."""
-    from .decisions import crosses_urgent
-
-    return crosses_urgent(a.malignancy_score, registry.read_card(a.classifier).get("thresholds"))
 
 
 def image_error_text(err: Exception, lang: str) -> str:
@@ -281,13 +276,13 @@ def seconds(a) -> float:
 
 
 # ---------------------------------------------------------------------------------------------- memo
-def memo_sections(memo, lang: str, urgency: str | None = None,
-                  red_flags: tuple[str, ...] = ()) -> list[tuple[str, list[str], bool]]:
+def memo_sections(memo, lang: str, urgency: str | None = None, red_flags: tuple[str, ...] = (),
+                  scores: bool | None = None) -> list[tuple[str, list[str], bool]]:
     """(heading, paragraphs, bulleted) in reading order, shared by the page and the PDF.
 
     `urgency` overrides the memo's own level (an analysis may be more urgent than its top class, e.g. a mole
     with a high melanoma probability): one photo never shows two different urgencies. `red_flags` (what the
-    user reported) lets the raised-urgency line name the real reason.
+    user reported) and `scores` (:func:`pipeline.scores_urgent`) let the raised-urgency line name the real reason.
     """
     return [
         (t("memo.summary", lang), [memo.summary], False),
@@ -298,18 +293,19 @@ def memo_sections(memo, lang: str, urgency: str | None = None,
         (t("memo.otc", lang), memo.otc, True),
         (t("memo.prescription", lang), memo.prescription, True),
         (t("memo.procedures", lang), memo.procedures, True),
-        (t("memo.when_to_see", lang), _when_to_see(memo, lang, urgency, red_flags), False),
+        (t("memo.when_to_see", lang), _when_to_see(memo, lang, urgency, red_flags, scores), False),
         (t("memo.red_flags", lang), memo.red_flags, True),
     ]
 
 
-def _when_to_see(memo, lang: str, urgency: str | None, red_flags: tuple[str, ...] = ()) -> list[str]:
+def _when_to_see(memo, lang: str, urgency: str | None, red_flags: tuple[str, ...] = (),
+                 scores: bool | None = None) -> list[str]:
     """The urgency line and the advice under it (:func:`pipeline.when_to_see_advice`)."""
     from .pipeline import when_to_see_advice
 
     level = urgency or memo.urgency
     return [f"{t('result.urgency', lang)}: {urgency_label(level, lang)}",
-            when_to_see_advice(memo, level, red_flags, lang)]
+            when_to_see_advice(memo, level, red_flags, lang, scores)]
 
 
 def memo_sources(memo, lang: str) -> list[str]:

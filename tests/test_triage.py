@@ -63,9 +63,22 @@ def test_a_changing_mole_with_a_fever_gives_one_deadline_today():
     for lang in ("en", "ko"):
         a = pipeline.analyze(raw, segment=False, explain_heatmap=False, red_flags=["rapid_change", "fever"], lang=lang)
         assert a.urgency == "same_day" and a.cancer_banner["title"] == t("banner.same_day_title.flags", lang)
-        assert a.cancer_banner["body"].startswith(t("banner.same_day_lead", lang))
+        assert a.cancer_banner["body"].startswith(t("banner.same_day_body.flags", lang))
+        assert {"en": "2 weeks", "ko": "2주"}[lang] not in a.cancer_banner["body"]  # one deadline, not two
         assert pipeline.retriage(pipeline.analyze(raw, segment=False, explain_heatmap=False, lang=lang),
                                  ["rapid_change", "fever"]).cancer_banner == a.cancer_banner
+
+
+def test_same_day_banner_from_the_scores_keeps_the_score_and_drops_the_two_weeks():
+    """A cancer score plus a fever: the banner still says what put it there, and gives only today as a deadline."""
+    from skin_core import i18n
+
+    for lang in ("en", "ko"):
+        banner = pipeline._banner("out_of_scope", None, "same_day", ("fever",), lang, 0.9, {"urgent": 0.2})
+        assert banner["title"] == i18n.t("banner.same_day_title.scores", lang)
+        assert banner["body"].startswith(i18n.t("banner.scores_lead", lang, p="90.0%"))
+        assert i18n.t("banner.same_day_body.scores", lang) in banner["body"]
+        assert {"en": "2 weeks", "ko": "2주"}[lang] not in banner["body"]
 
 
 def test_a_banner_over_an_answer_that_is_not_a_cancer_says_what_put_it_there():

@@ -160,20 +160,22 @@ def disclaimer(lang: str = "en") -> str:
     return _common()[_check_lang(lang)]["disclaimer"]
 
 
-def cancer_banner(lang: str = "en", from_scores: bool = True, lead: str | None = None) -> dict[str, str]:
+def cancer_banner(lang: str = "en", from_scores: bool = True, lead: str | None = None,
+                  body: str | None = None) -> dict[str, str]:
     """Possible-cancer banner (``title``, ``body``) ending with ABCDE and the "ugly duckling" sign.
 
     Shown whenever a result is on the cancer pathway (``decisions.on_cancer_pathway``: the scores, a cancer
     answer or a reported warning sign), whatever the top-1 class is and even at ``same_day``.
     ``from_scores=False``: only the user's red flags put it there, so the banner says that, not "the result
     includes a possible skin cancer". ``lead`` replaces that opening sentence, e.g. with the score that put a
-    result whose answer is not a cancer on the pathway.
+    result whose answer is not a cancer on the pathway. ``body`` replaces the "within 2 weeks" advice (a same-day
+    result has one deadline: today).
     """
     common = _common()[_check_lang(lang)]
     banner = common["banner" if from_scores else "flag_banner"]
     opening = (lead or banner["lead"]) if from_scores else None  # a caller's score line replaces "includes a cancer"
     return {"title": banner["title"],
-            "body": " ".join(x for x in (opening, banner["body"], common["warning_signs"]) if x)}
+            "body": " ".join(x for x in (opening, body or banner["body"], common["warning_signs"]) if x)}
 
 
 def urgency_label(level: str, lang: str = "en") -> str:

@@ -4,7 +4,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from skin_core import charts, robustness, ui_helpers as uh
+from skin_core import charts, pipeline, robustness, ui_helpers as uh
 from skin_core.data import CLASSES, MALIGNANT
 from skin_core.i18n import class_name, percent, short_class_name, status_name, t
 
@@ -53,16 +53,32 @@ def test_memo_sections_use_the_analysis_urgency():
     assert len(same) == 2  # not raised: no explanation line
 
 
-@pytest.mark.parametrize("urgency, flags, reason", [
-    ("urgent", (), "scores"),  # a mole whose melanoma score crossed the threshold
-    ("same_day", ("fever",), "flags"),  # a fever says nothing about cancer
-    ("urgent", ("rapid_change",), "flags"),  # a changing mole: what the user reported, whatever the scores
-    ("soon", (), "uncertain"),  # a hedged answer is at least "soon"
+@pytest.mark.parametrize("urgency, flags, scores, reason", [
+    ("urgent", (), None, "scores"),  # a mole whose melanoma score crossed the threshold
+    ("urgent", (), True, "scores"),
+    ("same_day", ("fever",), None, "flags"),  # a fever says nothing about cancer
+    ("same_day", ("fever",), True, "flags"),  # the scores alone reach only "urgent": the fever set "today"
+    ("urgent", ("rapid_change",), None, "flags"),  # a changing mole: what the user reported...
+    ("urgent", ("rapid_change",), False, "flags"),
+    ("urgent", ("rapid_change",), True, "both"),  # ...and when the scores alone say the same, both are named
+    ("soon", (), None, "uncertain"),  # a hedged answer is at least "soon"
 ])
-def test_the_raised_urgency_line_names_its_real_reason(urgency, flags, reason):
+def test_the_raised_urgency_line_names_its_real_reason(urgency, flags, scores, reason):
     memo = hand_built("ok", label="melanocytic_nevus").memo
-    when = dict((h, body) for h, body, _ in uh.memo_sections(memo, "en", urgency=urgency, red_flags=flags))
+    when = dict((h, body) for h, body, _ in uh.memo_sections(memo, "en", urgency=urgency, red_flags=flags,
+                                                             scores=scores))
     assert when["When to see a doctor"][1] == t(f"memo.urgency_raised.{reason}", "en", name=memo.name)
+
+
+def test_a_reported_sign_does_not_hide_the_cancer_scores_behind_an_urgent_result():
+    """A melanoma photo already urgent from its scores: ticking "bleeds" leaves the level alone, so the memo must
+    still name the scores (on the page, in the PDF and in the JSON alike)."""
+    a = dataclasses.replace(hand_built("out_of_scope", urgency="urgent"), red_flags=("bleeding",))
+    assert pipeline.scores_urgent(a)  # 0.6 against the default's threshold
+    when = dict((h, body) for h, body, _ in uh.memo_sections(a.memo, "en", urgency=a.urgency, red_flags=a.red_flags,
+                                                             scores=pipeline.scores_urgent(a)))
+    assert when["When to see a doctor"][1] == a.to_dict()["memo"]["when_to_see"] == t(
+        "memo.urgency_raised.both", "en", name=a.memo.name)
 
 
 def test_the_json_memo_tells_the_same_story_as_the_page():
