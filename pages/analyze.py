@@ -48,8 +48,12 @@ if a.status in ("not_skin", "poor_quality"):
     left, right = st.columns([1, 2])
     with left:
         ui.image(a.image, ui.tr("result.photo_caption", w=a.image.shape[1], h=a.image.shape[0]), ui.tr("whatif.original_alt"))
-    if a.red_flags:  # what the user reported still sets how soon to see a doctor (a fever: today), photo or not
+    scores = uh.cancer_score_lines(a, lang)  # a poor photo whose cancer scores still raised the banner
+    if a.red_flags or scores:  # what the user reported still sets how soon to see a doctor (a fever: today)
         with right:
+            if scores:
+                st.markdown(f"**{ui.tr('result.cancer_scores')}**")
+                st.markdown("\n".join(f"- {line}" for line in scores))
             ui.urgency(a.urgency, a.red_flags)
             ui.pdf_button(a)
     st.caption(ui.tr("result.no_memo"))
@@ -120,6 +124,9 @@ with col_pred:
         top = ", ".join(f"{class_name(c, lang)} {percent(p)}" for c, p in a.top3)
         st.plotly_chart(charts.probability_bars(a.probabilities, lang, highlight=a.label if a.status == "ok" else None),
                         key="prob_chart", config={"displayModeBar": False}, alt=ui.tr("result.prob_alt", top=top))
+    elif scores := uh.cancer_score_lines(a, lang):
+        st.markdown(f"**{ui.tr('result.cancer_scores')}**")
+        st.markdown("\n".join(f"- {line}" for line in scores))
     ui.urgency(a.urgency, a.red_flags)
     st.caption(ui.tr("result.ood", v=a.ood_score))
     st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or uh.NOT_AVAILABLE))

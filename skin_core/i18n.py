@@ -298,6 +298,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "질환별 보정 확률 막대그래프. 상위 3개: {top}.",
     },
     "result.top3": {"en": "Top-3 differential", "ko": "상위 3개 감별 후보"},
+    "result.cancer_scores": {"en": "The cancer scores behind the warning", "ko": "경고의 근거가 된 피부암 점수"},
     "result.top3_row": {"en": "{i}. {name}: {p}", "ko": "{i}. {name}: {p}"},
     "result.status": {"en": "Status: {status}", "ko": "상태: {status}"},
     "result.urgency": {"en": "Urgency", "ko": "긴급도"},

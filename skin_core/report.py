@@ -18,6 +18,7 @@ from . import images
 from .pipeline import scores_urgent
 from .i18n import NOT_AVAILABLE, percent, short_class_name, status_name, t, urgency_label
 from .ui_helpers import (
+    cancer_score_lines,
     heatmap_view,
     memo_sections,
     memo_sources,
@@ -226,6 +227,9 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
             doc.para(line)
         doc.heading(t("pdf.probabilities", lang))
         doc.prob_table([(short_class_name(c, lang), p) for c, p in sorted(a.probabilities.items(), key=lambda kv: -kv[1])])
+    elif scores := cancer_score_lines(a, lang):
+        doc.heading(t("result.cancer_scores", lang))
+        doc.bullets(scores)
 
     doc.heading(t("pdf.quality", lang))
     reasons = quality_reasons(a.quality, lang)

@@ -121,12 +121,13 @@ def status_screen(a, lang: str) -> StatusScreen:
 
     if status == "poor_quality" and scores_urgent(a):
         body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
+    kind = _STATUS_KIND[status]
     if status == "out_of_scope" and a.cancer_banner:
         body += "_banner"  # not "if you are worried": the banner above already says to see a doctor
+        kind = "warning"  # not a calm blue box under a cancer warning
     if status == "not_skin" and any(i.code == "too_small" for i in a.quality.issues):
         body += "_small"  # a few dozen pixels hide the texture the photo check reads: the size may be why
-    return StatusScreen(_STATUS_KIND[status], t(f"status.{status}.title", lang),
-                        t(body, lang, w=a.quality.width, h=a.quality.height))
+    return StatusScreen(kind, t(f"status.{status}.title", lang), t(body, lang, w=a.quality.width, h=a.quality.height))
 
 
 def status_quality_reasons(a, lang: str) -> list[str]:
@@ -158,6 +159,17 @@ def image_error_text(err: Exception, lang: str) -> str:
 def shows_probabilities(a) -> bool:
     """Probabilities and the differential are shown for ok/uncertain only: never a label for the rest."""
     return a.status in ("ok", "uncertain")
+
+
+def cancer_score_lines(a, lang: str) -> list[str]:
+    """'Melanoma 80.1%' and 'Basal cell carcinoma 10.6%' for a result that shows no probabilities (not a known
+    condition, or a poor photo) while its cancer scores put the banner on it: the banner's figure, made visible."""
+    from .data import MALIGNANT
+    from .pipeline import scores_urgent
+
+    if shows_probabilities(a) or not a.cancer_banner or not scores_urgent(a):
+        return []
+    return [f"{class_name(c, lang)} {percent(a.probabilities.get(c, 0.0))}" for c in MALIGNANT]
 
 
 def top3_lines(a, lang: str) -> list[str]:

@@ -104,3 +104,18 @@ def test_the_red_flags_the_person_reported_are_in_the_report(lang):
 
     told = _squash(t("pdf.red_flags", lang, flags="")).rstrip(".")  # "You told us:"
     assert told in text and told not in _squash(_text(report.render_pdf(_rejected(lang), lang)))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_an_unknown_condition_under_the_banner_prints_the_cancer_scores_behind_it(lang):
+    """The PDF, like the page, shows the two cancer scores a banner over 'not a known condition' rests on."""
+    from skin_core import ui_helpers
+    from skin_core.i18n import t
+    from tests.app.helpers import hand_built
+
+    a = hand_built("out_of_scope", label=None, lang=lang, urgency="urgent")
+    text = _squash(_text(report.render_pdf(a, lang)))
+    assert _squash(t("result.cancer_scores", lang)) in text
+    for line in ui_helpers.cancer_score_lines(a, lang):
+        assert _squash(line) in text
+    assert _squash(t("result.top3", lang)) not in text  # still no differential for a condition it does not know

@@ -16,6 +16,7 @@ CONFIDENT = ("acne", 2)
 CANCER = ("melanoma", 2)
 UNSURE = ("acne", 1)
 UNKNOWN = ("other", 1, "dermnet-other")
+UNKNOWN_WITH_CANCER_SCORES = ("melanoma", 0)  # a melanoma it calls "not a known condition" (ood 0.60), mel+BCC 0.91
 
 
 def real_record(label: str, index: int = 0, source: str = "dermnet-11"):

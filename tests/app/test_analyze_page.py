@@ -9,7 +9,7 @@ from skin_core import images, knowledge, pipeline, registry, ui_helpers
 from skin_core.i18n import class_name, t
 
 from .conftest import RUN_TIMEOUT, switch
-from .helpers import CANCER, CONFIDENT, UNKNOWN, UNSURE, document_png, frame_with, photo_bytes, real_record, texts
+from .helpers import CANCER, CONFIDENT, UNKNOWN, UNKNOWN_WITH_CANCER_SCORES, UNSURE, document_png, frame_with, photo_bytes, real_record, texts
 
 
 def _upload(at, name: str, data: bytes, mime: str = "image/jpeg"):
@@ -121,6 +121,22 @@ def test_unknown_condition_is_out_of_scope_without_probabilities(app):
     assert not app.get("plotly_chart"), "no probabilities for a photo the model does not know"
     assert not any(m.value.startswith("1. ") for m in app.markdown)
     assert knowledge.memo("other", "en").name in texts(app)
+
+
+@pytest.mark.slow
+def test_unknown_condition_under_the_cancer_banner_shows_the_scores_behind_it(app):
+    """'Not a known condition' beside 'melanoma + BCC 91 %' must show where that figure comes from, and must not sit
+    in a calm blue box under the red banner."""
+    name, data = photo_bytes(*UNKNOWN_WITH_CANCER_SCORES)
+    _upload(app, name, data)
+    a = _last_analysis(app)
+    assert a.status == "out_of_scope" and a.cancer_banner and pipeline.scores_urgent(a), (a.status, a.ood_score)
+    assert any(t("status.out_of_scope.title", "en") in w.value for w in app.warning)
+    assert not any(t("status.out_of_scope.title", "en") in i.value for i in app.info)
+    shown = [m.value for m in app.markdown]
+    assert f"**{t('result.cancer_scores', 'en')}**" in shown
+    assert "\n".join(f"- {line}" for line in ui_helpers.cancer_score_lines(a, "en")) in shown
+    assert not app.get("plotly_chart")  # still no label and no full probability chart
 
 
 @pytest.mark.slow

@@ -343,6 +343,16 @@ def test_an_unknown_condition_under_the_cancer_banner_points_to_it():
                                                  cancer_banner=None), "en")
     assert loud.body == t("status.out_of_scope.body_banner", "en") and "if you are worried" not in loud.body
     assert quiet.body == t("status.out_of_scope.body", "en")
+    assert (loud.kind, quiet.kind) == ("warning", "info")  # never a calm box under a cancer warning
+
+
+def test_the_cancer_scores_behind_a_banner_are_shown_when_no_probabilities_are():
+    loud = hand_built("out_of_scope", label=None, urgency="urgent")  # melanoma 0.55 in its probabilities
+    assert uh.cancer_score_lines(loud, "en") == [f"{class_name(c, 'en')} {percent(loud.probabilities[c])}"
+                                                for c in ("melanoma", "basal_cell_carcinoma")]
+    assert uh.cancer_score_lines(hand_built("ok"), "en") == []  # the full chart is there already
+    calm = dataclasses.replace(loud, cancer_banner=None)
+    assert uh.cancer_score_lines(calm, "ko") == []
 
 
 def test_sweep_lines_shade_where_the_app_would_not_answer():
