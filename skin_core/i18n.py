@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .data import CLASSES
-from .images import FORMAT_NAMES, FORMATS_TEXT, MAX_MB, MIN_SIDE
+from .images import FORMAT_NAMES, FORMATS_TEXT, MAX_ASPECT, MAX_MB, MIN_SIDE
 
 LANGS = ("en", "ko")
 NOT_AVAILABLE = "–"  # a figure that does not exist, in either language
@@ -110,6 +110,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": f"This is not a supported image. Please upload a {FORMATS_TEXT} photo.",
         "ko": f"지원하지 않는 파일입니다. {_FORMATS_KO} 사진을 올려 주세요.",
     },
+    "image_error.too_large.sized": {
+        "en": "The file is {mb} MB; the limit is {limit} MB. Please use a smaller photo.",
+        "ko": "파일이 {mb}MB로 {limit}MB 한도를 넘습니다. 더 작은 사진을 사용해 주세요.",
+    },
     "image_error.corrupt": {
         "en": "The image file is damaged and cannot be read.",
         "ko": "이미지 파일이 손상되어 읽을 수 없습니다.",
@@ -118,9 +122,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The image has too many pixels to be processed safely.",
         "ko": "이미지의 픽셀 수가 너무 많아 안전하게 처리할 수 없습니다.",
     },
+    "image_error.too_many_pixels.sized": {
+        "en": "The image is {w}x{h} pixels, more than the {limit} megapixel limit. Please use a smaller photo.",
+        "ko": "이미지가 {w} x {h} 픽셀로 {limit}메가픽셀 한도를 넘습니다. 더 작은 사진을 사용해 주세요.",
+    },
+    "image_error.too_small.sized": {
+        "en": "The image is only {w}x{h} pixels; at least {min}x{min} is needed.",
+        "ko": "이미지가 {w} x {h} 픽셀로 너무 작습니다. 최소 {min} x {min} 픽셀이 필요합니다.",
+    },
     "image_error.too_small": {
         "en": f"The image is too small; at least {MIN_SIDE} x {MIN_SIDE} pixels are needed.",
         "ko": f"이미지가 너무 작습니다. 최소 {MIN_SIDE} x {MIN_SIDE} 픽셀이 필요합니다.",
+    },
+    "image_error.aspect_ratio.sized": {
+        "en": "The image is {w}x{h} pixels, a long strip rather than a photo; please upload a photo no more than "
+              f"{MAX_ASPECT:.0f} times longer than it is wide.",
+        "ko": "이미지가 {w} x {h} 픽셀의 긴 띠 모양이라 사진으로 보기 어렵습니다. 긴 쪽이 짧은 쪽의 "
+              f"{MAX_ASPECT:.0f}배를 넘지 않는 사진을 올려 주세요.",
     },
     "image_error.aspect_ratio": {
         "en": "The image is a long strip rather than a photo; please upload a photo of the skin problem.",

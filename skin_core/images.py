@@ -23,6 +23,10 @@ except Exception:  # pragma: no cover - exercised only where pillow-heif is miss
 MAX_MB = 15  # same cap as the app's upload limit (.streamlit/config.toml; a test checks they agree)
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_PIXELS = 50_000_000  # a 8000x6000 phone photo passes; a 30000x30000 bomb does not
+# A JPEG is decoded at 1/2 to 1/8 scale straight to about MAX_SIDE (`Image.draft`), so it may have more pixels: a
+# 50 MP phone photo (8160x6144) or a 108 MP one passes. Pillow's own bomb check still refuses anything above
+# 2 x Image.MAX_IMAGE_PIXELS (about 179 MP) before a pixel is decoded.
+MAX_JPEG_PIXELS = 150_000_000
 MIN_SIDE = 32  # below this no model can see a lesion
 MAX_SIDE = 1600  # huge photos are downscaled to this longest side, never rejected
 MAX_ASPECT = 8.0  # a strip longer than 8:1 is a banner or a scan, not a photo of a lesion
@@ -35,9 +39,14 @@ ImageInput = Union[str, Path, bytes, bytearray, io.IOBase]
 
 
 class InvalidImageError(ValueError):
-    """The input cannot be used as a photo; `str(err)` is a sentence a person understands."""
+    """The input cannot be used as a photo; `str(err)` is a sentence a person understands, and `details` holds
+    its figures (e.g. w, h, limit) so a translated message can give them too."""
 
     code = "invalid_image"
+
+    def __init__(self, message: str = "", **details):
+        super().__init__(message)
+        self.details = details
 
 
 class MissingFileError(InvalidImageError):
@@ -93,7 +102,8 @@ def _read_bytes_unchecked(source: ImageInput, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise FileTooLargeError(
-                f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. Please use a smaller photo."
+                f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. Please use a smaller photo.",
+                mb=f"{size / 2**20:.1f}", limit=f"{max_bytes / 2**20:.0f}",
             )
         data = path.read_bytes()
     elif hasattr(source, "read"):
@@ -143,13 +153,19 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 def _check_shape(width: int, height: int, min_side: int = MIN_SIDE) -> None:
     if min(width, height) < min_side:
         raise ImageTooSmallError(
-            f"The image is only {width}x{height} pixels; at least {min_side}x{min_side} is needed."
+            f"The image is only {width}x{height} pixels; at least {min_side}x{min_side} is needed.",
+            w=width, h=height, min=min_side,
         )
     if max(width, height) > MAX_ASPECT * min(width, height):
         raise AspectRatioError(
             f"The image is {width}x{height} pixels, a long strip rather than a photo; please upload a photo "
-            f"no more than {MAX_ASPECT:.0f} times longer than it is wide."
+            f"no more than {MAX_ASPECT:.0f} times longer than it is wide.", w=width, h=height,
         )
+
+
+def _too_many_pixels(width: int, height: int, limit: int) -> DecompressionBombError:
+    return DecompressionBombError(f"The image is {width}x{height} pixels, more than the {limit // 1_000_000} megapixel "
+                                  "limit. Please use a smaller photo.", w=width, h=height, limit=limit // 1_000_000)
 
 
 def _downscale(img: Image.Image, max_side: int) -> Image.Image:
@@ -172,8 +188,7 @@ def validate_array(rgb: np.ndarray, *, min_side: int = MIN_SIDE, max_side: int =
         raise EmptyImageError("The image has no pixels.")
     height, width = arr.shape[:2]
     if width * height > MAX_PIXELS:
-        raise DecompressionBombError(f"The image is {width}x{height} pixels, more than the "
-                                     f"{MAX_PIXELS // 1_000_000} megapixel limit.")
+        raise _too_many_pixels(width, height, MAX_PIXELS)
     _check_shape(width, height, min_side)
     if arr.ndim == 3 and arr.shape[2] == 3 and max(width, height) <= max_side:
         return np.ascontiguousarray(arr)
@@ -188,10 +203,12 @@ def load_image(
     max_pixels: int = MAX_PIXELS,
     min_side: int = MIN_SIDE,
     max_side: int = MAX_SIDE,
+    max_jpeg_pixels: int = MAX_JPEG_PIXELS,
 ) -> np.ndarray:
     """Return an upright RGB uint8 array (H, W, 3) from a path, bytes or file object.
 
-    Raises an `InvalidImageError` subclass for anything that is not a usable photo.
+    Raises an `InvalidImageError` subclass for anything that is not a usable photo. A JPEG may have up to
+    `max_jpeg_pixels` (it is decoded at reduced scale); every other format up to `max_pixels`.
     """
     data = _read_bytes(source, max_bytes)
     head = data[:256].lstrip().lower()
@@ -200,12 +217,11 @@ def load_image(
     if data[:5] == b"%PDF-":
         raise UnsupportedFormatError(f"This is a PDF document, not a photo. Please upload a {FORMATS_TEXT} photo.")
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow's warning band (89-179 MP) is judged below, per format; above it Image.open raises
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             img = Image.open(io.BytesIO(data))
         except Image.DecompressionBombError as exc:
-            raise DecompressionBombError("The image has too many pixels to be processed safely.") from exc
-        except Image.DecompressionBombWarning as exc:
             raise DecompressionBombError("The image has too many pixels to be processed safely.") from exc
         except UnidentifiedImageError as exc:
             raise UnsupportedFormatError(
@@ -219,15 +235,15 @@ def load_image(
                 f"{fmt or 'This'} files are not supported. Please upload a {FORMATS_TEXT} photo."
             )
         width, height = img.size
-        if width * height > max_pixels:
-            raise DecompressionBombError(
-                f"The image is {width}x{height} pixels, more than the {max_pixels // 1_000_000} megapixel limit."
-            )
+        jpeg = fmt in ("JPEG", "MPO")  # MPO: a phone's multi-picture JPEG
+        limit = max_jpeg_pixels if jpeg else max_pixels
+        if width * height > limit:
+            raise _too_many_pixels(width, height, limit)
         _check_shape(width, height, min_side)
         try:
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated GIF/WEBP or multi-page TIFF: first frame only
-            if fmt == "JPEG" and max(width, height) > 2 * max_side:
+            if jpeg and max(width, height) > 2 * max_side:
                 img.draft("RGB", (max_side, max_side))  # decode a huge JPEG at reduced scale
             img.load()
             img = ImageOps.exif_transpose(img)

@@ -147,12 +147,16 @@ def told_us(red_flags, lang: str) -> str:
 
 
 def image_error_text(err: Exception, lang: str) -> str:
-    """The loader's own sentence in English; a translated sentence for its error code otherwise."""
+    """The loader's own sentence in English; otherwise a translated sentence for its error code, with the error's
+    figures (the photo's size, the limit) where it has them."""
     from .i18n import STRINGS
 
     code = getattr(err, "code", "invalid_image")
     if lang == "en" or f"image_error.{code}" not in STRINGS:
         return str(err)
+    details = getattr(err, "details", None)
+    if details and f"image_error.{code}.sized" in STRINGS:
+        return t(f"image_error.{code}.sized", lang, **details)
     return t(f"image_error.{code}", lang)
 
 

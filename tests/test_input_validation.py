@@ -85,3 +85,37 @@ def test_the_upload_limit_is_one_number():
     for lang in i18n.LANGS:
         assert f"{im.MAX_MB}" in i18n.t("input.uploader", lang) and "HEIC" in i18n.t("input.uploader", lang)
         assert all(f in i18n.t("image_error.unsupported_format", lang) for f in im.FORMAT_NAMES)
+
+
+def _jpeg(size: tuple[int, int]) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 150, 120)).save(buf, format="JPEG", quality=80)
+    return buf.getvalue()
+
+
+def test_a_50_megapixel_phone_jpeg_is_decoded_at_reduced_scale_not_refused():
+    """8160x6144 (50.1 MP) is a Pixel's or a Galaxy's full-resolution photo: just over the 50 MP cap for other
+    formats, but a JPEG is decoded straight to about 1,600 px (Image.draft), so it is accepted."""
+    rgb = im.load_image(_jpeg((8160, 6144)))
+    assert max(rgb.shape[:2]) == im.MAX_SIDE and rgb.shape[2] == 3
+    with pytest.raises(im.DecompressionBombError, match="8160x6144 pixels, more than the 50 megapixel"):
+        im.load_image(_png(np.zeros((6144, 8160), np.uint8)))  # a PNG has no reduced-scale decode
+
+
+def test_refusals_keep_their_figures_in_korean():
+    """The Korean message gives the photo's size and the limit, as the English one does."""
+    from skin_core import ui_helpers
+    from skin_core.i18n import t
+
+    cases = [(_png(np.full((12, 12, 3), 180, np.uint8)), im.ImageTooSmallError, ("12 x 12", "32 x 32")),
+             (_png(np.zeros((6144, 8160), np.uint8)), im.DecompressionBombError, ("8160 x 6144", "50")),
+             (_png(np.full((40, 400, 3), 180, np.uint8)), im.AspectRatioError, ("400 x 40",))]
+    for data, kind, figures in cases:
+        with pytest.raises(kind) as info:
+            im.load_image(data)
+        err = info.value
+        assert t(f"image_error.{err.code}.sized", "en", **err.details) == str(err)  # the two cannot drift apart
+        ko = ui_helpers.image_error_text(err, "ko")
+        assert all(f in ko for f in figures), ko
+    big = im.FileTooLargeError("x", mb="17.3", limit="15")
+    assert "17.3" in ui_helpers.image_error_text(big, "ko") and "15" in ui_helpers.image_error_text(big, "ko")
