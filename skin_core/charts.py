@@ -152,19 +152,23 @@ def confusion_heatmap(matrix: list[list[int]], classes: list[str], lang: str) ->
 
 
 def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
-    """Accuracy per confidence bin (bars) against the diagonal; bar labels give the bin's image count."""
+    """Accuracy per confidence bin (bars, labelled with the bin's photo count) and the bin's mean confidence (a
+    marker on the same bar): a calibrated bar reaches its marker, so the gap between them is that bin's error."""
     fig = go.Figure()
-    fig.add_bar(x=[(b["lo"] + b["hi"]) / 2 for b in bins], y=[b["accuracy"] for b in bins],
+    centres = [(b["lo"] + b["hi"]) / 2 for b in bins]
+    fig.add_bar(x=centres, y=[b["accuracy"] for b in bins],
                 width=[b["hi"] - b["lo"] for b in bins], marker_color=PALETTE[0], name=t("report.accuracy", lang),
-                customdata=[b["n"] for b in bins],
+                customdata=[b["n"] for b in bins], text=[f"n={b['n']}" for b in bins], textposition="outside",
+                textfont=dict(size=10), cliponaxis=False,
                 hovertemplate="%{x:.0%}: %{y:.0%} (n=%{customdata})<extra></extra>")
-    fig.add_scatter(x=[b["confidence"] for b in bins], y=[b["accuracy"] for b in bins], mode="markers",
-                    marker=dict(color=PALETTE[1], size=8, symbol="diamond"), name=t("report.confidence", lang))
+    fig.add_scatter(x=centres, y=[b["confidence"] for b in bins], mode="markers",
+                    marker=dict(color=PALETTE[1], size=9, symbol="line-ew", line=dict(width=3, color=PALETTE[1])),
+                    name=t("report.mean_confidence", lang), hovertemplate="%{y:.0%}<extra></extra>")
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"),
                     name=t("report.perfect", lang))
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("report.confidence", lang))
-    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title=t("report.accuracy", lang))
-    return _layout(fig, height=380)
+    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", title=t("report.accuracy", lang))
+    return _layout(fig, height=400)
 
 
 def roc_curve(ood: dict, lang: str) -> go.Figure:

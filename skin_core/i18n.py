@@ -556,6 +556,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.confidence": {"en": "Confidence", "ko": "확신도"},
     "report.accuracy": {"en": "Accuracy", "ko": "정확도"},
     "report.perfect": {"en": "Perfect calibration", "ko": "완벽한 보정"},
+    "report.mean_confidence": {"en": "Mean confidence of the bin (a calibrated bar reaches it)",
+                               "ko": "구간의 평균 확신도(보정이 잘 된 막대는 여기에 닿음)"},
     "report.roc": {"en": "Unknown-condition detection (ROC)", "ko": "미지 질환 탐지 (ROC)"},
     "report.roc_alt": {
         "en": "ROC curve of the out-of-scope score: known conditions versus other conditions.",

@@ -178,7 +178,10 @@ def test_reliability_diagram_bins_and_diagonal():
     bars, points, diagonal = fig.data
     assert list(bars.x) == pytest.approx([0.55, 0.95]) and list(bars.y) == [0.5, 0.9]
     assert list(bars.width) == pytest.approx([0.1, 0.1]) and list(bars.customdata) == [10, 30]
-    assert list(points.x) == [0.55, 0.95] and list(points.y) == [0.5, 0.9]
+    assert list(bars.text) == ["n=10", "n=30"]  # a bin of a few photos says so on the chart, not only on hover
+    # the mean confidence sits on its own bar: the gap to the bar's top is that bin's calibration error
+    assert list(points.x) == pytest.approx([0.55, 0.95]) and list(points.y) == [0.55, 0.95]
+    assert points.name == t("report.mean_confidence", "en")
     assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
 
 
