@@ -112,7 +112,7 @@ with col_heat:
     if heat is None:
         st.info(ui.tr("result.no_heatmap"))
     else:
-        ui.image(heat, ui.tr("result.heat_caption"), ui.tr("result.heat_alt"))
+        ui.image(heat, ui.tr(f"result.heat_caption.{cmap}"), ui.tr("result.heat_alt"))
 
 with col_pred:
     st.markdown(f"#### {ui.tr('result.prediction')}")
@@ -128,7 +128,7 @@ with col_pred:
         st.markdown(f"**{ui.tr('result.cancer_scores')}**")
         st.markdown("\n".join(f"- {line}" for line in scores))
     ui.urgency(a.urgency, a.red_flags)
-    st.caption(ui.tr("result.ood", v=a.ood_score))
+    st.caption(uh.ood_line(a, lang))
     st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or uh.NOT_AVAILABLE))
     st.caption(ui.tr("result.timings", seconds=uh.seconds(a)))
     ui.pdf_button(a)

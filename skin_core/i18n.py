@@ -304,9 +304,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Heatmap over the photo: warmer or brighter areas influenced the prediction most.",
         "ko": "사진 위 히트맵: 더 밝거나 따뜻한 색의 영역이 예측에 가장 큰 영향을 주었습니다.",
     },
-    "result.heat_caption": {
-        "en": "Brighter = more influence on the answer. It shows attention, not the disease.",
-        "ko": "밝을수록 답에 더 큰 영향을 주었습니다. 질환 자체가 아니라 모델의 주목 영역입니다.",
+    "result.heat_caption.jet": {
+        "en": "Red = most influence on the answer, blue = least. It shows attention, not the disease.",
+        "ko": "빨간색일수록 답에 큰 영향을, 파란색일수록 작은 영향을 주었습니다. 질환 자체가 아니라 모델의 주목 영역입니다.",
+    },
+    "result.heat_caption.viridis": {
+        "en": "Yellow = most influence on the answer, dark purple = least. It shows attention, not the disease.",
+        "ko": "노란색일수록 답에 큰 영향을, 짙은 보라색일수록 작은 영향을 주었습니다. 질환 자체가 아니라 모델의 주목 영역입니다.",
+    },
+    "result.heat_caption.cividis": {
+        "en": "Yellow = most influence on the answer, dark blue = least. It shows attention, not the disease.",
+        "ko": "노란색일수록 답에 큰 영향을, 짙은 파란색일수록 작은 영향을 주었습니다. 질환 자체가 아니라 모델의 주목 영역입니다.",
     },
     "result.no_heatmap": {"en": "No heatmap for this result.", "ko": "이 결과에는 히트맵이 없습니다."},
     "result.prediction": {"en": "Prediction", "ko": "예측"},
@@ -346,7 +354,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "모델이 답을 확신하지 못하므로 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 의사에게 보여 "
               "주세요. 이 질환의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
-    "result.ood": {"en": "Unknown-condition score {v:.2f}", "ko": "미지 질환 점수 {v:.2f}"},
+    "result.ood": {"en": "Unknown-condition score {v:.2f} (above {limit:.2f}: not a condition this model knows)",
+                   "ko": "미지 질환 점수 {v:.2f} ({limit:.2f}보다 높으면 이 모델이 모르는 질환으로 봅니다)"},
+    "result.ood_plain": {"en": "Unknown-condition score {v:.2f}", "ko": "미지 질환 점수 {v:.2f}"},
     "result.model_line": {"en": "Model {name}, card version {version}", "ko": "모델 {name}, 카드 버전 {version}"},
     "result.memo": {"en": "What to do", "ko": "관리 안내"},
     "result.no_memo": {

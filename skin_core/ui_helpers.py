@@ -165,6 +165,14 @@ def shows_probabilities(a) -> bool:
     return a.status in ("ok", "uncertain")
 
 
+def ood_line(a, lang: str) -> str:
+    """'Unknown-condition score 0.60 (above 0.50: not a condition this model knows)', with the card's threshold."""
+    limit = (registry.read_card(a.classifier).get("thresholds") or {}).get("ood")
+    if limit is None:
+        return t("result.ood_plain", lang, v=a.ood_score)
+    return t("result.ood", lang, v=a.ood_score, limit=float(limit))
+
+
 def cancer_score_lines(a, lang: str) -> list[str]:
     """'Melanoma 80.1%' and 'Basal cell carcinoma 10.6%' for a result that shows no probabilities (not a known
     condition, or a poor photo) while its cancer scores put the banner on it: the banner's figure, made visible."""

@@ -43,6 +43,7 @@ def test_every_dynamic_key_family_is_complete():
         "whatif.t.{}": robustness.TRANSFORMS,
         "result.view.{}": ui_helpers.MASK_VIEWS,
         "result.colormap.{}": ui_helpers.HEAT_CMAPS,
+        "result.heat_caption.{}": ui_helpers.HEAT_CMAPS,  # each palette names its own colours
         "result.abc.{}": ui_helpers.ABC_KEYS,
         "metric.{}": ui_helpers.CLASSIFICATION_METRICS + ui_helpers.SEGMENTATION_METRICS,
         "input.{}": ("upload", "camera", "sample"),

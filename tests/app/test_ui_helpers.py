@@ -349,6 +349,15 @@ def test_an_unknown_condition_under_the_cancer_banner_points_to_it():
     assert (loud.kind, quiet.kind) == ("warning", "info")  # never a calm box under a cancer warning
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_unknown_condition_score_gives_its_threshold(lang):
+    from skin_core import registry
+
+    a = hand_built("out_of_scope", label=None, lang=lang)
+    limit = registry.read_card(a.classifier)["thresholds"]["ood"]
+    assert uh.ood_line(a, lang) == t("result.ood", lang, v=a.ood_score, limit=limit) and f"{limit:.2f}" in uh.ood_line(a, lang)
+
+
 def test_the_cancer_scores_behind_a_banner_are_shown_when_no_probabilities_are():
     loud = hand_built("out_of_scope", label=None, urgency="urgent")  # melanoma 0.55 in its probabilities
     assert uh.cancer_score_lines(loud, "en") == [f"{class_name(c, 'en')} {percent(loud.probabilities[c])}"
