@@ -511,6 +511,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},
     "report.col.model": {"en": "Model", "ko": "모델"},
     "report.col.version": {"en": "Version", "ko": "버전"},
+    "report.col.accuracy_unseen": {"en": "Accuracy, unseen photos (no near-duplicate in training)",
+                                   "ko": "정확도, 처음 보는 사진(학습 데이터와 겹치는 사진 제외)"},
     "metric.accuracy": {"en": f"Accuracy ({_N} classes)", "ko": f"정확도 ({_N}개 질환)"},
     "metric.macro_f1": {"en": "Macro-F1", "ko": "매크로 F1"},
     "metric.top3_accuracy": {"en": "Top-3 accuracy", "ko": "상위 3개 정확도"},

@@ -414,6 +414,8 @@ def comparison_rows(cards: dict[str, dict], lang: str, task: str = "classificati
         row = {t("report.col.model", lang): name, t("report.col.version", lang): str(card.get("version", ""))}
         for key in keys:
             row[t(f"metric.{key}", lang)] = format_metric(key, card_metric(card, key))
+            if key == "accuracy":  # the figure the Analyze page's model picker gives, beside the headline one
+                row[t("report.col.accuracy_unseen", lang)] = format_metric(key, unseen_accuracy(name))
         rows.append(row)
     return rows
 

@@ -1,7 +1,7 @@
 """Model report page: card metrics, per-group and per-class tables, plots, comparison of all models."""
 import pytest
 
-from skin_core import registry
+from skin_core import registry, ui_helpers as uh
 from skin_core.i18n import card_text, short_class_name, t
 
 from .conftest import switch
@@ -20,6 +20,9 @@ def test_comparison_tables_list_every_model(app):
     for i, task in enumerate(("classification", "segmentation")):
         table = frame_with(app, "Model", i)
         assert list(table["Model"]) == sorted(_needs(task), key=lambda n: (n != registry.default_model(task), n))
+        if task == "classification":  # the picker's "on unseen photos" figure has its column here too
+            unseen = table[t("report.col.accuracy_unseen", "en")]
+            assert list(unseen) == [uh.format_metric("accuracy", uh.unseen_accuracy(n)) for n in table["Model"]]
 
 
 def test_classifier_card_shows_metrics_and_plots(app):
