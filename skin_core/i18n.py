@@ -58,7 +58,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Sample photos need the data folder, which is not present here. Upload a photo instead.",
         "ko": "예시 사진을 보려면 데이터 폴더가 필요하지만 여기에는 없습니다. 대신 사진을 올려 주세요.",
     },
-    "input.waiting": {"en": "Add a photo to begin.", "ko": "시작하려면 사진을 추가하세요."},
+    "input.waiting": {
+        "en": f"Add a photo to begin. A file over {MAX_MB} MB is refused by the uploader: it gets a red mark beside "
+              "its name and nothing is analysed, so use a smaller photo.",
+        "ko": f"시작하려면 사진을 추가하세요. {MAX_MB}MB가 넘는 파일은 업로드 창에서 거부되어 파일 이름 옆에 빨간 표시가 "
+              "생기고 분석되지 않으니, 더 작은 사진을 사용해 주세요.",
+    },
     "model.select": {"en": "Classifier", "ko": "분류 모델"},
     "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
     "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
