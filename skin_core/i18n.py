@@ -228,6 +228,16 @@ STRINGS: dict[str, dict[str, str]] = {
               "of the frame with skin.",
         "ko": "분류하지 않았습니다. 밝은 곳에서 피부 문제 부위를 가까이 선명하게, 화면 대부분이 피부가 되도록 찍어 주세요.",
     },
+    "status.not_skin.title_blurry": {
+        "en": "Too blurry to tell whether this is skin",
+        "ko": "너무 흐려서 피부 사진인지 알 수 없습니다",
+    },
+    "status.not_skin.body_blurry": {
+        "en": "Nothing was classified. The photo is so blurred that the check cannot tell skin from other things. "
+              "Hold the camera steady, tap the skin problem to focus, and take the photo again in good light.",
+        "ko": "분류하지 않았습니다. 사진이 너무 흐려 피부인지 다른 것인지 구별할 수 없습니다. 카메라를 흔들리지 않게 잡고, "
+              "피부 문제 부위를 눌러 초점을 맞춘 뒤 밝은 곳에서 다시 찍어 주세요.",
+    },
     "status.not_skin.body_small": {
         "en": "Nothing was classified. The photo is only {w} x {h} pixels, too small to tell skin from other things "
               "reliably: take a closer, larger photo of the skin problem in good light.",

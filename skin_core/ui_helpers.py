@@ -116,18 +116,21 @@ def status_screen(a, lang: str) -> StatusScreen:
         p = a.probabilities.get(a.label, 0.0)
         return StatusScreen("info", t("status.ok.title", lang, name=class_name(a.label, lang)),
                             t("status.ok.body", lang, p=percent(p)))
-    body = f"status.{status}.body"
     from .pipeline import scores_urgent
 
+    title, body, kind = f"status.{status}.title", f"status.{status}.body", _STATUS_KIND[status]
+    codes = {i.code for i in a.quality.issues}
     if status == "poor_quality" and scores_urgent(a):
         body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
-    kind = _STATUS_KIND[status]
     if status == "out_of_scope" and a.cancer_banner:
         body += "_banner"  # not "if you are worried": the banner above already says to see a doctor
         kind = "warning"  # not a calm blue box under a cancer warning
-    if status == "not_skin" and any(i.code == "too_small" for i in a.quality.issues):
+    if status == "not_skin" and "too_small" in codes:
         body += "_small"  # a few dozen pixels hide the texture the photo check reads: the size may be why
-    return StatusScreen(kind, t(f"status.{status}.title", lang), t(body, lang, w=a.quality.width, h=a.quality.height))
+    elif status == "not_skin" and "blurry" in codes:
+        title += "_blurry"  # a badly blurred skin photo loses that texture too: say "retake", not only "not skin"
+        body += "_blurry"
+    return StatusScreen(kind, t(title, lang), t(body, lang, w=a.quality.width, h=a.quality.height))
 
 
 def status_quality_reasons(a, lang: str) -> list[str]:

@@ -13,7 +13,7 @@ from skin_core.data import CLASSES
 from skin_core.i18n import class_name, short_class_name, t
 
 from .conftest import RUN_TIMEOUT
-from .helpers import texts
+from .helpers import real_record, texts
 
 pytestmark = pytest.mark.slow
 
@@ -35,9 +35,17 @@ def small_blurred_cat() -> np.ndarray:
     return cv2.GaussianBlur(small, (0, 0), sigmaX=2.0, sigmaY=2.0)
 
 
+def blurred_skin() -> np.ndarray:
+    """A real acne photo from the test split, Gaussian-blurred (sigma 8 px): skin, but past telling."""
+    from skin_core import images
+
+    return cv2.GaussianBlur(images.load_image(real_record("acne", 0).path()), (0, 0), sigmaX=8.0, sigmaY=8.0)
+
+
 @pytest.mark.parametrize("name, photo, issues", [
     ("cat.jpg", cat, set()),
     ("cat_small_blurred.jpg", small_blurred_cat, {"too_small", "blurry"}),
+    ("acne_blurred.jpg", blurred_skin, {"blurry"}),  # told to retake it in focus, not only "not skin"
 ])
 def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, issues):
     rgb = photo()
@@ -51,10 +59,10 @@ def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, i
 
     # the not-skin screen, and nothing that reads as an answer
     assert a.status == "not_skin" and a.label is None and a.memo is None, (a.status, a.top3)
-    body = t("status.not_skin.body_small" if "too_small" in issues else "status.not_skin.body", "en",
-             w=rgb.shape[1], h=rgb.shape[0])  # a small photo is told its size may be why
-    assert any(t("status.not_skin.title", "en") in w.value and body in w.value
-               for w in app.warning), [w.value for w in app.warning]
+    variant = "_small" if "too_small" in issues else "_blurry" if "blurry" in issues else ""
+    body = t(f"status.not_skin.body{variant}", "en", w=rgb.shape[1], h=rgb.shape[0])  # the size or blur may be why
+    title = t("status.not_skin.title" + ("_blurry" if variant == "_blurry" else ""), "en")
+    assert any(title in w.value and body in w.value for w in app.warning), [w.value for w in app.warning]
     assert not any("Looks most like" in i.value for i in app.info)
     assert not any(m.value.startswith("1. ") for m in app.markdown), "no top-3 differential for a cat"
     assert not app.get("plotly_chart"), "no probability chart for a cat"
@@ -64,7 +72,7 @@ def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, i
     for c in CLASSES:  # (the cancer banner, an st.error, may mention melanoma in its ABCDE advice)
         assert class_name(c, "en") not in shown and short_class_name(c, "en") not in shown, c
     screen = ui_helpers.status_screen(a, "en")
-    assert screen.kind == "warning" and screen.title == t("status.not_skin.title", "en")
+    assert screen.kind == "warning" and screen.title == title
     assert len(app.image) == 1  # the photo itself, no outline or heatmap
 
     # not skin cannot be overridden, and nothing says quality warnings were overridden
