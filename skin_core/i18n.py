@@ -625,11 +625,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "report.gallery_note": {
         "en": "Ordinary clinical validation photos, one per class and one of another condition, labelled in English. "
-              "Cyan: the model's outline; orange: the colour-contrast fallback used when the model is not confident. "
+              "Cyan: the model's outline; orange: the fallback used when the model is not confident. \"No outline "
+              "drawn\": no region near the centre of the photo stood out (one in a corner is usually the watermark). "
               "No expert masks exist for these photos, so the IoU above, measured on PH2 dermoscopy images, does not "
               "describe them.",
         "ko": "클래스마다 한 장, 그리고 다른 질환 한 장을 고른 일반 임상 검증 사진이며, 이름표는 영어입니다. 하늘색은 모델이 "
-              "그린 윤곽, 주황색은 모델이 확신하지 못할 때 쓰는 색 대비 대체 윤곽입니다. 이 사진들에는 전문가 마스크가 "
+              "그린 윤곽, 주황색은 모델이 확신하지 못할 때 쓰는 대체 윤곽입니다. 'no outline drawn'은 사진 가운데 쪽에서 "
+              "두드러진 부위를 찾지 못했다는 뜻입니다(구석에 있는 것은 대개 워터마크입니다). 이 사진들에는 전문가 마스크가 "
               "없으므로 위의 IoU(PH2 더모스코피 이미지에서 측정)는 이 사진들에 대한 수치가 아닙니다.",
     },
     "report.thresholds": {"en": "Decision thresholds and calibration temperatures (chosen on validation)",

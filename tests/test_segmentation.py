@@ -60,3 +60,45 @@ def test_outline_and_fill_keep_size():
     assert segmentation.outline(rgb, mask).shape == rgb.shape
     assert segmentation.fill(rgb, mask).shape == rgb.shape
     assert not np.array_equal(segmentation.outline(rgb, mask), rgb)
+
+
+def _skin_with(spots: list[tuple[int, int, int, tuple[int, int, int]]], h: int = 240, w: int = 320) -> np.ndarray:
+    """A flat skin-coloured frame with filled discs (cx, cy, r, colour), slightly textured so it reads as a photo."""
+    import cv2
+
+    rgb = np.empty((h, w, 3), np.uint8)
+    rgb[...] = (205, 150, 125)
+    rgb = np.clip(rgb + np.random.default_rng(0).normal(0, 3, rgb.shape), 0, 255).astype(np.uint8)
+    for cx, cy, r, colour in spots:
+        cv2.circle(rgb, (cx, cy), r, colour, -1)
+    return rgb
+
+
+def test_the_colour_outline_prefers_the_central_spot_to_a_larger_one_in_a_corner():
+    """A watermark or a label sits in a corner; the problem is what the person centred in the frame."""
+    rgb = _skin_with([(160, 120, 22, (160, 75, 70)), (30, 215, 30, (170, 100, 90))])  # lesion; a bigger corner blob
+    m = segmentation.colour_fallback(rgb) > 0
+    ys, xs = np.nonzero(m)
+    assert len(xs) and abs(xs.mean() / m.shape[1] - 0.5) < 0.1 and abs(ys.mean() / m.shape[0] - 0.5) < 0.1
+
+
+def test_an_outline_only_in_a_corner_is_not_trusted():
+    mask = np.zeros((240, 320), np.uint8)
+    mask[190:235, 5:60] = 255  # the corner where a watermark lives
+    assert not segmentation.centred(mask) and not segmentation.centred(np.zeros_like(mask))
+    mask[100:140, 140:180] = 255
+    assert segmentation.centred(segmentation.central_component(mask > 0) * 255)
+
+
+@pytest.mark.slow
+@needs_data
+def test_the_dermnet_watermark_is_not_outlined_as_the_lesion():
+    """A real test-split photo (a faint basal cell carcinoma) where the lesion model's most lesion-like region
+    was the DermNet logo in the bottom-left corner: the outline the app draws is not there."""
+    rec = next(r for r in data.read_manifest() if r.file.endswith("0015d1a7eae1117a.jpg"))
+    rgb = images.load_image(rec.path())
+    res = segmentation.segment(rgb)
+    assert res.status == "none" or segmentation.centred(res.mask), res.message
+    logo = np.zeros(rgb.shape[:2], bool)
+    logo[int(0.6 * rgb.shape[0]):, :int(0.3 * rgb.shape[1])] = True  # where the logo is on this photo
+    assert (res.mask[logo] > 0).mean() < 0.02

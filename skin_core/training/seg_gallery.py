@@ -37,7 +37,8 @@ def main() -> None:
         colour = (0, 255, 255) if res.status == "ok" else (255, 160, 0)
         tile = images.resize(segmentation.outline(rgb, res.mask, colour, thickness=4), TILE)
         name = "Another condition" if r.label == "other" else short_class_name(r.label, "en")
-        tiles.append(_label(tile, [name, "model outline" if res.status == "ok" else "fallback outline"]))
+        kind = {"ok": "model outline", "fallback": "fallback outline"}.get(res.status, "no outline drawn")
+        tiles.append(_label(tile, [name, kind]))
     rows = [np.concatenate(tiles[i:i + COLUMNS], axis=1) for i in range(0, len(tiles), COLUMNS)]
     grid = np.concatenate(rows, axis=0)
     out = WEIGHTS_DIR / "deeplabv3plus_gallery.png"
