@@ -299,6 +299,13 @@ def cancer_banner(a: pipeline.Analysis) -> None:
                  icon=":material/emergency:")
 
 
+def cancer_scores(lines: list[str]) -> None:
+    """The melanoma and BCC scores behind a banner on a result that shows no probabilities (nothing when empty)."""
+    if lines:
+        st.markdown(f"**{tr('result.cancer_scores')}**")
+        st.markdown("\n".join(f"- {line}" for line in lines))
+
+
 def status_screen(a: pipeline.Analysis) -> None:
     screen = ui_helpers.status_screen(a, lang())
     show = {"warning": st.warning, "info": st.info, "error": st.error}[screen.kind]

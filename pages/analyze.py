@@ -51,9 +51,7 @@ if a.status in ("not_skin", "poor_quality"):
     scores = uh.cancer_score_lines(a, lang)  # a poor photo whose cancer scores still raised the banner
     if a.red_flags or scores:  # what the user reported still sets how soon to see a doctor (a fever: today)
         with right:
-            if scores:
-                st.markdown(f"**{ui.tr('result.cancer_scores')}**")
-                st.markdown("\n".join(f"- {line}" for line in scores))
+            ui.cancer_scores(scores)
             ui.urgency(a.urgency, a.red_flags)
             ui.pdf_button(a)
     st.caption(ui.tr("result.no_memo"))
@@ -124,9 +122,8 @@ with col_pred:
         top = ", ".join(f"{class_name(c, lang)} {percent(p)}" for c, p in a.top3)
         st.plotly_chart(charts.probability_bars(a.probabilities, lang, highlight=a.label if a.status == "ok" else None),
                         key="prob_chart", config={"displayModeBar": False}, alt=ui.tr("result.prob_alt", top=top))
-    elif scores := uh.cancer_score_lines(a, lang):
-        st.markdown(f"**{ui.tr('result.cancer_scores')}**")
-        st.markdown("\n".join(f"- {line}" for line in scores))
+    else:
+        ui.cancer_scores(uh.cancer_score_lines(a, lang))
     ui.urgency(a.urgency, a.red_flags)
     st.caption(uh.ood_line(a, lang))
     st.caption(ui.tr("result.model_line", name=a.classifier, version=a.classifier_version or uh.NOT_AVAILABLE))

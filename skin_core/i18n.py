@@ -293,8 +293,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "표시할 수 있습니다).",
     },
     "result.seg.fallback": {
-        "en": "Approximate outline from colour contrast (the segmentation model was not confident on this photo).",
-        "ko": "색 대비로 그린 대략적인 윤곽입니다(분할 모델이 이 사진에서 확신하지 못함).",
+        "en": "Approximate outline: the segmentation model's own outline was not usable on this photo, so this is "
+              "the most lesion-like region near the centre.",
+        "ko": "대략적인 윤곽입니다. 분할 모델의 윤곽을 이 사진에서 쓸 수 없어, 가운데 쪽에서 가장 병변처럼 보이는 부위를 "
+              "표시했습니다.",
     },
     "result.seg.none": {"en": "No lesion outline could be found reliably.", "ko": "병변 윤곽을 안정적으로 찾지 못했습니다."},
     "result.abc": {"en": "Shape measurements (from the outline)", "ko": "모양 측정값 (윤곽 기준)"},
@@ -369,8 +371,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "모델이 답을 확신하지 못하므로 이 사진의 긴급도는 {name}의 일반적인 긴급도보다 높습니다. 의사에게 보여 "
               "주세요. 이 질환의 일반적인 안내가 아니라 이 높은 긴급도를 따르세요.",
     },
-    "result.ood": {"en": "Unknown-condition score {v:.2f} (above {limit:.2f}: not a condition this model knows)",
-                   "ko": "미지 질환 점수 {v:.2f} ({limit:.2f}보다 높으면 이 모델이 모르는 질환으로 봅니다)"},
+    "result.ood": {"en": "Unknown-condition score {v:.3f} (over {limit:.3f} means not a condition this model knows)",
+                   "ko": "미지 질환 점수 {v:.3f} ({limit:.3f}보다 높으면 이 모델이 모르는 질환으로 봅니다)"},
     "result.ood_plain": {"en": "Unknown-condition score {v:.2f}", "ko": "미지 질환 점수 {v:.2f}"},
     "result.model_line": {"en": "Model {name}, card version {version}", "ko": "모델 {name}, 카드 버전 {version}"},
     "result.memo": {"en": "What to do", "ko": "관리 안내"},
@@ -617,11 +619,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "이 부위를 의사에게 보여 주고 확인을 받으세요.",
     },
     "banner.same_day_body.flags": {
-        "en": "You reported a sign that needs care today (listed with the urgency). In a mole, a spot, a growth or a "
-              "sore that will not heal, a warning sign can mean skin cancer whatever the photo shows: show it to the "
-              "doctor you see today.",
-        "ko": "오늘 진료가 필요한 증상을 알려 주셨습니다(긴급도 아래에 적혀 있습니다). 점, 혹, 낫지 않는 상처의 위험 신호는 "
-              "사진이 어떻게 보이든 피부암의 신호일 수 있으니, 오늘 진료받을 때 이 부위를 의사에게 보여 주세요.",
+        "en": "What you reported (listed with the urgency) needs care today. In a mole, a spot, a growth or a sore "
+              "that will not heal, a warning sign can also mean skin cancer, whatever the photo shows: show this spot "
+              "to the doctor you see today.",
+        "ko": "알려 주신 증상(긴급도 아래에 적혀 있습니다)은 오늘 진료가 필요합니다. 점, 혹, 낫지 않는 상처의 위험 신호는 "
+              "사진이 어떻게 보이든 피부암의 신호일 수도 있으니, 오늘 진료받을 때 이 부위를 의사에게 보여 주세요.",
     },
     "report.gallery_note": {
         "en": "Ordinary clinical validation photos, one per class and one of another condition, labelled in English. "
@@ -697,7 +699,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "spreading fast with pain, or an oozing area that is painful, hot or swollen, needs care today; a mole or growth that bleeds or changes, or a sore that will not heal, needs a doctor within 2 weeks. Tick what applies "
               "on the Analyze page and the advice follows it.\n"
               "- Any result that includes a possible skin cancer shows a loud banner asking you to see a doctor "
-              "within 2 weeks, whatever the top answer is.\n"
+              "within 2 weeks (today, if you also report a sign that needs same-day care), whatever the top answer "
+              "is.\n"
               "- Not a fair test on atlas photos: the models learned from DermNet and two other public atlases, so a "
               "photo taken from them may be one the model has already seen, and its answer there looks better than "
               "it would on a new photo.",
@@ -708,7 +711,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "넓게 퍼지면 지금 바로 119에 연락하세요. 열이 나거나, 눈 주변에 생겼거나, 통증과 함께 빠르게 번지는 발진, 그리고 진물이 나면서 아프거나 "
               "뜨겁거나 부은 부위는 오늘 바로 진료가 필요하고, 피가 나거나 변하는 점이나 혹, 또는 낫지 않는 상처는 2주 이내에 진료가 필요합니다. 분석 페이지에서 "
               "해당하는 항목을 고르면 안내가 그에 맞게 바뀝니다.\n"
-              "- 피부암 가능성이 포함된 결과에는 1순위 답과 관계없이 2주 이내 진료를 권하는 눈에 띄는 경고가 표시됩니다.\n"
+              "- 피부암 가능성이 포함된 결과에는 1순위 답과 관계없이 2주 이내(당일 진료가 필요한 증상도 알려 주셨다면 오늘) 진료를 권하는 눈에 띄는 경고가 표시됩니다.\n"
               "- 도감 사진으로는 공정한 시험이 되지 않습니다. 모델은 DermNet 등 공개 도감 세 곳의 사진으로 배웠으므로, "
               "그곳에서 가져온 사진은 모델이 이미 본 사진일 수 있고, 그 결과는 새 사진에서보다 좋아 보입니다.",
     },

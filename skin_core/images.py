@@ -164,8 +164,9 @@ def _check_shape(width: int, height: int, min_side: int = MIN_SIDE) -> None:
 
 
 def _too_many_pixels(width: int, height: int, limit: int) -> DecompressionBombError:
-    return DecompressionBombError(f"The image is {width}x{height} pixels, more than the {limit // 1_000_000} megapixel "
-                                  "limit. Please use a smaller photo.", w=width, h=height, limit=limit // 1_000_000)
+    mp = f"{limit / 1_000_000:g}"
+    return DecompressionBombError(f"The image is {width}x{height} pixels, more than the {mp} megapixel limit. Please "
+                                  "use a smaller photo.", w=width, h=height, limit=mp)
 
 
 def _downscale(img: Image.Image, max_side: int) -> Image.Image:
@@ -208,7 +209,8 @@ def load_image(
     """Return an upright RGB uint8 array (H, W, 3) from a path, bytes or file object.
 
     Raises an `InvalidImageError` subclass for anything that is not a usable photo. A JPEG may have up to
-    `max_jpeg_pixels` (it is decoded at reduced scale); every other format up to `max_pixels`.
+    `max_jpeg_pixels`, as long as its reduced-scale decode stays within `max_pixels`; every other format up to
+    `max_pixels`.
     """
     data = _read_bytes(source, max_bytes)
     head = data[:256].lstrip().lower()
@@ -244,11 +246,16 @@ def load_image(
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated GIF/WEBP or multi-page TIFF: first frame only
             if jpeg and max(width, height) > 2 * max_side:
-                img.draft("RGB", (max_side, max_side))  # decode a huge JPEG at reduced scale
+                # decode at 1/2 to 1/8 scale, down towards the size it will be shown at (Pillow keeps both sides at
+                # least the requested ones, so ask for the aspect-true thumbnail, not a square)
+                f = max_side / max(width, height)
+                img.draft("RGB", (max(1, int(width * f)), max(1, int(height * f))))
+                if img.size[0] * img.size[1] > max_pixels:  # 1/8 was not enough: treat it as any other format
+                    raise _too_many_pixels(width, height, max_pixels)
             img.load()
             img = ImageOps.exif_transpose(img)
             img = _to_rgb(img)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        except Image.DecompressionBombError as exc:
             raise DecompressionBombError("The image has too many pixels to be processed safely.") from exc
         except InvalidImageError:
             raise

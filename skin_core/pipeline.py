@@ -106,13 +106,11 @@ def _raised_by(condition: str, level: str, red_flags: tuple[str, ...], scores: b
     rank = knowledge.urgency_rank
     flags = bool(red_flags) and rank(knowledge.triage(condition, red_flags)) >= rank(level)
     if scores is None:
-        scores = not flags
-    reached = rank(level) >= rank("urgent")
-    if flags and scores and rank("urgent") >= rank(level):
+        scores = not flags and rank(level) >= rank("urgent")
+    scores = scores and rank("urgent") >= rank(level)  # the scores alone never reach `same_day`
+    if flags and scores:
         return "both"
-    if flags:
-        return "flags"
-    return "scores" if reached else "uncertain"
+    return "flags" if flags else "scores" if scores else "uncertain"
 
 
 def scores_urgent(a: Analysis) -> bool:

@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 
 from . import images
-from .pipeline import scores_urgent
 from .i18n import NOT_AVAILABLE, percent, short_class_name, status_name, t, urgency_label
 from .ui_helpers import (
     cancer_score_lines,
@@ -240,6 +239,8 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
 
     if a.memo is not None:
         doc.heading(f"{t('pdf.memo', lang)}: {a.memo.name}")
+        from .pipeline import scores_urgent  # here, not at the top: importing the report stays light
+
         for heading, body, bulleted in memo_sections(a.memo, lang, urgency=a.urgency, red_flags=a.red_flags,
                                                    scores=scores_urgent(a)):
             if not body:

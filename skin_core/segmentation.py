@@ -77,15 +77,16 @@ def largest_component(mask: np.ndarray) -> np.ndarray:
 
 CENTRE_SPREAD = 0.35  # how fast `centre_weight` falls off, in half-diagonals of the frame
 # An outline whose centroid lies farther than this from the frame's centre (in half-diagonals; a corner is 1.0) is
-# not trusted. Chosen by eye on val photos: of the outlines past 0.54, 4 of 4 low-confidence model regions were the
-# DermNet watermark, and most colour-contrast and even "confident" model masks were an edge, an eye, hair or the
-# background (`python -m skin_core.training.seg_gallery` shows the outlines the app draws).
+# not trusted. Chosen by eye on the 955 val photos: of the outlines past 0.5 (4 low-confidence model regions, 16
+# colour-contrast ones, 80 "confident" model masks), the model regions were all the DermNet watermark and most of
+# the rest an edge, an eye, hair or the background (`python -m skin_core.training.seg_gallery` shows the outlines
+# the app draws).
 OFF_CENTRE = 0.5
 
 
 def centre_weight(shape: tuple[int, ...], x, y) -> np.ndarray:
-    """A Gaussian of a point's distance from the frame's centre, in half-diagonals: 1 at the centre, ~0.04 in a
-    corner. People centre the problem in the photo, while a corner holds a watermark or a label."""
+    """A Gaussian of a point's distance from the frame's centre, in half-diagonals: 1 at the centre, 0.36 half-way
+    to a corner, 0.02 in it. People centre the problem in the photo, while a corner holds a watermark or a label."""
     return np.exp(-off_centre(shape, x, y) ** 2 / (2 * CENTRE_SPREAD ** 2))
 
 
@@ -96,8 +97,8 @@ def off_centre(shape: tuple[int, ...], x, y) -> np.ndarray:
 
 
 def central_component(mask: np.ndarray) -> np.ndarray:
-    """The component with the largest area x `centre_weight` of its centroid: a corner blob must be about 25x
-    larger than a central one to win."""
+    """The component with the largest area x `centre_weight` of its centroid: a blob half-way to a corner must be
+    about 3x larger than a central one to win, one near the corner (0.9) about 25x."""
     n, lab, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n <= 1:
         return np.zeros_like(mask, np.uint8)
@@ -205,8 +206,8 @@ def segment(rgb: np.ndarray, trunk_out: dict | None = None, model: str | None = 
             rel = central_component((prob_full >= 0.5 * p.max()).astype(np.uint8))
             if MIN_AREA <= rel.mean() <= MAX_AREA and centred(rel):
                 mask = (rel * 255).astype(np.uint8)
-                msg = ("Approximate outline: the lesion model was not confident on this photo, so this is the region "
-                       "it rated most lesion-like.")
+                msg = ("Approximate outline: the lesion model's own outline was not usable on this photo, so this is "
+                       "the region near the centre it rated most lesion-like.")
                 return SegmentationResult(mask, prob_full, "fallback", f"{msg} [{reason}]", conf, measure(rgb, mask))
     m = colour_fallback(rgb)
     area = float(m.mean())

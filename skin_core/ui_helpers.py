@@ -125,21 +125,27 @@ def status_screen(a, lang: str) -> StatusScreen:
     if status == "out_of_scope" and a.cancer_banner:
         body += "_banner"  # not "if you are worried": the banner above already says to see a doctor
         kind = "warning"  # not a calm blue box under a cancer warning
-    if status == "not_skin" and "too_small" in codes:
-        body += "_small"  # a few dozen pixels hide the texture the photo check reads: the size may be why
-    elif status == "not_skin" and "blurry" in codes:
-        title += "_blurry"  # a badly blurred skin photo loses that texture too: say "retake", not only "not skin"
-        body += "_blurry"
+    if status == "not_skin":
+        variant = _not_skin_variant(codes)
+        body += variant
+        title += "_blurry" if variant == "_blurry" else ""
     return StatusScreen(kind, t(title, lang), t(body, lang, w=a.quality.width, h=a.quality.height))
 
 
+def _not_skin_variant(codes: set[str]) -> str:
+    """Which not-skin screen: "_small" (a few dozen pixels hide the texture the photo check reads), "_blurry" (a
+    badly blurred skin photo loses it too: say "retake it in focus", not only "not skin"), or the plain one."""
+    return "_small" if "too_small" in codes else "_blurry" if "blurry" in codes else ""
+
+
 def status_quality_reasons(a, lang: str) -> list[str]:
-    """The quality problems listed under a refused photo's status screen, less the one the screen already states
-    (a not-skin photo's "does not look like skin")."""
+    """The quality problems listed under a refused photo's status screen, less what the screen already states
+    (a not-skin photo's "does not look like skin", and the blur its "too blurry" screen is about)."""
     if a.status not in ("poor_quality", "not_skin"):
         return []
+    said = {"not_skin"} | ({"blurry"} if _not_skin_variant({i.code for i in a.quality.issues}) == "_blurry" else set())
     report = dataclasses.replace(a.quality, issues=[i for i in a.quality.issues
-                                                    if not (a.status == "not_skin" and i.code == "not_skin")])
+                                                    if not (a.status == "not_skin" and i.code in said)])
     return quality_reasons(report, lang)
 
 
@@ -418,7 +424,8 @@ def comparison_rows(cards: dict[str, dict], lang: str, task: str = "classificati
         for key in keys:
             row[t(f"metric.{key}", lang)] = format_metric(key, card_metric(card, key))
             if key == "accuracy":  # the figure the Analyze page's model picker gives, beside the headline one
-                row[t("report.col.accuracy_unseen", lang)] = format_metric(key, unseen_accuracy(name))
+                unseen = (card.get("test_metrics_unseen") or {}).get("accuracy")
+                row[t("report.col.accuracy_unseen", lang)] = format_metric(key, unseen)
         rows.append(row)
     return rows
 

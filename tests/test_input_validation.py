@@ -119,3 +119,20 @@ def test_refusals_keep_their_figures_in_korean():
         assert all(f in ko for f in figures), ko
     big = im.FileTooLargeError("x", mb="17.3", limit="15")
     assert "17.3" in ui_helpers.image_error_text(big, "ko") and "15" in ui_helpers.image_error_text(big, "ko")
+
+
+def test_a_wide_jpeg_is_decoded_small_too():
+    """Pillow's reduced-scale decode keeps both sides at least the requested ones: a 25000x3150 JPEG (79 MP) must be
+    asked for its aspect-true thumbnail, or it would be decoded at full size (over 600 MB)."""
+    from unittest import mock
+
+    data, seen = _jpeg((25000, 3150)), []
+    real_load = Image.Image.load
+
+    def load(self):
+        seen.append(self.size)
+        return real_load(self)
+
+    with mock.patch.object(Image.Image, "load", load):
+        rgb = im.load_image(data)
+    assert rgb.shape[1] == im.MAX_SIDE and max(w * h for w, h in seen) <= im.MAX_PIXELS // 10, seen

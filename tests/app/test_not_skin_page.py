@@ -63,6 +63,10 @@ def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, i
     body = t(f"status.not_skin.body{variant}", "en", w=rgb.shape[1], h=rgb.shape[0])  # the size or blur may be why
     title = t("status.not_skin.title" + ("_blurry" if variant == "_blurry" else ""), "en")
     assert any(title in w.value and body in w.value for w in app.warning), [w.value for w in app.warning]
+    reasons = ui_helpers.status_quality_reasons(a, "en")
+    assert [m.value for m in app.markdown if m.value.startswith("- ")][:len(reasons)] == [f"- {r}" for r in reasons]
+    blur = ui_helpers.quality_reasons(a.quality, "en")
+    assert (variant == "_blurry") == (len(reasons) < len(blur))  # the "too blurry" screen does not repeat itself
     assert not any("Looks most like" in i.value for i in app.info)
     assert not any(m.value.startswith("1. ") for m in app.markdown), "no top-3 differential for a cat"
     assert not app.get("plotly_chart"), "no probability chart for a cat"

@@ -71,8 +71,8 @@ def test_the_raised_urgency_line_names_its_real_reason(urgency, flags, scores, r
 
 
 def test_a_reported_sign_does_not_hide_the_cancer_scores_behind_an_urgent_result():
-    """A melanoma photo already urgent from its scores: ticking "bleeds" leaves the level alone, so the memo must
-    still name the scores (on the page, in the PDF and in the JSON alike)."""
+    """A result already urgent from its cancer scores (here: not a known condition, melanoma 0.55): ticking "bleeds"
+    leaves the level alone, so the memo must still name the scores (on the page, in the PDF and in the JSON alike)."""
     a = dataclasses.replace(hand_built("out_of_scope", urgency="urgent"), red_flags=("bleeding",))
     assert pipeline.scores_urgent(a)  # 0.6 against the default's threshold
     when = dict((h, body) for h, body, _ in uh.memo_sections(a.memo, "en", urgency=a.urgency, red_flags=a.red_flags,
@@ -172,15 +172,15 @@ def test_confusion_heatmap_is_row_normalised():
 
 
 def test_reliability_diagram_bins_and_diagonal():
-    bins = [{"lo": 0.5, "hi": 0.6, "n": 10, "confidence": 0.55, "accuracy": 0.5},
-            {"lo": 0.9, "hi": 1.0, "n": 30, "confidence": 0.95, "accuracy": 0.9}]
+    bins = [{"lo": 0.5, "hi": 0.6, "n": 10, "confidence": 0.58, "accuracy": 0.5},
+            {"lo": 0.9, "hi": 1.0, "n": 30, "confidence": 0.93, "accuracy": 0.9}]
     fig = charts.reliability_diagram(bins, "en")
     bars, points, diagonal = fig.data
     assert list(bars.x) == pytest.approx([0.55, 0.95]) and list(bars.y) == [0.5, 0.9]
     assert list(bars.width) == pytest.approx([0.1, 0.1]) and list(bars.customdata) == [10, 30]
     assert list(bars.text) == ["n=10", "n=30"]  # a bin of a few photos says so on the chart, not only on hover
     # the mean confidence sits on its own bar: the gap to the bar's top is that bin's calibration error
-    assert list(points.x) == pytest.approx([0.55, 0.95]) and list(points.y) == [0.55, 0.95]
+    assert list(points.x) == pytest.approx([0.55, 0.95]) and list(points.y) == [0.58, 0.93]
     assert points.name == t("report.mean_confidence", "en")
     assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
 
@@ -365,6 +365,8 @@ def test_the_cancer_scores_behind_a_banner_are_shown_when_no_probabilities_are()
     assert uh.cancer_score_lines(hand_built("ok"), "en") == []  # the full chart is there already
     calm = dataclasses.replace(loud, cancer_banner=None)
     assert uh.cancer_score_lines(calm, "ko") == []
+    flagged = dataclasses.replace(loud, malignancy_score=0.01)  # the banner from a reported sign, not the scores
+    assert uh.cancer_score_lines(flagged, "en") == []
 
 
 def test_sweep_lines_shade_where_the_app_would_not_answer():
