@@ -58,7 +58,7 @@ if card.get("task") == "classification":
     st.caption(ui.tr("report.error_bars"))
     st.subheader(ui.tr("report.per_class"))
     per_class = pd.DataFrame(uh.per_class_rows(card, lang))
-    st.dataframe(per_class, hide_index=True, key="per_class", height=36 * (len(per_class) + 1) + 4,
+    st.dataframe(per_class, hide_index=True, key="per_class", height="content",
                  column_config={ui.tr("report.col.class"): st.column_config.TextColumn(width="medium", pinned=True),
                                 **{ui.tr(k): st.column_config.NumberColumn(format="%.3f")
                                    for k in ("report.col.precision", "report.col.recall", "report.col.f1")}})

@@ -143,12 +143,14 @@ def confusion_heatmap(matrix: list[list[int]], classes: list[str], lang: str) ->
                                text=cm.astype(int), texttemplate="%{text}", customdata=share,
                                hovertemplate=f"{t('report.true', lang)}: %{{y}}<br>{t('report.predicted', lang)}: %{{x}}"
                                              "<br>n=%{text} (%{customdata:.0%})<extra></extra>",
-                               colorbar=dict(tickformat=".0%", title=dict(text=t("report.row_share", lang), side="top"),
+                               colorbar=dict(tickformat=".0%", title=dict(text=t("report.row_share", lang), side="top",
+                                                                          font=dict(size=12)),
                                              orientation="h", y=-0.38, yanchor="top",
                                              thickness=12, len=0.6)))  # below: the matrix keeps a phone's width
     fig.update_yaxes(autorange="reversed", title=t("report.true", lang))
-    fig.update_xaxes(title=t("report.predicted", lang), tickangle=-40)
-    return _layout(fig, height=600)
+    # upright labels: on a phone's 11 narrow columns, slanted long names (Korean has no spaces to break) overlap
+    fig.update_xaxes(title=t("report.predicted", lang), tickangle=-90, tickfont=dict(size=11))
+    return _layout(fig, height=640)
 
 
 def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
@@ -159,16 +161,16 @@ def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
     fig.add_bar(x=centres, y=[b["accuracy"] for b in bins],
                 width=[b["hi"] - b["lo"] for b in bins], marker_color=PALETTE[0], name=t("report.accuracy", lang),
                 customdata=[b["n"] for b in bins], text=[f"n={b['n']}" for b in bins], textposition="outside",
-                textfont=dict(size=10), cliponaxis=False,
+                textangle=-90, textfont=dict(size=10), cliponaxis=False,  # upright: neighbours never overlap
                 hovertemplate="%{x:.0%}: %{y:.0%} (n=%{customdata})<extra></extra>")
     fig.add_scatter(x=centres, y=[b["confidence"] for b in bins], mode="markers",
                     marker=dict(color=PALETTE[1], size=9, symbol="line-ew", line=dict(width=3, color=PALETTE[1])),
                     name=t("report.mean_confidence", lang), hovertemplate="%{y:.0%}<extra></extra>")
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"),
                     name=t("report.perfect", lang))
-    fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("report.confidence", lang))
-    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", title=t("report.accuracy", lang))
-    return _layout(fig, height=400)
+    fig.update_xaxes(range=[0, 1], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.confidence", lang))
+    fig.update_yaxes(range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.accuracy", lang))
+    return _layout(fig, height=420)
 
 
 def roc_curve(ood: dict, lang: str) -> go.Figure:

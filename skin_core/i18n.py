@@ -285,7 +285,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The uploaded skin photo, nothing drawn on it.",
         "ko": "아무것도 표시하지 않은 업로드 사진.",
     },
-    "result.photo_caption": {"en": "Your photo ({w}x{h} px)", "ko": "올린 사진 ({w}x{h} 픽셀)"},
+    "result.photo_caption": {"en": "Your photo, as analysed ({w}x{h} px)", "ko": "분석한 사진 ({w}x{h} 픽셀)"},
     "result.seg.ok": {
         "en": "Lesion outline from the segmentation model (trained on dermoscopy images: on an ordinary photo it is "
               "approximate and may outline only part of the problem).",
@@ -576,7 +576,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "report.true": {"en": "True", "ko": "실제"},
     "report.predicted": {"en": "Predicted", "ko": "예측"},
-    "report.row_share": {"en": "Share of the true condition's photos", "ko": "실제 질환 사진 중 비율"},
+    "report.row_share": {"en": "Share of the true condition", "ko": "실제 질환 중 비율"},
     "report.reliability": {"en": "Reliability diagram", "ko": "신뢰도 그래프"},
     "report.reliability_alt": {
         "en": "Accuracy versus confidence per confidence bin; a calibrated model follows the diagonal.",

@@ -101,14 +101,13 @@ def when_to_see_advice(memo, urgency: str, red_flags: tuple[str, ...], lang: str
 
 def _raised_by(condition: str, level: str, red_flags: tuple[str, ...], scores: bool | None = None) -> str:
     """What lifted a result to `level`: the user's own report (`flags`), the malignancy score (`scores`, the only
-    other way to `urgent`), both when each alone reaches it, or a hedged answer (`uncertain`, at least `soon`).
-    `scores=None`: not known, so only the level tells."""
+    other way to `urgent`), `both` when the report reaches the level and the score crossed its threshold too, or a
+    hedged answer (`uncertain`, at least `soon`). `scores=None`: not known, so only the level tells."""
     rank = knowledge.urgency_rank
     flags = bool(red_flags) and rank(knowledge.triage(condition, red_flags)) >= rank(level)
     if scores is None:
         scores = not flags and rank(level) >= rank("urgent")
-    scores = scores and rank("urgent") >= rank(level)  # the scores alone never reach `same_day`
-    if flags and scores:
+    if flags and scores:  # at `same_day` too: the report set the day, and the scores still point to a cancer
         return "both"
     return "flags" if flags else "scores" if scores else "uncertain"
 

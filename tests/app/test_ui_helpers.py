@@ -57,7 +57,7 @@ def test_memo_sections_use_the_analysis_urgency():
     ("urgent", (), None, "scores"),  # a mole whose melanoma score crossed the threshold
     ("urgent", (), True, "scores"),
     ("same_day", ("fever",), None, "flags"),  # a fever says nothing about cancer
-    ("same_day", ("fever",), True, "flags"),  # the scores alone reach only "urgent": the fever set "today"
+    ("same_day", ("fever",), True, "both"),  # the fever set "today"; the scores still point to a cancer
     ("urgent", ("rapid_change",), None, "flags"),  # a changing mole: what the user reported...
     ("urgent", ("rapid_change",), False, "flags"),
     ("urgent", ("rapid_change",), True, "both"),  # ...and when the scores alone say the same, both are named
