@@ -48,16 +48,18 @@ with after_col:
 
 # ---- before / after probabilities
 st.subheader(ui.tr("whatif.before_after"))
-st.markdown(ui.tr("whatif.verdict", before=uh.short_answer(before["status"], before["label"], before["probs"], lang),
-                  after=uh.short_answer(after["status"], after["label"], after["probs"], lang)))
+st.markdown(ui.tr("whatif.verdict", before=uh.short_answer(before["status"], before["label"], before["probs"], lang,
+                                                         uh.issue_codes(before["quality"])),
+                  after=uh.short_answer(after["status"], after["label"], after["probs"], lang,
+                                        uh.issue_codes(after["quality"]))))
 reasons = uh.quality_reasons(after["quality"], lang)
 if reasons:
     st.warning(ui.tr("whatif.quality_flag", reasons=" ".join(reasons)))
 st.plotly_chart(charts.before_after_bars(before["probs"], after["probs"], lang), key="before_after",
                 config={"displayModeBar": False}, alt=ui.tr("whatif.before_after"))
-refused = next((s for s in (after["status"], before["status"]) if s not in ("ok", "uncertain")), None)
+refused = next((p for p in (after, before) if p["status"] not in ("ok", "uncertain")), None)
 if refused:
-    st.caption(ui.tr("whatif.raw_view", status=uh.status_name(refused, lang)))
+    st.caption(ui.tr("whatif.raw_view", status=uh.status_name(refused["status"], lang, uh.issue_codes(refused["quality"]))))
 
 # ---- sweep one setting across its range
 axis = ui.choice(st.selectbox, ui.tr("whatif.sweep_axis"), robustness.TRANSFORMS, "wi_axis",

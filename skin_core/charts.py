@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from .data import MALIGNANT
-from .i18n import percent, short_class_name as class_name, status_name, t
+from .i18n import percent, short_class_name as class_name, status_key, status_name, t
 
 PALETTE = qualitative.Safe
 PRIMARY = "#1f6f8b"
@@ -85,12 +85,13 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
     fig = go.Figure()
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
     for i, c in enumerate(sweep.top_classes(k)):
-        hover = [f"{class_name(c, lang)} · {axis_label} {v:g}: {percent(p)} ({status_name(s, lang)})"
-                 for v, p, s in zip(sweep.values, sweep.series(c), sweep.statuses)]
+        hover = [f"{class_name(c, lang)} · {axis_label} {v:g}: {percent(p)} ({status_name(s, lang, q)})"
+                 for v, p, s, q in zip(sweep.values, sweep.series(c), sweep.statuses, sweep.quality_issues)]
         fig.add_scatter(x=sweep.values, y=sweep.series(c), mode="lines+markers", name=class_name(c, lang),
                         line=dict(color=PALETTE[i % len(PALETTE)], width=3, dash=("solid", "dash", "dot")[i % 3]),
                         marker=dict(symbol=symbols[i % len(symbols)], size=9), hovertext=hover, hoverinfo="text")
-    for i, (x0, x1, status) in enumerate(_status_runs(sweep.values, sweep.statuses)):
+    keys = [status_key(s, q) for s, q in zip(sweep.statuses, sweep.quality_issues)]  # "too blurry to tell", too
+    for i, (x0, x1, status) in enumerate(_status_runs(sweep.values, keys)):
         # a hedge gets a light tint, a refusal a grey; the edge lines keep two neighbouring bands apart, and
         # every other label sits a line lower so two narrow neighbours' names do not run together
         fill, alpha = BAND_FILL.get(status, (MUTED, 0.3))

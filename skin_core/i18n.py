@@ -264,6 +264,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.name.uncertain": {"en": "uncertain", "ko": "불확실"},
     "status.name.out_of_scope": {"en": "not a known condition", "ko": "알 수 없는 질환"},
     "status.name.not_skin": {"en": "not skin", "ko": "피부 아님"},
+    "status.name.not_skin_blurry": {"en": "too blurry to tell", "ko": "너무 흐려 판단 불가"},
     "status.name.poor_quality": {"en": "poor photo quality", "ko": "사진 품질 낮음"},
     "status.name.error": {"en": "error", "ko": "오류"},
     # ------------------------------------------------------------------ results
@@ -931,8 +932,24 @@ def short_class_name(condition: str | None, lang: str = "en") -> str:
     return name.split(" (")[0].split("(")[0].strip() or name
 
 
-def status_name(status: str, lang: str = "en") -> str:
-    return t(f"status.name.{status}", lang) if f"status.name.{status}" in STRINGS else status
+def not_skin_variant(issues) -> str:
+    """Which not-skin screen a photo with these quality issue codes gets: "_small" (a few dozen pixels hide the
+    texture the photo check reads), "_blurry" (a badly blurred skin photo loses it too: "retake it in focus"), or
+    the plain one ("")."""
+    codes = set(issues)
+    return "_small" if "too_small" in codes else "_blurry" if "blurry" in codes else ""
+
+
+def status_key(status: str, issues=()) -> str:
+    """The status as the pages name it: a not-skin photo that is also blurry is "not_skin_blurry" (too blurry to
+    tell), as its screen on the Analyze page says."""
+    return "not_skin_blurry" if status == "not_skin" and not_skin_variant(issues) == "_blurry" else status
+
+
+def status_name(status: str, lang: str = "en", issues=()) -> str:
+    """'answered', 'uncertain', ... for a status (or a `status_key`); `issues`: the photo's quality issue codes."""
+    key = status_key(status, issues)
+    return t(f"status.name.{key}", lang) if f"status.name.{key}" in STRINGS else status
 
 
 def urgency_label(level: str, lang: str = "en") -> str:

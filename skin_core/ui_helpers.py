@@ -14,7 +14,8 @@ import numpy as np
 
 from . import explain, images, knowledge, registry, segmentation
 from .i18n import quality_reasons  # noqa: F401 (for the pages)
-from .i18n import NOT_AVAILABLE, class_name, percent, short_class_name, status_name, t, urgency_label
+from .i18n import (NOT_AVAILABLE, class_name, not_skin_variant, percent, short_class_name, status_name, t,
+                   urgency_label)
 
 HEAT_CMAPS = ("jet", "viridis", "cividis")
 MASK_VIEWS = ("outline", "mask", "none")
@@ -126,16 +127,10 @@ def status_screen(a, lang: str) -> StatusScreen:
         body += "_banner"  # not "if you are worried": the banner above already says to see a doctor
         kind = "warning"  # not a calm blue box under a cancer warning
     if status == "not_skin":
-        variant = _not_skin_variant(codes)
+        variant = not_skin_variant(codes)
         body += variant
         title += "_blurry" if variant == "_blurry" else ""
     return StatusScreen(kind, t(title, lang), t(body, lang, w=a.quality.width, h=a.quality.height))
-
-
-def _not_skin_variant(codes: set[str]) -> str:
-    """Which not-skin screen: "_small" (a few dozen pixels hide the texture the photo check reads), "_blurry" (a
-    badly blurred skin photo loses it too: say "retake it in focus", not only "not skin"), or the plain one."""
-    return "_small" if "too_small" in codes else "_blurry" if "blurry" in codes else ""
 
 
 def status_quality_reasons(a, lang: str) -> list[str]:
@@ -143,7 +138,7 @@ def status_quality_reasons(a, lang: str) -> list[str]:
     (a not-skin photo's "does not look like skin", and the blur its "too blurry" screen is about)."""
     if a.status not in ("poor_quality", "not_skin"):
         return []
-    said = {"not_skin"} | ({"blurry"} if _not_skin_variant({i.code for i in a.quality.issues}) == "_blurry" else set())
+    said = {"not_skin"} | ({"blurry"} if not_skin_variant(i.code for i in a.quality.issues) == "_blurry" else set())
     report = dataclasses.replace(a.quality, issues=[i for i in a.quality.issues
                                                     if not (a.status == "not_skin" and i.code in said)])
     return quality_reasons(report, lang)
@@ -252,24 +247,30 @@ def thumbnail(rgb: np.ndarray, max_side: int = 640) -> np.ndarray:
     return images.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))))
 
 
-def short_answer(status: str, label: str | None, probs: dict[str, float], lang: str) -> str:
-    """'Acne 82.0%' for a confident answer, else the status name (used by the What-if page)."""
+def issue_codes(report) -> list[str]:
+    """The quality issue codes of a `quality.QualityReport` (what `status_name` needs to say "too blurry")."""
+    return [i.code for i in report.issues]
+
+
+def short_answer(status: str, label: str | None, probs: dict[str, float], lang: str, issues=()) -> str:
+    """'Acne 82.0%' for a confident answer, else the status name (used by the What-if page); `issues`: the photo's
+    quality issue codes (a blurry not-skin photo is "too blurry to tell")."""
     if status == "ok" and label:
         return f"{class_name(label, lang)} {percent(probs.get(label, 0.0))}"
-    return status_name(status, lang)
+    return status_name(status, lang, issues)
 
 
 def sweep_answers(sweep, lang: str) -> list[str]:
     """The answers along a sweep in the order of the swept values, each change kept (A -> B -> A shows the return);
     an uncertain answer names its leading class, so a swap under "uncertain" is not called "the same"."""
     out: list[str] = []
-    for status, label in zip(sweep.statuses, sweep.labels):
+    for status, label, issues in zip(sweep.statuses, sweep.labels, sweep.quality_issues):
         if status == "ok" and label:
             ans = class_name(label, lang)
         elif status == "uncertain" and label:
             ans = t("whatif.uncertain_answer", lang, name=class_name(label, lang))
         else:
-            ans = status_name(status, lang)
+            ans = status_name(status, lang, issues)
         if not out or out[-1] != ans:
             out.append(ans)
     return out
@@ -296,7 +297,7 @@ def compare_rows(analyses: dict, lang: str) -> list[dict]:
             t("compare.urgency", lang): t(f"urgency.short.{a.urgency}", lang),
             t("compare.cancer_score", lang): NOT_AVAILABLE if a.status == "not_skin" else percent(a.malignancy_score),
             t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
-            t("compare.status", lang): status_name(a.status, lang),
+            t("compare.status", lang): status_name(a.status, lang, issue_codes(a.quality)),
             t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
             t("compare.accuracy_unseen", lang): percent(unseen_accuracy(name)),
             t("compare.accuracy", lang): percent(model_accuracy(name)),

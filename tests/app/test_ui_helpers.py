@@ -387,6 +387,21 @@ def test_sweep_lines_shade_where_the_app_would_not_answer():
     assert fig.layout.yaxis.range[1] > 1.1  # headroom: the labels sit above every line
 
 
+def test_a_blurry_photo_refused_as_not_skin_is_named_too_blurry_everywhere():
+    """The Analyze page says "too blurry to tell whether this is skin"; the What-if sweep, its answers and the
+    compare table name that status the same way, not "not skin"."""
+    assert status_name("not_skin", "en", ["blurry"]) == t("status.name.not_skin_blurry", "en") == "too blurry to tell"
+    assert status_name("not_skin", "ko", ["too_small", "blurry"]) == status_name("not_skin", "ko")  # size first
+    assert status_name("uncertain", "en", ["blurry"]) == status_name("uncertain", "en")
+    a = hand_built()
+    probs = np.array([list(a.probabilities.values())] * 3)
+    sweep = robustness.SweepResult("blur", [0.0, 6.0, 12.0], list(a.classes), probs, [0.1] * 3,
+                                   ["ok", "not_skin", "not_skin"], ["melanoma", None, None], [[], ["blurry"], ["blurry"]])
+    blurry = t("status.name.not_skin_blurry", "ko")
+    assert uh.sweep_answers(sweep, "ko") == [class_name("melanoma", "ko"), blurry]
+    assert [an.text for an in charts.sweep_lines(sweep, "ko", "Blur").layout.annotations] == [blurry]
+
+
 def test_sweep_quality_caption_skips_values_refused_as_not_skin():
     """The caption promises a 'go on' choice, which a not-skin refusal does not offer."""
     a = hand_built()
