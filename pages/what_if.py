@@ -48,10 +48,9 @@ with after_col:
 
 # ---- before / after probabilities
 st.subheader(ui.tr("whatif.before_after"))
-st.markdown(ui.tr("whatif.verdict", before=uh.short_answer(before["status"], before["label"], before["probs"], lang,
-                                                         uh.issue_codes(before["quality"])),
-                  after=uh.short_answer(after["status"], after["label"], after["probs"], lang,
-                                        uh.issue_codes(after["quality"]))))
+verdict = {k: uh.short_answer(p["status"], p["label"], p["probs"], lang, p["quality"].codes)
+           for k, p in (("before", before), ("after", after))}
+st.markdown(ui.tr("whatif.verdict", **verdict))
 reasons = uh.quality_reasons(after["quality"], lang)
 if reasons:
     st.warning(ui.tr("whatif.quality_flag", reasons=" ".join(reasons)))
@@ -59,7 +58,7 @@ st.plotly_chart(charts.before_after_bars(before["probs"], after["probs"], lang),
                 config={"displayModeBar": False}, alt=ui.tr("whatif.before_after"))
 refused = next((p for p in (after, before) if p["status"] not in ("ok", "uncertain")), None)
 if refused:
-    st.caption(ui.tr("whatif.raw_view", status=uh.status_name(refused["status"], lang, uh.issue_codes(refused["quality"]))))
+    st.caption(ui.tr("whatif.raw_view", status=uh.status_name(refused["status"], lang, refused["quality"].codes)))
 
 # ---- sweep one setting across its range
 axis = ui.choice(st.selectbox, ui.tr("whatif.sweep_axis"), robustness.TRANSFORMS, "wi_axis",

@@ -42,8 +42,13 @@ class QualityReport:
         return not self.issues
 
     @property
+    def codes(self) -> tuple[str, ...]:
+        """The issues' codes, e.g. ("blurry", "too_dark")."""
+        return tuple(i.code for i in self.issues)
+
+    @property
     def is_skin(self) -> bool:
-        return not any(i.code == "not_skin" for i in self.issues)
+        return "not_skin" not in self.codes
 
     @property
     def only_soft_issues(self) -> bool:

@@ -19,7 +19,6 @@ from .i18n import NOT_AVAILABLE, percent, short_class_name, status_name, t, urge
 from .ui_helpers import (
     cancer_score_lines,
     heatmap_view,
-    issue_codes,
     memo_sections,
     memo_sources,
     photo_view,
@@ -207,7 +206,7 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
     doc.heading(t("pdf.result", lang))
     doc.para(screen.title, size=14, bold=True, h=7)
     doc.para(screen.body)
-    doc.para(f"{t('result.status', lang, status=status_name(a.status, lang, issue_codes(a.quality)))}    "
+    doc.para(f"{t('result.status', lang, status=status_name(a.status, lang, a.quality.codes))}    "
              f"{t('result.urgency', lang)}: {urgency_label(a.urgency, lang)}", bold=True)
     if a.red_flags:
         doc.para(told_us(a.red_flags, lang), size=9)

@@ -148,5 +148,5 @@ def sweep(
     vals = [float(v) for v in (values or t.grid)]
     batch = [apply(rgb, base, **{transform: v}) for v in vals]
     classes, probs, ood, statuses, labels = predict(batch, classifier)
-    issues = [[i.code for i in quality.check(im).issues] for im in batch]
+    issues = [list(quality.check(im).codes) for im in batch]
     return SweepResult(transform, vals, classes, probs, ood, statuses, labels, issues)

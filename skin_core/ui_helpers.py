@@ -120,14 +120,13 @@ def status_screen(a, lang: str) -> StatusScreen:
     from .pipeline import scores_urgent
 
     title, body, kind = f"status.{status}.title", f"status.{status}.body", _STATUS_KIND[status]
-    codes = {i.code for i in a.quality.issues}
     if status == "poor_quality" and scores_urgent(a):
         body += "_urgent"  # the cancer banner shows too, from the scores: say why, not "nothing was classified"
     if status == "out_of_scope" and a.cancer_banner:
         body += "_banner"  # not "if you are worried": the banner above already says to see a doctor
         kind = "warning"  # not a calm blue box under a cancer warning
     if status == "not_skin":
-        variant = not_skin_variant(codes)
+        variant = not_skin_variant(a.quality.codes)
         body += variant
         title += "_blurry" if variant == "_blurry" else ""
     return StatusScreen(kind, t(title, lang), t(body, lang, w=a.quality.width, h=a.quality.height))
@@ -138,7 +137,7 @@ def status_quality_reasons(a, lang: str) -> list[str]:
     (a not-skin photo's "does not look like skin", and the blur its "too blurry" screen is about)."""
     if a.status not in ("poor_quality", "not_skin"):
         return []
-    said = {"not_skin"} | ({"blurry"} if not_skin_variant(i.code for i in a.quality.issues) == "_blurry" else set())
+    said = {"not_skin"} | ({"blurry"} if not_skin_variant(a.quality.codes) == "_blurry" else set())
     report = dataclasses.replace(a.quality, issues=[i for i in a.quality.issues
                                                     if not (a.status == "not_skin" and i.code in said)])
     return quality_reasons(report, lang)
@@ -247,11 +246,6 @@ def thumbnail(rgb: np.ndarray, max_side: int = 640) -> np.ndarray:
     return images.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))))
 
 
-def issue_codes(report) -> list[str]:
-    """The quality issue codes of a `quality.QualityReport` (what `status_name` needs to say "too blurry")."""
-    return [i.code for i in report.issues]
-
-
 def short_answer(status: str, label: str | None, probs: dict[str, float], lang: str, issues=()) -> str:
     """'Acne 82.0%' for a confident answer, else the status name (used by the What-if page); `issues`: the photo's
     quality issue codes (a blurry not-skin photo is "too blurry to tell")."""
@@ -297,7 +291,7 @@ def compare_rows(analyses: dict, lang: str) -> list[dict]:
             t("compare.urgency", lang): t(f"urgency.short.{a.urgency}", lang),
             t("compare.cancer_score", lang): NOT_AVAILABLE if a.status == "not_skin" else percent(a.malignancy_score),
             t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
-            t("compare.status", lang): status_name(a.status, lang, issue_codes(a.quality)),
+            t("compare.status", lang): status_name(a.status, lang, a.quality.codes),
             t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
             t("compare.accuracy_unseen", lang): percent(unseen_accuracy(name)),
             t("compare.accuracy", lang): percent(model_accuracy(name)),

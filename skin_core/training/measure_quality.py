@@ -38,7 +38,7 @@ def main() -> None:
                              "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION}}
     for split in ("train", "val"):
         recs = data.select(data.read_manifest(), split=split, sources=data.CLASSIFIER_SOURCES)
-        rows = [(r.source, r.skin_group, {i.code for i in quality.check(images.load_image(r.path())).issues})
+        rows = [(r.source, r.skin_group, set(quality.check(images.load_image(r.path())).codes))
                 for r in recs]
         report[split] = rates(rows)
     report["wall_time_s"] = round(time.time() - t0)

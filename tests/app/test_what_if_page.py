@@ -47,8 +47,8 @@ def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
     assert moved > 0.01, f"a 70 % darker photo left every probability within {moved:.4f}"
     raw = [c.value for c in app.caption if "raw view" in c.value]  # bars for a photo Analyze would refuse say so
     refused = next((p for p in (after, before) if p["status"] not in ("ok", "uncertain")), None)
-    assert raw == ([t("whatif.raw_view", "en", status=status_name(refused["status"], "en", ui_helpers.issue_codes(
-        refused["quality"])))] if refused else []), raw
+    assert raw == ([t("whatif.raw_view", "en", status=status_name(refused["status"], "en",
+                                                                  refused["quality"].codes))] if refused else []), raw
 
     app.selectbox(key="wi_axis_en").set_value("rotation")
     app.button(key="wi_sweep").click().run(timeout=RUN_TIMEOUT)
