@@ -173,17 +173,20 @@ def analysis(data: bytes, model: str, allow: bool = False, full: bool = True, pr
 
 
 def whatif_prediction(data: bytes, model: str, settings: dict) -> dict:
-    """Classifier output for the photo after `settings` (robustness transforms), once per setting per session."""
-    from skin_core import quality, robustness
+    """Classifier output for the photo after `settings` (robustness transforms), once per setting per session:
+    the pipeline's own decision, quality warnings allowed, with whether its cancer scores cross (`cancer`)."""
+    from skin_core import robustness
 
     key = (ui_helpers.digest(data), model, tuple(sorted(settings.items())))
     store = st.session_state.setdefault("whatif", OrderedDict())
     if key not in store:
         rgb = robustness.apply(images.load_image(data), settings)
         ensure_models([model])
-        classes, probs, _, statuses, labels = robustness.predict([rgb], model)
-        store[key] = {"image": rgb, "probs": dict(zip(classes, map(float, probs[0]))), "status": statuses[0],
-                      "label": labels[0], "quality": quality.check(rgb)}
+        a = pipeline.analyze_batch([rgb], model, allow_poor_quality=True)[0]
+        store[key] = {"image": ui_helpers.thumbnail(rgb),  # shown in a column: 640 px is plenty
+                      "probs": a.probabilities, "status": a.status,
+                      "label": a.label if a.status in ("ok", "uncertain") else None, "quality": a.quality,
+                      "urgency": a.urgency, "malignancy": a.malignancy_score, "cancer": pipeline.scores_urgent(a)}
         while len(store) > 4 * MAX_CACHED:
             store.popitem(last=False)
     return store[key]

@@ -30,7 +30,7 @@ st.markdown(ui.tr("about.measured_body"))
 
 st.header(ui.tr("about.models"))
 cards = uh.all_cards()
-for task in ("classification", "segmentation"):
+for task in uh.TASK_METRICS:
     rows = uh.comparison_rows(cards, ui.lang(), task)
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True)

@@ -15,7 +15,9 @@ st.caption(ui.tr("conditions.intro"))
 ids = knowledge.list_conditions()
 with st.expander(ui.tr("conditions.overview")):
     st.dataframe(pd.DataFrame([{ui.tr("conditions.select"): class_name(c, lang),
-                                ui.tr("result.urgency"): urgency_label(knowledge.base_urgency(c), lang)} for c in ids]),
+                                ui.tr("result.urgency"): urgency_label(knowledge.base_urgency(c), lang),
+                                ui.tr("conditions.contagious"): ui.tr(f"conditions.contagious.{knowledge.contagious(c)}")}
+                               for c in ids]),
                  hide_index=True)
 chosen = ui.choice(st.selectbox, ui.tr("conditions.select"), ids, "condition", format_func=ui.condition_name_fn())
 ui.memo(knowledge.memo(chosen, lang))

@@ -20,7 +20,7 @@ if not cards:
     st.stop()
 
 st.subheader(ui.tr("report.comparison"))
-for task in ("classification", "segmentation"):
+for task in uh.TASK_METRICS:
     rows = uh.comparison_rows(cards, lang, task)
     if rows:
         st.markdown(f"**{ui.tr(f'report.task.{task}')}**")
@@ -32,7 +32,7 @@ m = card.get("test_metrics", {})
 st.header(name)
 st.markdown(uh.card_description(card, lang))
 
-keys = uh.CLASSIFICATION_METRICS if card.get("task") == "classification" else uh.SEGMENTATION_METRICS
+keys = uh.TASK_METRICS[card.get("task", "classification")]
 for row in (keys[:4], keys[4:]):
     for col, key in zip(st.columns(4), row):
         col.metric(ui.tr(f"metric.{key}"), uh.format_metric(key, uh.card_metric(card, key)))
@@ -80,6 +80,10 @@ if card.get("task") == "classification":
             st.plotly_chart(charts.roc_curve(m["ood"], lang), key="roc", config=NO_TOOLBAR, alt=ui.tr("report.roc_alt"))
         else:
             st.caption(ui.tr("report.no_data"))
+elif card.get("task") == "photo_check":
+    st.subheader(ui.tr("report.rejection"))
+    st.caption(ui.tr("report.rejection.intro"))
+    st.dataframe(pd.DataFrame(uh.rejection_rows(card, lang)), hide_index=True, key="rejection")
 else:
     if m.get("per_image_iou"):
         st.subheader(ui.tr("report.iou_hist"))

@@ -51,6 +51,9 @@ st.subheader(ui.tr("whatif.before_after"))
 verdict = {k: uh.short_answer(p["status"], p["label"], p["probs"], lang, p["quality"].codes)
            for k, p in (("before", before), ("after", after))}
 st.markdown(ui.tr("whatif.verdict", **verdict))
+warned = uh.whatif_cancer_warning(before, after, lang)  # the Analyze page's cancer banner, in one line
+if warned:
+    st.error(warned, icon=":material/warning:")
 reasons = uh.quality_reasons(after["quality"], lang)
 if reasons:
     st.warning(ui.tr("whatif.quality_flag", reasons=" ".join(reasons)))

@@ -79,6 +79,24 @@ def _classification_md(m: dict) -> list[str]:
     return lines
 
 
+def _app_path_md(card: dict) -> list[str]:
+    """What the app itself does with the test melanoma and BCC photos (`measure_app_path`), misses listed."""
+    a = card.get("test_app_path")
+    if not a:
+        return []
+    lines = ["", "## Melanoma and BCC through the app", "",
+             f"Through the app's photo checks (no override, no red flags), {a['urgent']} of {a['n']} test melanoma and "
+             f"basal cell carcinoma photos get `urgent`: {_pct(a['rate'])} (95 % CI {a['ci95'][0]:.3f} - "
+             f"{a['ci95'][1]:.3f}); the figure above reads the scores alone. Statuses: "
+             + ", ".join(f"{k} {v}" for k, v in a["by_status"].items()) + f". Measured by `{a['command']}`.", "",
+             "| missed photo | status | urgency | score counted | mel + BCC before the checks | quality issues |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {m['source']}/{m['file']} | {m['status']} | {m['urgency']} | {m['malignancy_score']:.3f} | "
+              f"{m.get('scores_before_checks', float('nan')):.3f} | {', '.join(m['quality']) or '-'} |"
+              for m in a["missed"]]
+    return lines
+
+
 def _unseen_md(card: dict) -> list[str]:
     """Headline test metrics on all test photos vs those with no near-duplicate in train or val."""
     u, m = card.get("test_metrics_unseen"), card.get("test_metrics", {})
@@ -108,7 +126,8 @@ def _photo_check_md(m: dict) -> list[str]:
     if m.get("malignant_rejected"):
         r = m["malignant_rejected"]
         lines += ["", f"Melanoma and basal cell carcinoma photos refused: {r['rejected']} of {r['n']} (a refused photo "
-                      "gets no cancer flag from the classifier; the user's red flags still raise its urgency)."]
+                      "that is sharp and well lit gets no cancer flag from the classifier; one that blur, darkness, glare or "
+                      "its size may explain keeps its scores; the user's red flags raise either's urgency)."]
     return lines
 
 
@@ -135,6 +154,7 @@ def to_markdown(card: dict) -> str:
     ]
     if card["task"] == "classification":
         lines += _classification_md(m)
+        lines += _app_path_md(card)
         lines += _unseen_md(card)
     elif card["task"] == "photo_check":
         lines += _photo_check_md(m)

@@ -31,11 +31,6 @@ class Decision:
     reason: str
 
 
-def base_urgency(condition: str) -> str:
-    """Triage level of a condition from the knowledge base."""
-    return knowledge.base_urgency(condition)
-
-
 def crosses_urgent(malignancy_score: float, thresholds: dict | None = None) -> bool:
     """Whether P(melanoma) + P(BCC) reaches the card's recall-first `urgent` threshold."""
     return malignancy_score >= {**DEFAULTS, **(thresholds or {})}["urgent"]
@@ -49,8 +44,9 @@ def _triage_condition(status: str, label: str | None) -> str:
 
 
 def urgency_for(status: str, label: str | None, urgent: bool, red_flags: tuple[str, ...] = ()) -> str:
-    """Urgency of a decided photo: its condition's triage level with the user's red flags (an unrecognised or
-    refused photo counts as `uncertain`, at least `soon`), raised to `urgent` by the malignancy score."""
+    """Urgency of a decided photo: its condition's triage level with the user's red flags (an out-of-scope photo
+    counts as `other`, an uncertain or refused one as `uncertain`; neither is ever below `soon`), raised to `urgent`
+    by the malignancy score."""
     levels = [knowledge.triage(_triage_condition(status, label), red_flags)]
     if not (status == "ok" and label):
         levels.append("soon")
@@ -66,12 +62,18 @@ def on_cancer_pathway(status: str, label: str | None, urgent: bool, red_flags: t
             or knowledge.cancer_flagged(condition, red_flags))
 
 
+def _check_finite(probs: dict[str, float], *scores: float) -> None:
+    """ValueError for a NaN or infinite score: an urgency (or a JSON line) must never rest on one."""
+    if not all(math.isfinite(v) for v in (*probs.values(), *scores)):
+        raise ValueError("the classifier returned non-finite scores (NaN or infinity); no decision can rest on them")
+
+
 def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = None,
            red_flags: tuple[str, ...] = ()) -> Decision:
     """Status, label and urgency for one image's calibrated class probabilities (and any reported red flags)."""
-    if not probs or not all(math.isfinite(v) for v in (*probs.values(), ood_score)):
-        raise ValueError("the classifier returned no scores or non-finite ones (NaN or infinity); no decision "
-                         "can rest on them")
+    if not probs:
+        raise ValueError("the classifier returned no scores; no decision can rest on them")
+    _check_finite(probs, ood_score)
     t = {**DEFAULTS, **(thresholds or {})}
     ranked = sorted(probs.items(), key=lambda kv: kv[1], reverse=True)
     (top, p1), p2 = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
@@ -90,6 +92,7 @@ def rejected(status: str, reason: str, probs: dict[str, float] | None = None, th
              red_flags: tuple[str, ...] = ()) -> Decision:
     """Decision for an image that was not classified as a condition (not_skin, poor_quality, error): at least
     `soon` (nothing was checked), `urgent` when the malignancy score or a red flag says so."""
+    _check_finite(probs or {})
     mal = float(sum((probs or {}).get(c, 0.0) for c in MALIGNANT))
     urgent = bool(probs) and crosses_urgent(mal, thresholds)
     return Decision(status, None, urgency_for(status, None, urgent, red_flags), mal, reason)

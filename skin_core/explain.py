@@ -43,5 +43,6 @@ def overlay(rgb: np.ndarray, heat: np.ndarray, alpha: float = 0.45, cmap: str = 
 
 def energy_inside(heat: np.ndarray, mask: np.ndarray) -> float:
     """Share of heatmap energy inside a binary mask (for 'does the model look at the lesion')."""
+    heat = np.asarray(heat, np.float32)  # a float16 sum over a photo overflows
     total = float(heat.sum())
     return float(heat[mask > 0].sum() / total) if total > 0 else 0.0

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .data import CLASSES
+from .data import CLASSES, STUDY_CLASSES
 from .images import FORMAT_NAMES, FORMATS_TEXT, MAX_ASPECT, MAX_MB, MIN_SIDE
 
 LANGS = ("en", "ko")
 NOT_AVAILABLE = "–"  # a figure that does not exist, in either language
 _N = len(CLASSES)
+_N_STUDY = len(STUDY_CLASSES)
 _FORMATS_KO = f"{', '.join(FORMAT_NAMES[:-1])} 또는 {FORMAT_NAMES[-1]}"
 LANG_NAMES = {"en": "English", "ko": "한국어"}
 
@@ -237,6 +238,15 @@ STRINGS: dict[str, dict[str, str]] = {
               "Hold the camera steady, tap the skin problem to focus, and take the photo again in good light.",
         "ko": "분류하지 않았습니다. 사진이 너무 흐려 피부인지 다른 것인지 구별할 수 없습니다. 카메라를 흔들리지 않게 잡고, "
               "피부 문제 부위를 눌러 초점을 맞춘 뒤 밝은 곳에서 다시 찍어 주세요.",
+    },
+    "status.not_skin.body_urgent": {
+        "en": "No condition is named: the photo is too blurred, dark or small to be sure it shows skin. But if it is a "
+              "spot on your skin, even its rough scores point to a possible skin cancer (the warning above): please "
+              "have a doctor look at it. A sharp, well-lit photo would let SkinLens say more, but it cannot replace "
+              "that visit.",
+        "ko": "사진이 너무 흐리거나 어둡거나 작아서 피부 사진인지 확신할 수 없어 질환 이름을 말하지 않습니다. 하지만 피부의 "
+              "점이나 병변이라면, 대략적인 점수만으로도 피부암 가능성이 보입니다(위 경고). 의사에게 보여 주세요. 선명하고 밝은 "
+              "사진이면 SkinLens가 더 말할 수 있지만, 진료를 대신할 수는 없습니다.",
     },
     "status.not_skin.body_small": {
         "en": "Nothing was classified. The photo is only {w} x {h} pixels, too small to tell skin from other things "
@@ -463,6 +473,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "whatif.changed_alt": {"en": "The photo after the changes chosen above.", "ko": "위에서 고른 변경을 적용한 사진."},
     "whatif.before_after": {"en": "Before and after", "ko": "변경 전후"},
     "whatif.verdict": {"en": "Original: {before}. Changed: {after}.", "ko": "원본: {before}. 변경 후: {after}."},
+    "whatif.cancer": {
+        "en": "Possible skin cancer: the Analyze page would put its cancer warning on {which} (melanoma and basal "
+              "cell carcinoma together up to {p}), whatever the answer above says. If this is a real spot, have a "
+              "doctor look at it within 2 weeks.",
+        "ko": "피부암 가능성: 위의 답과 관계없이, 분석 페이지라면 {which}에 피부암 경고를 표시합니다(흑색종과 기저세포암 "
+              "확률의 합 최대 {p}). 실제 점이나 병변이라면 2주 이내에 의사에게 보여 주세요.",
+    },
+    "whatif.cancer.original": {"en": "the original photo", "ko": "원본 사진"},
+    "whatif.cancer.changed": {"en": "the changed photo", "ko": "변경된 사진"},
+    "whatif.cancer.both": {"en": "both the original and the changed photo", "ko": "원본과 변경된 사진 모두"},
     "whatif.quality_flag": {
         "en": "The Analyze page would flag the changed photo: {reasons}",
         "ko": "분석 페이지라면 변경된 사진에 다음 경고를 표시합니다: {reasons}",
@@ -527,6 +547,21 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "report.task.classification": {"en": "Classifiers", "ko": "분류 모델"},
     "report.task.segmentation": {"en": "Lesion segmentation", "ko": "병변 분할 모델"},
+    "report.task.photo_check": {"en": "Is it a skin photo? (the check before any answer)",
+                                "ko": "피부 사진인가? (답하기 전의 확인)"},
+    "report.rejection": {"en": "Whom the photo check turns away", "ko": "사진 확인이 돌려보내는 사진"},
+    "report.rejection.intro": {
+        "en": "Share of real skin test photos it refuses as \"not skin\", per source and per skin-type group. A "
+              "refused photo gets no answer; its cancer scores still count when blur, darkness, glare or its small "
+              "size may be why it was refused.",
+        "ko": "실제 피부 테스트 사진 중 \"피부 아님\"으로 거부한 비율(출처별, 피부 유형별)입니다. 거부된 사진에는 답을 "
+              "내지 않지만, 흐림, 어두움, 반사, 작은 크기 때문에 거부되었을 수 있으면 피부암 점수는 그대로 반영합니다.",
+    },
+    "report.k_of_n": {"en": "{k} of {n} test photos", "ko": "테스트 사진 {n}장 중 {k}장"},
+    "report.app_path": {
+        "en": "Through the app's photo checks (what a visitor sees): {rate} ({k} of {n})",
+        "ko": "앱의 사진 확인을 거친 실제 결과: {rate} ({n}장 중 {k}장)",
+    },
     "report.col.model": {"en": "Model", "ko": "모델"},
     "report.col.version": {"en": "Version", "ko": "버전"},
     "report.col.accuracy_unseen": {"en": "Accuracy, unseen photos (no near-duplicate in training)",
@@ -534,7 +569,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric.accuracy": {"en": f"Accuracy ({_N} classes)", "ko": f"정확도 ({_N}개 질환)"},
     "metric.macro_f1": {"en": "Macro-F1", "ko": "매크로 F1"},
     "metric.top3_accuracy": {"en": "Top-3 accuracy", "ko": "상위 3개 정확도"},
-    "metric.study5_accuracy": {"en": "Accuracy on 5 study classes", "ko": "연구 5개 질환 정확도"},
+    "metric.study5_accuracy": {"en": f"Accuracy on {_N_STUDY} study classes", "ko": f"연구 {_N_STUDY}개 질환 정확도"},
     "metric.melanoma_recall": {"en": "Melanoma recall", "ko": "흑색종 재현율"},
     "metric.malignant_urgent_rate": {"en": "Cancers flagged urgent", "ko": "암이 긴급으로 표시된 비율"},
     "metric.ece_15": {"en": "Calibration error (ECE)", "ko": "보정 오차 (ECE)"},
@@ -542,6 +577,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric.mean_iou": {"en": "Mean IoU", "ko": "평균 IoU"},
     "metric.dice": {"en": "Dice", "ko": "Dice"},
     "metric.thresholded_jaccard": {"en": "Thresholded Jaccard", "ko": "임계 Jaccard"},
+    "metric.skin_photos_rejected": {"en": "Skin photos refused", "ko": "거부된 피부 사진"},
+    "metric.malignant_rejected": {"en": "Melanoma and BCC photos refused", "ko": "거부된 흑색종·기저세포암 사진"},
     "report.unseen": {"en": "Test photos never seen in any form", "ko": "어떤 형태로도 본 적 없는 테스트 사진"},
     "report.unseen.intro": {
         "en": "{known} of the test photos of known conditions (and {other} photos of other conditions) are near-duplicates "
@@ -613,6 +650,12 @@ STRINGS: dict[str, dict[str, str]] = {
               "enough for SkinLens to ask for a check.",
         "ko": "아래 답과 관계없이, 모델이 흑색종과 기저세포암에 준 확률의 합이 {p}로 진료를 권하는 기준을 넘었습니다.",
     },
+    "banner.unsure_skin_lead": {
+        "en": "The photo is too unclear to be sure it shows skin, but if it is a spot on your skin, the model gives "
+              "melanoma and basal cell carcinoma together {p}, enough for SkinLens to ask for a check.",
+        "ko": "사진이 불분명해 피부인지 확신할 수 없지만, 피부의 점이나 병변이라면 모델이 흑색종과 기저세포암에 준 확률의 "
+              "합이 {p}로 진료를 권하는 기준을 넘었습니다.",
+    },
     "banner.same_day_body.scores": {
         "en": "A photo cannot confirm or rule out cancer, and you also reported a sign that needs care today: show "
               "this spot to the doctor you see today and ask them to check it.",
@@ -648,10 +691,11 @@ STRINGS: dict[str, dict[str, str]] = {
                              "ko": "1순위와 2순위 확률의 차이가 이 값보다 작으면 \"불확실\"로 답합니다"},
     "threshold.urgent": {"en": "Melanoma + basal cell carcinoma probability from which the result is urgent",
                          "ko": "흑색종과 기저세포암 확률의 합이 이 값 이상이면 긴급으로 판단합니다"},
-    "threshold.temperature": {"en": "Calibration temperature of the 12-way scores behind the unknown-condition score",
-                              "ko": "미지 질환 점수를 만드는 12개 출력의 보정 온도"},
-    "threshold.known_temperature": {"en": "Calibration temperature of the 11 condition probabilities shown",
-                                    "ko": "화면에 보이는 11개 질환 확률의 보정 온도"},
+    "threshold.temperature": {"en": f"Calibration temperature of the {_N + 1}-way scores (the conditions and "
+                                    f"\"other\") behind the unknown-condition score",
+                              "ko": f"미지 질환 점수를 만드는 {_N + 1}개 출력(질환들과 \"기타\")의 보정 온도"},
+    "threshold.known_temperature": {"en": f"Calibration temperature of the {_N} condition probabilities shown",
+                                    "ko": f"화면에 보이는 {_N}개 질환 확률의 보정 온도"},
     "threshold.mask": {"en": "Lesion probability from which a pixel belongs to the outline",
                        "ko": "픽셀이 윤곽 안에 들어가는 병변 확률의 기준"},
     "threshold.distance": {"en": "Distance from skin photos beyond which a photo is \"not skin\"",
@@ -676,6 +720,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "review date are at the bottom of each memo.",
         "ko": "SkinLens가 아는 각 질환에 대해 보여 주는 안내문입니다. 읽기와 교육용이며, 출처와 검토일은 각 안내문 아래에 있습니다.",
     },
+    "conditions.contagious": {"en": "Spreads to others", "ko": "전염 여부"},
+    "conditions.contagious.yes": {"en": "yes", "ko": "예"},
+    "conditions.contagious.no": {"en": "no", "ko": "아니요"},
+    "conditions.contagious.unknown": {"en": "depends on the cause", "ko": "원인에 따라 다름"},
     "conditions.select": {"en": "Condition", "ko": "질환"},
     "conditions.overview": {"en": "Overview", "ko": "한눈에 보기"},
     # ------------------------------------------------------------------ about

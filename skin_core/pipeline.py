@@ -39,7 +39,8 @@ class Analysis:
     quality: quality.QualityReport
     image: np.ndarray
     segmentation: Any = None  # segmentation.SegmentationResult or None
-    heatmap: np.ndarray | None = None  # (H, W) in [0, 1]
+    heatmap: np.ndarray | None = None  # (H, W) in [0, 1], float16: drawn through 8-bit colour maps, and a session
+    # keeps several results
     memo: Any = None  # knowledge.Memo or None
     cancer_banner: dict | None = None
     lang: str = "en"
@@ -47,8 +48,10 @@ class Analysis:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
-    def confident(self) -> bool:
-        return self.status == "ok"
+    def has_scores(self) -> bool:
+        """Whether the classifier's scores count for this photo: not for one refused as not skin (a cat's scores
+        mean nothing), unless a defect of the photo may be why it looked unlike skin (then the check cannot tell)."""
+        return self.status != "error" and (self.status != "not_skin" or self.quality.may_hide_skin)
 
     @staticmethod
     def json_keys() -> tuple[str, ...]:
@@ -78,8 +81,8 @@ class Analysis:
             "message": self.message,
             "model": self.classifier,
             "model_version": self.classifier_version,
-            # a photo refused as not skin gets no cancer score (its scores mean nothing), not a reassuring 0.0
-            "malignancy_score": None if self.status == "not_skin" else self.malignancy_score,
+            # a sharp photo refused as not skin gets no cancer score (its scores mean nothing), not a reassuring 0.0
+            "malignancy_score": self.malignancy_score if self.has_scores else None,
             "red_flags": list(self.red_flags),
             "quality": self.quality.to_dict(),
             "segmentation": seg.to_dict() if seg is not None else None,
@@ -112,11 +115,12 @@ def _raised_by(condition: str, level: str, red_flags: tuple[str, ...], scores: b
     return "flags" if flags else "scores" if scores else "uncertain"
 
 
-def scores_urgent(a: Analysis) -> bool:
-    """Whether the model's malignancy score itself crossed its card's urgent threshold (not only red flags); a photo
-    refused as not skin has no scores that mean anything."""
-    return a.status not in ("not_skin", "error") and decisions.crosses_urgent(
-        a.malignancy_score, registry.read_card(a.classifier).get("thresholds"))
+def scores_urgent(a: Analysis, thresholds: dict | None = None) -> bool:
+    """Whether the model's malignancy score itself crossed the urgent threshold (`thresholds`, else its card's), not
+    only red flags; never for a photo whose scores do not count (`Analysis.has_scores`)."""
+    if thresholds is None:
+        thresholds = registry.read_card(a.classifier).get("thresholds")
+    return a.has_scores and decisions.crosses_urgent(a.malignancy_score, thresholds)
 
 
 def _memo_for(status: str, label: str | None, lang: str):
@@ -139,8 +143,10 @@ def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, 
         return None
     lead = None
     if scores and not (status == "ok" and label in decisions.MALIGNANT):
-        # the answer on screen is not a cancer (or no answer at all): the banner says what put it there
-        lead = i18n.t("banner.scores_lead", lang, p=i18n.percent(malignancy_score))
+        # the answer on screen is not a cancer (or no answer at all): the banner says what put it there; on a photo
+        # too unclear to tell skin from other things, only if it is skin
+        key = "banner.unsure_skin_lead" if status == "not_skin" else "banner.scores_lead"
+        lead = i18n.t(key, lang, p=i18n.percent(malignancy_score))
     if urgency != "same_day":
         return knowledge.cancer_banner(lang, from_scores=scores, lead=lead)
     why = "scores" if scores else "flags"
@@ -155,16 +161,17 @@ def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, a
     A photo below the quality check's size is still refused when the photo check fails (a small cat stays a cat);
     the screen then says the size may be why (`ui_helpers.status_screen`).
 
-    A blurry or dark skin photo keeps the urgent flag when the malignancy score crosses the threshold. A photo that is
-    not skin does not: the classifier's scores mean nothing for a cat, and a cancer banner on one would be false. Its
-    urgency is `soon`, or `urgent` when the user reports a bleeding or changing spot (the photo check's card gives how
-    many real melanoma and BCC photos it turns away).
+    A blurry or dark skin photo keeps the urgent flag when the malignancy score crosses the threshold, also when the
+    blur or darkness made a skin check refuse it (`QualityReport.may_hide_skin`: the check cannot tell, and a missed
+    cancer costs more than a banner that says "if this is a spot on your skin"). A sharp, well-lit photo refused as
+    not skin does not: the classifier's scores mean nothing for a cat (a sharp cat scores 0.13 for melanoma + BCC,
+    over the threshold). Its urgency is `soon`, or `urgent` when the user reports a bleeding or changing spot.
     """
-    if not report.is_skin:
-        reason = next(i.message for i in report.issues if i.code == "not_skin")
-        return decisions.rejected("not_skin", reason, None, thresholds, red_flags)
-    if not photo_ok:
-        return decisions.rejected("not_skin", NOT_SKIN_PHOTO, None, thresholds, red_flags)
+    if not (report.is_skin and photo_ok):
+        reason = (next(i.message for i in report.issues if i.code == "not_skin") if not report.is_skin
+                  else NOT_SKIN_PHOTO)
+        return decisions.rejected("not_skin", reason, probs if report.may_hide_skin else None, thresholds,
+                                  red_flags)
     if report.issues and not allow_poor_quality:
         reason = " ".join(i.message for i in report.issues)
         return decisions.rejected("poor_quality", reason, probs, thresholds, red_flags)
@@ -239,8 +246,7 @@ def retriage(a: Analysis, red_flags) -> Analysis:
     """The same analysis with the user's red flags applied (urgency and banner only; no model runs again)."""
     flags = _flags(red_flags)
     thresholds = registry.load_model(a.classifier, "classification").thresholds
-    urgent = a.status != "error" and decisions.crosses_urgent(a.malignancy_score, thresholds)
-    urgency = decisions.urgency_for(a.status, a.label, urgent, flags)
+    urgency = decisions.urgency_for(a.status, a.label, scores_urgent(a, thresholds), flags)
     banner = _banner(a.status, a.label, urgency, flags, a.lang, a.malignancy_score, thresholds)
     return dataclasses.replace(a, urgency=urgency, cancer_banner=banner, red_flags=flags)
 
@@ -315,9 +321,9 @@ def analyze(
                   timings_ms=timings)
     if explain_heatmap and a.status in ("ok", "uncertain", "out_of_scope"):
         if out.cam is not None:
-            a.heatmap = explain.upsample(out.cam[0], *rgb.shape[:2])
+            a.heatmap = explain.upsample(out.cam[0], *rgb.shape[:2]).astype(np.float16)
         elif getattr(clf, "cam_layer", None):
             top = clf.classes.index(a.top3[0][0])
-            a.heatmap = explain.upsample(clf.gradcam(x, top)[0], *rgb.shape[:2])
+            a.heatmap = explain.upsample(clf.gradcam(x, top)[0], *rgb.shape[:2]).astype(np.float16)
         lap("explain")
     return a

@@ -51,9 +51,12 @@ class QualityReport:
         return "not_skin" not in self.codes
 
     @property
-    def only_soft_issues(self) -> bool:
-        """True when every issue is one a person may override (blurry, dark, bright, small)."""
-        return all(not i.blocking for i in self.issues)
+    def may_hide_skin(self) -> bool:
+        """True when a defect of the photo can make real skin look like something else, so a refusal as not skin
+        means "cannot tell": blur, glare, darkness or too few pixels hide skin's texture from the photo check, and
+        darkness also hides its colour from the colour rule here (blur keeps colours: a blurred rocket is no skin)."""
+        soft = {i.code for i in self.issues if not i.blocking}
+        return bool(soft) if self.is_skin else "too_dark" in soft
 
     def to_dict(self) -> dict:
         d = asdict(self)

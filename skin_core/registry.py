@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 from . import cards
@@ -193,11 +192,25 @@ def check_card(spec: ModelSpec, card: dict) -> None:
         raise CardError(f"Card of '{spec.name}' has no decision thresholds {missing} (chosen on val when trained).")
 
 
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # guards the two dicts below, never held while a model loads
+_LOADED: dict[str, object] = {}
+_LOADING: dict[str, threading.Lock] = {}  # one lock per model: loading one never blocks using another
 
 
-@lru_cache(maxsize=None)
 def _load(name: str):
+    """The loaded model for `name`, built at most once per process, by whichever thread asks first."""
+    model = _LOADED.get(name)
+    if model is not None:
+        return model
+    with _LOCK:
+        lock = _LOADING.setdefault(name, threading.Lock())
+    with lock:
+        if name not in _LOADED:
+            _LOADED[name] = _build(name)
+        return _LOADED[name]
+
+
+def _build(name: str):
     spec = get_spec(name)
     card = read_card(name)
     check_card(spec, card)
@@ -214,14 +227,13 @@ def load_model(name: str | None = None, task: str = "classification"):
     if spec.task != task:
         raise ModelNotFoundError(f"'{name}' is a {spec.task} model, not a {task} model. "
                                  f"{task.capitalize()} models: {', '.join(list_models(task)) or 'none'}.")
-    with _LOCK:
-        return _load(name)
+    return _load(name)
 
 
 def forget_loaded() -> None:
     """Drop the loaded models, so the next `load_model` reads cards and weights again (after a script rewrote one)."""
     with _LOCK:
-        _load.cache_clear()
+        _LOADED.clear()
 
 
 def describe(name: str) -> dict:

@@ -26,7 +26,7 @@ MIN_CONFIDENCE = 0.55
 @dataclass
 class SegmentationResult:
     mask: np.ndarray  # (H, W) uint8, 0 or 255, at the input image's size
-    probability: np.ndarray | None  # (H, W) float32 lesion probability from the model
+    probability: np.ndarray | None  # the model's lesion probability at its own input size (254 x 254), float32
     status: str  # ok | fallback | none
     message: str
     confidence: float
@@ -185,7 +185,7 @@ def fill(rgb: np.ndarray, mask: np.ndarray, alpha: float = 0.4, colour=(0, 200, 
 def segment(rgb: np.ndarray, trunk_out: dict | None = None, model: str | None = None) -> SegmentationResult:
     """Lesion mask for one RGB image at its own size (model mask, or a stated colour fallback)."""
     h, w = rgb.shape[:2]
-    prob_full, conf, reason = None, 0.0, ""
+    prob_model, conf, reason = None, 0.0, ""
     names = registry.list_models("segmentation")
     if names:
         seg = registry.load_model(model or names[0], "segmentation")
@@ -195,10 +195,11 @@ def segment(rgb: np.ndarray, trunk_out: dict | None = None, model: str | None = 
         m = central_component((p >= seg.threshold).astype(np.uint8))
         area = float(m.mean())
         prob_full = cv2.resize(p.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+        prob_model = p.astype(np.float32)  # kept at the model's size: a photo-sized copy would triple a cached result
         if MIN_AREA <= area <= MAX_AREA and conf >= MIN_CONFIDENCE:
             mask = (central_component((prob_full >= seg.threshold).astype(np.uint8)) * 255).astype(np.uint8)
             if centred(mask):
-                return SegmentationResult(mask, prob_full, "ok", "", conf, measure(rgb, mask))
+                return SegmentationResult(mask, prob_model, "ok", "", conf, measure(rgb, mask))
             reason = f"model mask off-centre (confidence {conf:.2f})"
         else:
             reason = f"model mask rejected (area {area:.1%}, confidence {conf:.2f})"
@@ -208,12 +209,12 @@ def segment(rgb: np.ndarray, trunk_out: dict | None = None, model: str | None = 
                 mask = (rel * 255).astype(np.uint8)
                 msg = ("Approximate outline: the lesion model's own outline was not usable on this photo, so this is "
                        "the region near the centre it rated most lesion-like.")
-                return SegmentationResult(mask, prob_full, "fallback", f"{msg} [{reason}]", conf, measure(rgb, mask))
+                return SegmentationResult(mask, prob_model, "fallback", f"{msg} [{reason}]", conf, measure(rgb, mask))
     m = colour_fallback(rgb)
     area = float(m.mean())
     mask = (cv2.resize(m, (w, h), interpolation=cv2.INTER_NEAREST) * 255).astype(np.uint8)
     if MIN_AREA <= area <= MAX_AREA and centred(mask):
         msg = "Outline from colour contrast (the lesion model was not confident on this photo); treat it as approximate."
-        return SegmentationResult(mask, prob_full, "fallback", msg + (f" [{reason}]" if reason else ""), conf, measure(rgb, mask))
-    return SegmentationResult(np.zeros((h, w), np.uint8), prob_full, "none",
+        return SegmentationResult(mask, prob_model, "fallback", msg + (f" [{reason}]" if reason else ""), conf, measure(rgb, mask))
+    return SegmentationResult(np.zeros((h, w), np.uint8), prob_model, "none",
                               "No lesion outline could be found reliably on this photo.", conf, {})

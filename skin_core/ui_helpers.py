@@ -127,8 +127,11 @@ def status_screen(a, lang: str) -> StatusScreen:
         kind = "warning"  # not a calm blue box under a cancer warning
     if status == "not_skin":
         variant = not_skin_variant(a.quality.codes)
-        body += variant
         title += "_blurry" if variant == "_blurry" else ""
+        if scores_urgent(a):  # too unclear to tell, and the scores raised the banner: say so, not "nothing was classified"
+            body, kind = body + "_urgent", "warning"
+        else:
+            body += variant
     return StatusScreen(kind, t(title, lang), t(body, lang, w=a.quality.width, h=a.quality.height))
 
 
@@ -254,6 +257,17 @@ def short_answer(status: str, label: str | None, probs: dict[str, float], lang: 
     return status_name(status, lang, issues)
 
 
+def whatif_cancer_warning(before: dict, after: dict, lang: str) -> str | None:
+    """The What-if page's line for a photo whose melanoma + BCC scores cross the urgent threshold (the Analyze page
+    would raise its cancer banner): which version(s), and the score; None when neither does."""
+    which = [k for k, p in (("original", before), ("changed", after)) if p["cancer"]]
+    if not which:
+        return None
+    key = "both" if len(which) == 2 else which[0]
+    score = max(p["malignancy"] for p in (before, after) if p["cancer"])
+    return t("whatif.cancer", lang, which=t(f"whatif.cancer.{key}", lang), p=percent(score))
+
+
 def sweep_answers(sweep, lang: str) -> list[str]:
     """The answers along a sweep in the order of the swept values, each change kept (A -> B -> A shows the return);
     an uncertain answer names its leading class, so a swap under "uncertain" is not called "the same"."""
@@ -289,7 +303,7 @@ def compare_rows(analyses: dict, lang: str) -> list[dict]:
         rows.append({  # what decides the advice first (a narrow screen shows the left columns)
             t("compare.model", lang): name,
             t("compare.urgency", lang): t(f"urgency.short.{a.urgency}", lang),
-            t("compare.cancer_score", lang): NOT_AVAILABLE if a.status == "not_skin" else percent(a.malignancy_score),
+            t("compare.cancer_score", lang): percent(a.malignancy_score) if a.has_scores else NOT_AVAILABLE,
             t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
             t("compare.status", lang): status_name(a.status, lang, a.quality.codes),
             t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
@@ -346,12 +360,18 @@ def memo_sources(memo, lang: str) -> list[str]:
 CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
                           "malignant_urgent_rate", "ece_15", "ood_auroc")
 SEGMENTATION_METRICS = ("mean_iou", "dice", "thresholded_jaccard")
+PHOTO_CHECK_METRICS = ("skin_photos_rejected", "malignant_rejected")
+TASK_METRICS = {"classification": CLASSIFICATION_METRICS, "segmentation": SEGMENTATION_METRICS,
+                "photo_check": PHOTO_CHECK_METRICS}  # the report's order of tasks too
 
 
 def card_metric(card: dict, key: str) -> float | None:
     m = card.get("test_metrics", {})
     if key == "ood_auroc":
         return (m.get("ood") or {}).get("auroc")
+    if key == "malignant_rejected":  # a count on the card: {rejected, n}
+        r = m.get(key) or {}
+        return r["rejected"] / r["n"] if r.get("n") else None
     v = m.get(key)
     return float(v) if isinstance(v, (int, float)) else None
 
@@ -386,19 +406,36 @@ def format_metric_ci(key: str, ci: list[float] | None, lang: str) -> str | None:
 
 
 def metric_captions(card: dict, key: str, lang: str) -> list[str]:
-    """What the report prints under a metric: its 95 % interval, or for ECE the level chance alone would give."""
+    """What the report prints under a metric: its 95 % interval, or for ECE the level chance alone would give; for
+    the cancers flagged urgent, also the share the app itself flags (its photo checks refuse some); for a count,
+    "k of n"."""
+    m = card.get("test_metrics", {})
     ci = format_metric_ci(key, card_metric_ci(card, key), lang)
-    floor = card.get("test_metrics", {}).get("ece_noise_floor") if key == "ece_15" else None
+    floor = m.get("ece_noise_floor") if key == "ece_15" else None
     if isinstance(floor, dict):
         return [t("report.ece_floor", lang, median=format_metric(key, floor["median"]),
                   p95=format_metric(key, floor["p95"]), n=floor["n"])]
+    if key == "malignant_rejected" and m.get(key):
+        return [t("report.k_of_n", lang, k=m[key]["rejected"], n=m[key]["n"])]
+    app = card.get("test_app_path") if key == "malignant_urgent_rate" else None
+    if app:
+        return ([ci] if ci else []) + [t("report.app_path", lang, rate=percent(app["rate"]), k=app["urgent"],
+                                         n=app["n"])]
     return [ci] if ci else []
+
+
+def rejection_rows(card: dict, lang: str) -> list[dict]:
+    """The photo check's test refusal rate per source and per skin-type group: whom it turns away."""
+    m = card.get("test_metrics", {})
+    return [{t("report.group", lang): group, t("report.images", lang): v["n"],
+             t("metric.skin_photos_rejected", lang): percent(v["rejected"])}
+            for key in ("by_source", "by_skin_group") for group, v in (m.get(key) or {}).items()]
 
 
 def all_cards() -> dict[str, dict]:
     """name -> card for every model with a card on disk (classifiers first, default first)."""
     out = {}
-    for task in ("classification", "segmentation"):
+    for task in TASK_METRICS:
         default = registry.default_model(task)
         for name in sorted(registry.list_models(task), key=lambda n: (n != default, n)):
             try:
@@ -410,7 +447,7 @@ def all_cards() -> dict[str, dict]:
 
 def comparison_rows(cards: dict[str, dict], lang: str, task: str = "classification") -> list[dict]:
     """The 'all models' table for one task: one row per model, the metrics that task reports."""
-    keys = CLASSIFICATION_METRICS if task == "classification" else SEGMENTATION_METRICS
+    keys = TASK_METRICS[task]
     rows = []
     for name, card in cards.items():
         if card.get("task", "classification") != task:

@@ -40,14 +40,28 @@ def test_malignancy_mass_makes_urgent_even_when_not_top1():
 @pytest.mark.parametrize("cls,level", [("melanoma", "urgent"), ("basal_cell_carcinoma", "urgent"),
                                        ("actinic_keratosis", "soon"), ("acne", "routine")])
 def test_base_urgency_comes_from_knowledge_base(cls, level):
-    assert decisions.base_urgency(cls) == level == knowledge.base_urgency(cls)
+    assert knowledge.base_urgency(cls) == level
     d = decisions.decide(probs(**{cls: 0.95}), 0.0, {**T, "urgent": 0.99})
     assert d.urgency == level
 
 
-def test_urgency_is_never_healthy():
+def test_no_result_is_ever_called_healthy():
+    """No urgency level means "nothing to see": every answer is at least `routine` (see a doctor if it does not
+    settle), anything unrecognised, unsure or refused at least `soon`, and no label reads as reassurance."""
+    assert "healthy" not in decisions.URGENCIES and decisions.URGENCIES[0] == "routine"
+    rank = knowledge.urgency_rank
     for c in CLASSES:
-        assert decisions.decide(probs(**{c: 0.9}), 0.0, T).urgency in decisions.URGENCIES
+        for p1, ood in ((0.9, 0.0), (0.9, 0.99), (0.3, 0.0)):
+            d = decisions.decide(probs(**{c: p1}), ood, T)
+            assert d.status != "ok" or p1 == 0.9 and ood == 0.0, (c, p1, ood, d)
+            if d.status != "ok":
+                assert rank(d.urgency) >= rank("soon"), (c, d)
+    for status in ("not_skin", "poor_quality", "error"):
+        assert decisions.rejected(status, "x").urgency == "soon"
+    for lang in ("en", "ko"):
+        for level in decisions.URGENCIES:
+            label = knowledge.urgency_label(level, lang).lower()
+            assert not any(w in label for w in ("healthy", "normal", "nothing", "건강", "정상")), label
 
 
 def test_top_k_sorted():
@@ -123,8 +137,22 @@ def test_fever_the_eye_or_a_painful_spreading_rash_need_care_the_same_day():
         assert decisions.decide(p, 0.1, T, red_flags=flags).urgency == "soon", flags
     # a melanoma with a fever: care today, and still the cancer banner
     d = decisions.decide(probs(melanoma=0.9), 0.1, T, red_flags=("fever",))
-    assert d.urgency == "same_day" and decisions.on_cancer_pathway(d.status, d.label, True, ("fever",))
+    scores = decisions.crosses_urgent(d.malignancy_score, T)
+    assert d.urgency == "same_day" and decisions.on_cancer_pathway(d.status, d.label, scores, ("fever",))
+    assert decisions.on_cancer_pathway(d.status, d.label, False, ("fever",))  # the melanoma answer alone keeps it
     # a changing mole the model calls benign: urgent, on the pathway from the flag alone
     d = decisions.decide(probs(melanocytic_nevus=0.95), 0.1, T, red_flags=("rapid_change",))
     assert d.urgency == "urgent" and decisions.on_cancer_pathway(d.status, d.label, False, ("rapid_change",))
     assert knowledge.urgency_rank("same_day") > knowledge.urgency_rank("urgent")
+
+
+def test_a_refused_photo_with_nan_scores_is_an_error_not_an_urgency():
+    """`rejected` (a poor photo keeps its scores for the cancer flag) refuses NaN as `decide` does: a NaN would give
+    a `soon` with a malignancy score of NaN, and invalid JSON."""
+    bad = probs(melanoma=0.5)
+    bad["melanoma"] = float("nan")
+    with pytest.raises(ValueError, match="non-finite"):
+        decisions.rejected("poor_quality", "x", bad, T)
+    with pytest.raises(ValueError, match="non-finite"):
+        decisions.decide(bad, 0.1, T)
+    assert decisions.rejected("not_skin", "x", None, T).malignancy_score == 0.0

@@ -45,7 +45,7 @@ def test_every_dynamic_key_family_is_complete():
         "result.colormap.{}": ui_helpers.HEAT_CMAPS,
         "result.heat_caption.{}": ui_helpers.HEAT_CMAPS,  # each palette names its own colours
         "result.abc.{}": ui_helpers.ABC_KEYS,
-        "metric.{}": ui_helpers.CLASSIFICATION_METRICS + ui_helpers.SEGMENTATION_METRICS,
+        "metric.{}": sum(ui_helpers.TASK_METRICS.values(), ()),
         "input.{}": ("upload", "camera", "sample"),
         "report.task.{}": ("classification", "segmentation"),
     }

@@ -52,6 +52,7 @@ __all__ = [
     "list_conditions",
     "memo",
     "base_urgency",
+    "contagious",
     "triage",
     "cancer_flagged",
     "red_flag_set",
@@ -209,6 +210,12 @@ def max_urgency(levels: Iterable[str]) -> str:
 def base_urgency(condition: str) -> str:
     """The triage rule for a condition, from its YAML ``urgency`` field."""
     return _entry(condition)["urgency"]
+
+
+def contagious(condition: str) -> str:
+    """Whether a condition spreads to other people: ``yes``, ``no`` or ``unknown`` (its YAML ``contagious_flag``;
+    the memo's ``contagious`` line says how)."""
+    return _entry(condition)["contagious_flag"]
 
 
 def red_flag_set(red_flags: Iterable[str]) -> frozenset[str]:

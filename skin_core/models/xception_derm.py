@@ -91,19 +91,6 @@ def build_trunk():
     return trunk
 
 
-def build_exit_flow(base=None):
-    """Blocks 13-14 of the Xception as a model on the trunk output, initialised from sklesion."""
-    import keras
-
-    base = base or build_full_xception()
-    adds = _block_adds(base)
-    inp = keras.Input((16, 16, 728), name=TRUNK_OUT)
-    sub = keras.Model(adds[10].output, base.output, name="exit_flow_src")
-    out = sub(inp)
-    flat = keras.Model(inp, out, name="exit_flow")
-    return flat
-
-
 def _middle_block(x, n: int):
     """Xception middle-flow block n: three relu-sepconv-bn units plus an identity shortcut."""
     from keras import layers

@@ -40,3 +40,16 @@ def test_choice_survives_a_language_switch(app):
     assert not app.exception
     assert app.selectbox(key="condition_ko").value == "tinea"
     assert knowledge.memo("tinea", "ko").name in texts(app)
+
+
+def test_overview_says_which_conditions_spread_to_others(app):
+    """The overview table's contagion column comes from each memo's `contagious_flag`, in the page's language."""
+    from skin_core.i18n import class_name
+
+    for lang in ("en", "ko"):
+        switch(app, "pages/conditions.py", lang=lang)
+        table = app.dataframe[0].value
+        rows = dict(zip(table[t("conditions.select", lang)], table[t("conditions.contagious", lang)]))
+        assert rows[class_name("tinea", lang)] == rows[class_name("molluscum", lang)] == t("conditions.contagious.yes", lang)
+        assert rows[class_name("psoriasis", lang)] == t("conditions.contagious.no", lang)
+        assert len(rows) == len(knowledge.list_conditions())

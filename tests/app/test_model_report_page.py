@@ -17,7 +17,7 @@ def _needs(task):
 
 def test_comparison_tables_list_every_model(app):
     switch(app, "pages/model_report.py")
-    for i, task in enumerate(("classification", "segmentation")):
+    for i, task in enumerate(uh.TASK_METRICS):
         table = frame_with(app, "Model", i)
         assert list(table["Model"]) == sorted(_needs(task), key=lambda n: (n != registry.default_model(task), n))
         if task == "classification":  # the picker's "on unseen photos" figure has its column here too
@@ -100,3 +100,34 @@ def test_the_default_card_shows_its_figures_without_near_duplicates(app):
     assert ece[f"Without near-duplicates (n={u['n']})"] == f"{u['ece_15']:.3f}"  # ECE has no bootstrap interval
     assert f"{u['left_out']['known']} of the test photos of known conditions" in texts(app, "caption")
 
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_photo_check_has_its_card_too(app, lang):
+    """The "is this skin?" check decides whether anything is answered: its card shows whom it turns away (skin
+    photos refused, per source and skin type, and the melanoma and BCC photos among them)."""
+    name = _needs("photo_check")[0]
+    card = registry.read_card(name)
+    m = card["test_metrics"]
+    switch(app, "pages/model_report.py", lang=lang)
+    app.selectbox(key="report_model").set_value(name).run()
+    assert not app.exception
+    metrics = {x.label: x.value for x in app.metric}
+    assert metrics[t("metric.skin_photos_rejected", lang)] == uh.format_metric("", m["skin_photos_rejected"])
+    assert metrics[t("metric.malignant_rejected", lang)] == uh.format_metric(
+        "", m["malignant_rejected"]["rejected"] / m["malignant_rejected"]["n"])
+    assert t("report.k_of_n", lang, k=m["malignant_rejected"]["rejected"], n=m["malignant_rejected"]["n"]) in texts(
+        app, "caption")
+    groups = frame_with(app, t("report.group", lang))
+    assert set(groups[t("report.group", lang)]) == set(m["by_source"]) | set(m["by_skin_group"])
+    assert t("threshold.distance", lang) in set(frame_with(app, t("report.col.meaning", lang))[t("report.col.meaning", lang)])
+
+
+def test_the_cancer_rate_says_what_the_app_itself_flags(app):
+    """Under "Cancers flagged urgent" (the scores alone), the share the app flags through its photo checks."""
+    name = registry.default_model("classification")
+    app_path = registry.read_card(name)["test_app_path"]
+    switch(app, "pages/model_report.py")
+    app.selectbox(key="report_model").set_value(name).run()
+    line = t("report.app_path", "en", rate=uh.percent(app_path["rate"]), k=app_path["urgent"], n=app_path["n"])
+    assert line in texts(app, "caption")

@@ -8,8 +8,8 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from skin_core import ui_helpers
-from skin_core.data import CLASSES
+from skin_core import pipeline, ui_helpers
+from skin_core.data import CLASSES, MALIGNANT
 from skin_core.i18n import class_name, short_class_name, t
 
 from .conftest import RUN_TIMEOUT
@@ -42,12 +42,14 @@ def blurred_skin() -> np.ndarray:
     return cv2.GaussianBlur(images.load_image(real_record("acne", 0).path()), (0, 0), sigmaX=8.0, sigmaY=8.0)
 
 
-@pytest.mark.parametrize("name, photo, issues", [
-    ("cat.jpg", cat, set()),
-    ("cat_small_blurred.jpg", small_blurred_cat, {"too_small", "blurry"}),
-    ("acne_blurred.jpg", blurred_skin, {"blurry"}),  # told to retake it in focus, not only "not skin"
+@pytest.mark.parametrize("name, photo, issues, warned", [
+    ("cat.jpg", cat, set(), False),  # sharp: its scores (0.13 for melanoma + BCC) do not count
+    # too small or blurred to tell: the scores count, and these cross the cancer threshold (a banner that says "if
+    # this is a spot on your skin": for a heavily blurred photo the price of not missing a blurred cancer)
+    ("cat_small_blurred.jpg", small_blurred_cat, {"too_small", "blurry"}, True),
+    ("acne_blurred.jpg", blurred_skin, {"blurry"}, True),  # told to retake it in focus, not only "not skin"
 ])
-def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, issues):
+def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, issues, warned):
     rgb = photo()
     app.file_uploader(key="upload").set_value((name, _jpeg(rgb), "image/jpeg"))
     app.run(timeout=RUN_TIMEOUT)
@@ -59,8 +61,10 @@ def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, i
 
     # the not-skin screen, and nothing that reads as an answer
     assert a.status == "not_skin" and a.label is None and a.memo is None, (a.status, a.top3)
+    assert pipeline.scores_urgent(a) == warned and bool(a.cancer_banner) == warned, a.malignancy_score
     variant = "_small" if "too_small" in issues else "_blurry" if "blurry" in issues else ""
-    body = t(f"status.not_skin.body{variant}", "en", w=rgb.shape[1], h=rgb.shape[0])  # the size or blur may be why
+    body = t(f"status.not_skin.body{variant}" if not warned else "status.not_skin.body_urgent", "en",
+             w=rgb.shape[1], h=rgb.shape[0])  # the size or blur may be why
     title = t("status.not_skin.title" + ("_blurry" if variant == "_blurry" else ""), "en")
     assert any(title in w.value and body in w.value for w in app.warning), [w.value for w in app.warning]
     reasons = ui_helpers.status_quality_reasons(a, "en")
@@ -70,11 +74,14 @@ def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, i
     assert not any("Looks most like" in i.value for i in app.info)
     assert not any(m.value.startswith("1. ") for m in app.markdown), "no top-3 differential for a cat"
     assert not app.get("plotly_chart"), "no probability chart for a cat"
-    assert not app.get("download_button"), "no PDF report for a cat"
+    assert bool(app.get("download_button")) == warned, "a PDF only to carry a cancer warning"
     assert any(c.value == t("result.no_memo", "en") for c in app.caption)
     shown = texts(app, "title", "header", "subheader", "markdown", "caption", "success", "warning", "info")
+    named = set(ui_helpers.cancer_score_lines(a, "en"))  # the scores behind a banner, and nothing else
+    assert bool(named) == warned and all(line in shown for line in named)
     for c in CLASSES:  # (the cancer banner, an st.error, may mention melanoma in its ABCDE advice)
-        assert class_name(c, "en") not in shown and short_class_name(c, "en") not in shown, c
+        if not (warned and c in MALIGNANT):
+            assert class_name(c, "en") not in shown and short_class_name(c, "en") not in shown, c
     screen = ui_helpers.status_screen(a, "en")
     assert screen.kind == "warning" and screen.title == title
     assert len(app.image) == 1  # the photo itself, no outline or heatmap

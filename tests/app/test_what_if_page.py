@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from skin_core import pipeline, robustness, ui_helpers
-from skin_core.i18n import status_name, t
+from skin_core.i18n import percent, status_name, t
 
 from .conftest import RUN_TIMEOUT, switch
 from .helpers import photo_bytes, texts
@@ -35,7 +35,9 @@ def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
     assert set(before["probs"]) == set(ref.probabilities)
     for c, p in ref.probabilities.items():
         assert abs(before["probs"][c] - p) <= 1e-5, (c, before["probs"][c], p)
-    assert before["status"] == ref.status
+    assert before["status"] == ref.status and before["cancer"] == pipeline.scores_urgent(ref)
+    warned = [e.value for e in app.error if "skin cancer" in e.value]
+    assert warned == ([ui_helpers.whatif_cancer_warning(before, before, "en")] if before["cancer"] else []), warned
 
     app.slider(key="wi_brightness").set_value(0.3).run(timeout=RUN_TIMEOUT)
     assert not app.exception
@@ -70,6 +72,25 @@ def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
 
     app.button(key="wi_reset").click().run(timeout=RUN_TIMEOUT)
     assert app.slider(key="wi_brightness").value == robustness.TRANSFORMS["brightness"].neutral
+
+
+@pytest.mark.slow
+def test_a_possible_cancer_keeps_its_warning_on_the_what_if_page(app):
+    """A melanoma the Analyze page bannered is bannered here too (both versions, in the page's language), with the
+    score; the warning names only the version whose scores cross."""
+    _, data = photo_bytes("melanoma", 2)
+    app.session_state["current_photo"] = data
+    switch(app, "pages/what_if.py", lang="ko")
+    assert not app.exception, app.exception
+    model = app.session_state["_whatif_model"]
+    before = _whatif_result(app, data, model)
+    ref = pipeline.analyze(data, model, segment=False, explain_heatmap=False)
+    assert ref.cancer_banner and before["cancer"] and abs(before["malignancy"] - ref.malignancy_score) < 1e-5
+    both = t("whatif.cancer", "ko", which=t("whatif.cancer.both", "ko"), p=percent(ref.malignancy_score))
+    assert [e.value for e in app.error] == [both]
+    changed = {"original": {**before, "cancer": False}, "changed": before}
+    assert t("whatif.cancer.changed", "en") in ui_helpers.whatif_cancer_warning(changed["original"], before, "en")
+    assert ui_helpers.whatif_cancer_warning(changed["original"], changed["original"], "en") is None
 
 
 @pytest.mark.slow
