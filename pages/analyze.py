@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _ui as ui
-from skin_core import charts, knowledge, pipeline, ui_helpers as uh
+from skin_core import charts, pipeline, ui_helpers as uh
 from skin_core.data import CLASSES
 from skin_core.i18n import class_name, percent, status_name
 
@@ -24,7 +24,8 @@ with settings:
 if model is None:
     st.stop()
 if data is None:
-    st.info(ui.tr("input.waiting"))
+    source = st.session_state.get("_source", "upload")  # ui.photo_input's choice: what to ask the visitor to do
+    st.info(ui.tr("input.waiting" if source == "upload" else f"input.waiting.{source}"))
     st.stop()
 allow_key = f"allow_{uh.digest(data)}"  # "analyse anyway" is remembered per photo
 allow = st.session_state.get(allow_key, False)
@@ -32,8 +33,10 @@ a = ui.or_stop(ui.analysis, data, model, allow=allow, red_flags=flags)
 
 if a.status in ("ok", "uncertain", "out_of_scope"):
     st.session_state["current_photo"] = data  # the What-if page reuses it (memory only, never disk)
-else:
-    st.session_state.pop("current_photo", None)  # What-if never shows an answer for a photo refused here
+    st.session_state.pop("refused_photo", None)
+else:  # What-if never shows an answer for a photo refused here, and says why it has none
+    st.session_state.pop("current_photo", None)
+    st.session_state["refused_photo"] = uh.status_key(a.status, a.quality.codes)
 
 # ---- headline: cancer banner first, then the status screen and any quality problems
 ui.cancer_banner(a)
@@ -44,7 +47,7 @@ elif a.quality.issues and allow and a.status != "not_skin":
     st.caption(ui.tr("quality.overridden", reasons=" ".join(uh.quality_reasons(a.quality, lang))))
 if a.status == "poor_quality" or (allow and a.status != "not_skin" and a.quality.issues):
     st.checkbox(ui.tr("quality.override"), key=allow_key)
-if a.status in ("not_skin", "poor_quality"):
+if not uh.shows_outline(a):  # a refused photo: the photo itself, the cancer scores if any, the urgency
     left, right = st.columns([1, 2])
     with left:
         ui.image(a.image, ui.tr("result.photo_caption", w=a.image.shape[1], h=a.image.shape[0]), ui.tr("whatif.original_alt"))
@@ -74,12 +77,12 @@ if compare:
         box.update(label=ui.tr("compare.done", n=len(results)), state="complete")
     for name, msg in failed.items():
         st.warning(ui.tr("compare.model_failed", name=name, msg=msg))
-    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table")
-    louder = uh.more_urgent_models(results, model) if model in results else []
+    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table",
+                 column_config={ui.tr("compare.top_p"): st.column_config.TextColumn(width="medium")})
+    st.caption(ui.tr("compare.thresholds_note"))
+    louder = uh.more_urgent_note(results, model, lang) if model in results else None
     if louder:
-        top = max((results[n].urgency for n in louder), key=knowledge.urgency_rank)
-        st.warning(ui.tr("compare.more_urgent", names=", ".join(louder), model=model,
-                         level=ui.tr(f"urgency.short.{top}")))
+        st.warning(louder)
     shown = {n: r.probabilities for n, r in results.items() if uh.shows_probabilities(r)}
     if shown:
         st.plotly_chart(charts.compare_bars(shown, lang), key="compare_chart", config={"displayModeBar": False},

@@ -60,7 +60,7 @@ if card.get("task") == "classification":
     per_class = pd.DataFrame(uh.per_class_rows(card, lang))
     st.dataframe(per_class, hide_index=True, key="per_class", height="content",
                  column_config={ui.tr("report.col.class"): st.column_config.TextColumn(width="medium", pinned=True),
-                                **{ui.tr(k): st.column_config.NumberColumn(format="%.3f")
+                                **{ui.tr(k): st.column_config.NumberColumn(format="percent")  # as the tiles
                                    for k in ("report.col.precision", "report.col.recall", "report.col.f1")}})
     if m.get("confusion_matrix"):
         st.subheader(ui.tr("report.confusion"))

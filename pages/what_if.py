@@ -15,7 +15,9 @@ data = st.session_state.get("current_photo")
 if data is not None:
     st.caption(ui.tr("whatif.current"))
 elif uh.sample_records():
-    st.info(ui.tr("whatif.pick_sample"))
+    refused = st.session_state.get("refused_photo")
+    st.info(ui.tr("whatif.pick_sample_refused", status=uh.status_name(refused, lang)) if refused
+            else ui.tr("whatif.pick_sample"))
     data = ui.sample_picker(key="whatif_sample")
 if data is None:
     st.info(ui.tr("whatif.need_photo"))

@@ -47,7 +47,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "input.sample": {"en": "Try a sample", "ko": "예시 사진"},
     "input.uploader": {"en": f"Photo ({FORMATS_TEXT}, up to {MAX_MB} MB)", "ko": f"사진 ({_FORMATS_KO}, 최대 {MAX_MB}MB)"},
     "input.camera_label": {"en": "Point the camera at the skin problem", "ko": "피부 문제 부위에 카메라를 맞춰 주세요"},
-    "input.sample_label": {"en": "Sample photo from the test split", "ko": "테스트 데이터의 예시 사진"},
+    "input.sample_label": {"en": "Sample photo (one the models never trained on)", "ko": "예시 사진(모델이 학습하지 않은 사진)"},
     "input.sample_help": {
         "en": "Photos the models never trained on (the test split), named by the atlas's diagnosis. The models get "
               "some of them wrong, and that is part of what they show.",
@@ -65,6 +65,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": f"시작하려면 사진을 추가하세요. {MAX_MB}MB가 넘는 파일은 업로드 창에서 거부되어 파일 이름 옆에 빨간 표시가 "
               "생기고 분석되지 않으니, 더 작은 사진을 사용해 주세요.",
     },
+    "input.waiting.camera": {
+        "en": "Take a photo to begin: allow the camera when the browser asks, hold it close to the skin problem in "
+              "good light, then press the button under the preview.",
+        "ko": "시작하려면 사진을 찍으세요. 브라우저가 물으면 카메라를 허용하고, 밝은 곳에서 피부 문제 부위에 가까이 댄 뒤 "
+              "미리보기 아래 버튼을 누르세요.",
+    },
+    "input.waiting.sample": {"en": "Pick a sample photo to begin.", "ko": "시작하려면 예시 사진을 고르세요."},
     "model.select": {"en": "Classifier", "ko": "분류 모델"},
     "model.option": {"en": "{name} (test accuracy {acc})", "ko": "{name} (테스트 정확도 {acc})"},
     "model.option_default": {"en": "{name} (default, test accuracy {acc})", "ko": "{name} (기본, 테스트 정확도 {acc})"},
@@ -248,6 +255,16 @@ STRINGS: dict[str, dict[str, str]] = {
               "점이나 병변이라면, 대략적인 점수만으로도 피부암 가능성이 보입니다(위 경고). 의사에게 보여 주세요. 선명하고 밝은 "
               "사진이면 SkinLens가 더 말할 수 있지만, 진료를 대신할 수는 없습니다.",
     },
+    "status.not_skin.title_dark": {
+        "en": "Too dark to tell whether this is skin",
+        "ko": "너무 어두워서 피부 사진인지 알 수 없습니다",
+    },
+    "status.not_skin.body_dark": {
+        "en": "Nothing was classified. The photo is so dark that the check cannot tell skin from other things. Take "
+              "it again in daylight or a bright room, without flash glare, close to the skin problem.",
+        "ko": "분류하지 않았습니다. 사진이 너무 어두워 피부인지 다른 것인지 구별할 수 없습니다. 플래시 반사 없이 햇빛이나 "
+              "밝은 실내에서 피부 문제 부위를 가까이 다시 찍어 주세요.",
+    },
     "status.not_skin.body_small": {
         "en": "Nothing was classified. The photo is only {w} x {h} pixels, too small to tell skin from other things "
               "reliably: take a closer, larger photo of the skin problem in good light.",
@@ -275,6 +292,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.name.out_of_scope": {"en": "not a known condition", "ko": "알 수 없는 질환"},
     "status.name.not_skin": {"en": "not skin", "ko": "피부 아님"},
     "status.name.not_skin_blurry": {"en": "too blurry to tell", "ko": "너무 흐려 판단 불가"},
+    "status.name.not_skin_dark": {"en": "too dark to tell", "ko": "너무 어두워 판단 불가"},
     "status.name.poor_quality": {"en": "poor photo quality", "ko": "사진 품질 낮음"},
     "status.name.error": {"en": "error", "ko": "오류"},
     # ------------------------------------------------------------------ results
@@ -396,10 +414,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "result.timings": {"en": "Model computation time: {seconds:.1f} s (loading and drawing not included)",
                        "ko": "모델 계산 시간: {seconds:.1f}초 (불러오기와 화면 그리기 제외)"},
     "compare.more_urgent": {
-        "en": "The models disagree on how urgent this is: {names} would say {level}. The advice on this page follows "
-              "{model}, the model you chose. A disagreement like this is itself a reason to have a doctor look at "
-              "this spot.",
-        "ko": "모델마다 긴급도 판단이 다릅니다. {names} 모델의 판단은 '{level}'입니다. 이 페이지의 안내는 선택하신 "
+        "en": "The models disagree on how urgent this is; more urgent than your choice: {says}. The advice on this "
+              "page follows {model}, the model you chose. A disagreement like this is itself a reason to have a "
+              "doctor look at this spot.",
+        "ko": "모델마다 긴급도 판단이 다릅니다. 선택하신 모델보다 더 긴급하게 본 모델: {says}. 이 페이지의 안내는 선택하신 "
               "{model} 모델을 따릅니다. 이렇게 판단이 엇갈리는 것 자체가 의사에게 보여 줄 이유가 됩니다.",
     },
     "compare.cancer_score": {"en": "Melanoma + BCC", "ko": "흑색종+기저세포암"},
@@ -422,7 +440,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.top_p": {"en": "Top probability", "ko": "최고 확률"},
     "compare.urgency": {"en": "Urgency", "ko": "긴급도"},
     "compare.accuracy": {"en": "Test accuracy", "ko": "테스트 정확도"},
-    "compare.accuracy_unseen": {"en": "On unseen test photos", "ko": "처음 보는 테스트 사진"},
+    "compare.accuracy_unseen": {"en": "Accuracy on unseen test photos", "ko": "처음 보는 테스트 사진 정확도"},
+    "compare.thresholds_note": {
+        "en": "Each model has its own \"uncertain\" and \"not a known condition\" thresholds, chosen on validation "
+              "photos, so two models with a similar top probability can give different statuses.",
+        "ko": "모델마다 \"불확실\"과 \"알 수 없는 질환\"의 기준값이 따로 있고 검증 사진으로 정했습니다. 그래서 최고 확률이 "
+              "비슷해도 모델마다 상태가 다를 수 있습니다.",
+    },
     "compare.model_failed": {"en": "{name} could not analyse this photo ({msg}).",
                              "ko": "{name} 모델이 이 사진을 분석하지 못했습니다({msg})."},
     "compare.no_answer": {"en": "(no single answer)", "ko": "(단일 답 없음)"},
@@ -431,6 +455,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "가장 가능성 높은 질환에 대한 모델별 확률 묶음 막대그래프.",
     },
     # ------------------------------------------------------------------ memo headings
+    "memo.other_summary_scores": {
+        "en": "SkinLens will not name this condition: the photo is unlike its typical photos of the conditions it "
+              "knows. Yet its scores for melanoma and basal cell carcinoma are high (the warning above), so treat it "
+              "as a possible skin cancer until a doctor has examined it in person.",
+        "ko": "SkinLens는 이 질환의 이름을 말하지 않습니다. 사진이 모델이 아는 질환들의 전형적인 사진과 다르기 때문입니다. "
+              "그래도 흑색종과 기저세포암 점수가 높으므로(위 경고), 의사가 직접 진찰하기 전까지는 피부암 가능성으로 여기세요.",
+    },
     "memo.summary": {"en": "What it is", "ko": "어떤 질환인가요"},
     "memo.symptoms": {"en": "Typical look and symptoms", "ko": "흔한 모습과 증상"},
     "memo.causes": {"en": "Common causes and risk factors", "ko": "흔한 원인과 위험 요인"},
@@ -456,6 +487,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "whatif.current": {"en": "Using the photo from the Analyze page.", "ko": "분석 페이지의 사진을 사용합니다."},
     "whatif.pick_sample": {"en": "No photo analysed yet; pick a sample.", "ko": "아직 분석한 사진이 없습니다. 예시 사진을 고르세요."},
+    "whatif.pick_sample_refused": {
+        "en": "The photo on the Analyze page was turned away ({status}), so it gets no answer to vary here; pick a "
+              "sample instead.",
+        "ko": "분석 페이지의 사진은 받아들여지지 않아({status}) 여기서 바꿔 볼 답이 없습니다. 대신 예시 사진을 고르세요.",
+    },
     "whatif.need_photo": {
         "en": "Analyse a photo on the Analyze page first (no sample photos are available here).",
         "ko": "먼저 분석 페이지에서 사진을 분석해 주세요(여기에는 예시 사진이 없습니다).",
@@ -504,10 +540,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "whatif.uncertain_answer": {"en": "uncertain (leaning {name})", "ko": "불확실 ({name} 쪽)"},
     "whatif.raw_view": {
-        "en": "The Analyze page shows no probabilities for a photo it calls \"{status}\"; they are drawn here only to "
-              "show how the model's raw view moves.",
-        "ko": "분석 페이지는 \"{status}\"(으)로 판단한 사진의 확률을 보여 주지 않습니다. 여기서는 모델의 원래 판단이 어떻게 "
-              "움직이는지 보여 주려고 그렸습니다.",
+        "en": "The Analyze page shows no probabilities for a photo with the verdict \"{status}\" (at most the "
+              "melanoma and basal cell carcinoma scores behind a cancer warning); they are drawn here only to show "
+              "how the model's raw view moves.",
+        "ko": "분석 페이지는 \"{status}\" 판정을 받은 사진의 확률을 보여 주지 않습니다(피부암 경고가 있을 때 그 근거인 "
+              "흑색종과 기저세포암 점수만 보여 줍니다). 여기서는 모델의 원래 판단이 어떻게 움직이는지 보여 주려고 그렸습니다.",
     },
     "whatif.sweep_stale": {
         "en": "The photo, model or settings changed since the last plot. Press \"Plot how the prediction moves\" to "
@@ -534,7 +571,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "report.ece_floor": {
         "en": "A perfectly calibrated model would show {median} here ({p95} at the 95th percentile) from chance alone on these {n} photos",
-        "ko": "완벽히 보정된 모델도 이 사진 {n}장에서는 우연만으로 {median} (95번째 백분위 {p95})를 보입니다",
+        "ko": "완벽히 보정된 모델도 이 사진 {n}장에서는 우연만으로 {median}의 값(95번째 백분위 {p95})이 나옵니다",
     },
     "report.ci95": {"en": "95 % CI {lo} - {hi} (bootstrap over test photos)", "ko": "95% 신뢰구간 {lo} - {hi} (테스트 사진 부트스트랩)"},
     "report.none": {"en": "No model cards in weights/ yet.", "ko": "weights/ 폴더에 아직 모델 카드가 없습니다."},
@@ -924,12 +961,12 @@ CARD_TEXT_KO = {
         "않다는 보증도 결코 아닙니다.",
     "Trained on atlas photos (DermNet, Fitzpatrick17k subset) with noisy page-level labels and few dark-skin images; "
     "conditions outside the 11 are rejected only as well as the AUROC above says.":
-        "아틀라스 사진(DermNet, Fitzpatrick17k 일부)으로 학습했으며, 라벨은 페이지 단위라 잡음이 있고 어두운 피부 "
+        "도감 사진(DermNet, Fitzpatrick17k 일부)으로 학습했으며, 라벨은 페이지 단위라 잡음이 있고 어두운 피부 "
         "사진이 적습니다. 11개 밖의 질환은 위의 AUROC가 말하는 만큼만 걸러집니다.",
     "Trained on atlas photos (DermNet, Fitzpatrick17k subset) with noisy page-level labels and few dark-skin images; "
     "conditions outside the 11 are rejected only as well as the AUROC above says. The students were trained from "
     "scratch on the same photos; the ensemble needs all its members' files.":
-        "아틀라스 사진(DermNet, Fitzpatrick17k 일부)으로 학습했으며, 라벨은 페이지 단위라 잡음이 있고 어두운 피부 "
+        "도감 사진(DermNet, Fitzpatrick17k 일부)으로 학습했으며, 라벨은 페이지 단위라 잡음이 있고 어두운 피부 "
         "사진이 적습니다. 11개 밖의 질환은 위의 AUROC가 말하는 만큼만 걸러집니다. 학생 모델들은 같은 사진으로 "
         "처음부터 학습했으며, 앙상블을 쓰려면 구성 모델의 파일이 모두 있어야 합니다.",
     "Rejecting photos that are not close-ups of skin (animals, food, scenes) before any label is shown.":
@@ -981,17 +1018,23 @@ def short_class_name(condition: str | None, lang: str = "en") -> str:
 
 
 def not_skin_variant(issues) -> str:
-    """Which not-skin screen a photo with these quality issue codes gets: "_small" (a few dozen pixels hide the
-    texture the photo check reads), "_blurry" (a badly blurred skin photo loses it too: "retake it in focus"), or
-    the plain one ("")."""
+    """Which not-skin screen a photo with these quality issue codes gets, naming what to fix first: "_small" (a few
+    dozen pixels hide the texture the photo check reads), "_dark" (darkness hides texture and colour: "retake it in
+    good light"), "_blurry" (a badly blurred photo in skin colours: "retake it in focus"), or the plain one ("": a
+    flat blue picture reads as blurry too, but its colours already say it is no skin)."""
     codes = set(issues)
-    return "_small" if "too_small" in codes else "_blurry" if "blurry" in codes else ""
+    if "too_small" in codes:
+        return "_small"
+    if "too_dark" in codes:
+        return "_dark"
+    return "_blurry" if "blurry" in codes and "not_skin" not in codes else ""
 
 
 def status_key(status: str, issues=()) -> str:
-    """The status as the pages name it: a not-skin photo that is also blurry is "not_skin_blurry" (too blurry to
-    tell), as its screen on the Analyze page says."""
-    return "not_skin_blurry" if status == "not_skin" and not_skin_variant(issues) == "_blurry" else status
+    """The status as the pages name it: a not-skin photo too blurry or too dark for the check is "not_skin_blurry" or
+    "not_skin_dark" (too blurry / too dark to tell), as its screen on the Analyze page says."""
+    variant = not_skin_variant(issues) if status == "not_skin" else ""
+    return f"not_skin{variant}" if variant in ("_blurry", "_dark") else status
 
 
 def status_name(status: str, lang: str = "en", issues=()) -> str:

@@ -23,6 +23,7 @@ from .ui_helpers import (
     memo_sources,
     photo_view,
     quality_reasons,
+    shows_outline,
     shows_probabilities,
     status_screen,
     thumbnail,
@@ -213,7 +214,7 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
 
     doc.heading(t("pdf.images", lang))
     row = [(t("pdf.photo", lang), a.image)]
-    if a.segmentation is not None and a.segmentation.status != "none":
+    if a.segmentation is not None and a.segmentation.status != "none" and shows_outline(a):
         row.append((t("pdf.outline", lang), photo_view(a, "outline")))
     heat = heatmap_view(a, 0.45, "jet")
     if heat is not None:
@@ -234,6 +235,8 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
     reasons = quality_reasons(a.quality, lang)
     if reasons:
         doc.bullets(reasons)
+    elif a.status == "not_skin":  # refused by the photo check alone: its reason, not "no quality problems found"
+        doc.para(a.message)
     else:
         doc.para(t("pdf.quality_ok", lang))
 

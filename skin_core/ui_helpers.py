@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import explain, images, knowledge, registry, segmentation
-from .i18n import quality_reasons  # noqa: F401 (for the pages)
+from .i18n import quality_reasons, status_key  # noqa: F401 (for the pages)
 from .i18n import (NOT_AVAILABLE, class_name, not_skin_variant, percent, short_class_name, status_name, t,
                    urgency_label)
 
@@ -127,7 +127,7 @@ def status_screen(a, lang: str) -> StatusScreen:
         kind = "warning"  # not a calm blue box under a cancer warning
     if status == "not_skin":
         variant = not_skin_variant(a.quality.codes)
-        title += "_blurry" if variant == "_blurry" else ""
+        title += variant if variant in ("_blurry", "_dark") else ""
         if scores_urgent(a):  # too unclear to tell, and the scores raised the banner: say so, not "nothing was classified"
             body, kind = body + "_urgent", "warning"
         else:
@@ -137,10 +137,10 @@ def status_screen(a, lang: str) -> StatusScreen:
 
 def status_quality_reasons(a, lang: str) -> list[str]:
     """The quality problems listed under a refused photo's status screen, less what the screen already states
-    (a not-skin photo's "does not look like skin", and the blur its "too blurry" screen is about)."""
+    (a not-skin photo's "does not look like skin", and the blur or darkness its "too blurry" or "too dark" screen is about)."""
     if a.status not in ("poor_quality", "not_skin"):
         return []
-    said = {"not_skin"} | ({"blurry"} if not_skin_variant(a.quality.codes) == "_blurry" else set())
+    said = {"not_skin"} | {"_blurry": {"blurry"}, "_dark": {"too_dark"}}.get(not_skin_variant(a.quality.codes), set())
     report = dataclasses.replace(a.quality, issues=[i for i in a.quality.issues
                                                     if not (a.status == "not_skin" and i.code in said)])
     return quality_reasons(report, lang)
@@ -164,6 +164,12 @@ def image_error_text(err: Exception, lang: str) -> str:
     if details and f"image_error.{code}.sized" in STRINGS:
         return t(f"image_error.{code}.sized", lang, **details)
     return t(f"image_error.{code}", lang)
+
+
+def shows_outline(a) -> bool:
+    """The lesion outline and heatmap are drawn for a photo that was analysed, not for one refused as not skin or
+    too poor (the page shows only the photo then, and the PDF follows it)."""
+    return a.status not in ("not_skin", "poor_quality")
 
 
 def shows_probabilities(a) -> bool:
@@ -295,6 +301,17 @@ def more_urgent_models(analyses: dict, selected: str) -> list[str]:
     return [n for n, a in analyses.items() if knowledge.urgency_rank(a.urgency) > base]
 
 
+def more_urgent_note(analyses: dict, selected: str, lang: str) -> str | None:
+    """The compare section's note when other models rate this photo more urgent than the chosen one: each named with
+    its own level ("custom_cnn: Urgent (2 weeks); efficientnet_b0: Soon (weeks)"), most urgent first."""
+    louder = more_urgent_models(analyses, selected)
+    if not louder:
+        return None
+    louder.sort(key=lambda n: -knowledge.urgency_rank(analyses[n].urgency))
+    says = "; ".join(f"{n}: {t(f'urgency.short.{analyses[n].urgency}', lang)}" for n in louder)
+    return t("compare.more_urgent", lang, says=says, model=selected)
+
+
 def compare_rows(analyses: dict, lang: str) -> list[dict]:
     """One row per model for the 'compare all models' table."""
     rows = []
@@ -326,8 +343,11 @@ def memo_sections(memo, lang: str, urgency: str | None = None, red_flags: tuple[
     with a high melanoma probability): one photo never shows two different urgencies. `red_flags` (what the
     user reported) and `scores` (:func:`pipeline.scores_urgent`) let the raised-urgency line name the real reason.
     """
+    summary = memo.summary
+    if memo.condition == "other" and scores:  # "unlike the conditions it knows" beside high cancer scores: say both
+        summary = t("memo.other_summary_scores", lang)
     return [
-        (t("memo.summary", lang), [memo.summary], False),
+        (t("memo.summary", lang), [summary], False),
         (t("memo.symptoms", lang), memo.symptoms, True),
         (t("memo.causes", lang), memo.causes, True),
         (t("memo.contagious", lang), [memo.contagious], False),
@@ -491,7 +511,7 @@ def decision_rows(card: dict, lang: str) -> list[dict]:
 
 
 def _interval(ci: list[float] | None) -> str:
-    return f"{ci[0]:.2f} - {ci[1]:.2f}" if ci else "-"
+    return f"{percent(ci[0])} - {percent(ci[1])}" if ci else "-"
 
 
 def per_class_rows(card: dict, lang: str) -> list[dict]:

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from skin_core import data, knowledge, quality, report
-from skin_core.i18n import class_name
+from skin_core.i18n import class_name, t
 from skin_core.pipeline import Analysis
 from tests.conftest import needs_data
 
@@ -119,3 +119,23 @@ def test_an_unknown_condition_under_the_banner_prints_the_cancer_scores_behind_i
     for line in ui_helpers.cancer_score_lines(a, lang):
         assert _squash(line) in text
     assert _squash(t("result.top3", lang)) not in text  # still no differential for a condition it does not know
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_photo_refused_by_the_photo_check_alone_prints_why_and_no_outline(lang):
+    """What the page shows for a sharp photo the photo check refused: the photo only (no lesion outline, though one
+    was computed), and the refusal's reason where the quality section would say "no quality problems found"."""
+    import dataclasses
+
+    from pypdf import PdfReader
+
+    from tests.app.helpers import hand_built
+
+    a = dataclasses.replace(hand_built("not_skin", lang=lang), message=t("reason.not_skin_photo", lang),
+                            malignancy_score=0.0)
+    assert a.quality.ok and a.segmentation is not None and a.segmentation.status != "none"
+    pdf = report.render_pdf(a, lang)
+    text = _squash(_text(pdf))
+    assert _squash(t("reason.not_skin_photo", lang)) in text and _squash(t("pdf.quality_ok", lang)) not in text
+    assert _squash(t("pdf.outline", lang)) not in text
+    assert sum(len(p.images) for p in PdfReader(io.BytesIO(pdf)).pages) == 1  # the photo itself

@@ -187,7 +187,10 @@ def test_widget_changes_do_not_rerun_the_model(app, monkeypatch):
 def test_camera_photo_in_korean(app):
     app.radio(key="lang").set_value("ko").run()
     assert app.title[0].value == "피부 사진 분석"
+    assert t("input.waiting", "ko") in [i.value for i in app.info]
     app.radio(key="source_ko").set_value("camera").run()
+    waiting = [i.value for i in app.info]  # the camera's own instructions, not the uploader's 15 MB rule
+    assert t("input.waiting.camera", "ko") in waiting and t("input.waiting", "ko") not in waiting
     _, data = photo_bytes(*CONFIDENT)
     app.camera_input[0].set_value(("shot.jpg", _jpeg(data), "image/jpeg"))
     app.run(timeout=RUN_TIMEOUT)
@@ -228,7 +231,8 @@ def test_heic_upload_and_compare_all_models(app):
               if knowledge.urgency_rank(levels[u]) > knowledge.urgency_rank(a.urgency)]
     warned = [w.value for w in app.warning if "The models disagree on how urgent" in w.value]
     assert bool(warned) == bool(louder), (louder, warned)  # a louder model is named, never silently outvoted
-    assert not louder or ", ".join(louder) in warned[0]
+    for m, u in zip(table["Model"], table["Urgency"]):  # each louder model with its own level, as in the table
+        assert any(f"{m}: {u}" in w for w in warned) == (m in louder), (m, u, warned)
     assert all(s.endswith("%") or s == "–" for s in table["Melanoma + BCC"])  # why a model is urgent
 
 

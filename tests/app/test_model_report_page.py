@@ -41,7 +41,7 @@ def test_classifier_card_shows_metrics_and_plots(app):
     per_class = frame_with(app, "Condition")
     assert len(per_class) == len(card["classes"]) and short_class_name("melanoma", "en") in set(per_class["Condition"])
     assert t("report.error_bars", "en") in texts(app, "caption")
-    assert per_class["Recall 95 % CI"].str.fullmatch(r"\d\.\d\d - \d\.\d\d").all()  # small classes: wide
+    assert per_class["Recall 95 % CI"].str.fullmatch(r"\d+\.\d% - \d+\.\d%").all()  # small classes: wide
     assert len(app.get("plotly_chart")) >= 5  # by source, by skin type, confusion, reliability, ROC
     shown = texts(app)
     assert card["intended_use"] in shown and card["limitations"] in shown and card["split"] in shown

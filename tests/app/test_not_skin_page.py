@@ -93,3 +93,8 @@ def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, i
 
     # the What-if page gets no photo that was turned away
     assert "current_photo" not in app.session_state
+    if not warned:  # it says why it has none (a refused photo), rather than "no photo analysed yet"
+        app.switch_page("pages/what_if.py").run(timeout=RUN_TIMEOUT)
+        assert not app.exception
+        said = t("whatif.pick_sample_refused", "en", status=ui_helpers.status_name(a.status, "en", a.quality.codes))
+        assert said in [i.value for i in app.info], [i.value for i in app.info]

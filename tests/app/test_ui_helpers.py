@@ -4,7 +4,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from skin_core import charts, pipeline, robustness, ui_helpers as uh
+from skin_core import charts, knowledge, pipeline, quality, robustness, ui_helpers as uh
 from skin_core.data import CLASSES, MALIGNANT
 from skin_core.i18n import class_name, percent, short_class_name, status_name, t
 
@@ -96,6 +96,10 @@ def test_models_more_urgent_than_the_selected_one_are_named():
     results = {"a": calm, "b": hand_built("ok", urgency="urgent"), "c": calm}
     assert uh.more_urgent_models(results, "a") == ["b"]
     assert uh.more_urgent_models(results, "b") == []
+    soon = dataclasses.replace(calm, urgency="soon")
+    note = uh.more_urgent_note({**results, "d": soon}, "a", "en")  # each with its own level, the most urgent first
+    assert "b: Urgent (2 weeks); d: Soon (weeks)" in note, note
+    assert uh.more_urgent_note(results, "b", "en") is None
 
 
 def test_compare_rows_never_show_a_label_for_rejections():
@@ -231,9 +235,9 @@ def test_per_class_rows_give_each_recall_its_interval(lang):
         "tinea": {"precision": 0.7, "recall": 0.6, "f1-score": 0.65, "support": 15}}}}
     rows = uh.per_class_rows(card, lang)
     col = t("report.col.recall_ci", lang)
-    lo, hi = (float(v) for v in rows[1][col].split(" - "))
+    lo, hi = (float(v.rstrip("%")) / 100 for v in rows[1][col].split(" - "))  # percentages, as the tiles
     assert lo < 0.5 < hi and hi - lo > 0.4  # 6 of 12 photos
-    acne_lo, acne_hi = (float(v) for v in rows[0][col].split(" - "))
+    acne_lo, acne_hi = (float(v.rstrip("%")) / 100 for v in rows[0][col].split(" - "))
     assert acne_lo < 0.857 < acne_hi and acne_hi - acne_lo < hi - lo
     assert rows[1][t("report.col.class", lang)] == short_class_name("molluscum", lang)
     tinea = rows[2][t("report.col.class", lang)]  # short: the figures stay on a phone's screen
@@ -393,6 +397,14 @@ def test_a_blurry_photo_refused_as_not_skin_is_named_too_blurry_everywhere():
     assert status_name("not_skin", "en", ["blurry"]) == t("status.name.not_skin_blurry", "en") == "too blurry to tell"
     assert status_name("not_skin", "ko", ["too_small", "blurry"]) == status_name("not_skin", "ko")  # size first
     assert status_name("uncertain", "en", ["blurry"]) == status_name("uncertain", "en")
+    # what to fix first: darkness (it blurs too), and no "too blurry" for colours that are plainly not skin
+    assert status_name("not_skin", "en", ["blurry", "too_dark"]) == "too dark to tell"
+    assert status_name("not_skin", "en", ["blurry", "not_skin"]) == status_name("not_skin", "en") == "not skin"
+    dark = dataclasses.replace(hand_built("not_skin"), malignancy_score=0.0, quality=quality.QualityReport(
+        300, 300, 5.0, 20.0, 0.5, (quality.Issue("blurry", "blurry", False), quality.Issue("too_dark", "dark", False))))
+    screen = uh.status_screen(dark, "ko")
+    assert (screen.title, screen.body) == (t("status.not_skin.title_dark", "ko"), t("status.not_skin.body_dark", "ko"))
+    assert uh.status_quality_reasons(dark, "en") == [t("quality.blurry", "en")]  # the screen already says "dark"
     a = hand_built()
     probs = np.array([list(a.probabilities.values())] * 3)
     sweep = robustness.SweepResult("blur", [0.0, 6.0, 12.0], list(a.classes), probs, [0.1] * 3,
@@ -410,3 +422,14 @@ def test_sweep_quality_caption_skips_values_refused_as_not_skin():
                                    ["ok", "uncertain", "not_skin"], ["melanoma", "melanoma", None],
                                    [[], ["blurry"], ["blurry", "dark"]])
     assert uh.sweep_quality_values(sweep) == ["2"]
+
+
+def test_an_unknown_condition_with_high_cancer_scores_is_not_called_unlike_every_condition():
+    """The "other" memo says the photo resembles none of the known conditions; beside a cancer banner raised by its
+    scores it says both things instead (page and PDF share these sections)."""
+    memo = knowledge.memo("other", "ko")
+    calm = uh.memo_sections(memo, "ko", urgency="soon")[0][1]
+    loud = uh.memo_sections(memo, "ko", urgency="urgent", scores=True)[0][1]
+    assert calm == [memo.summary] and loud == [t("memo.other_summary_scores", "ko")]
+    acne = knowledge.memo("acne", "en")
+    assert uh.memo_sections(acne, "en", urgency="urgent", scores=True)[0][1] == [acne.summary]
