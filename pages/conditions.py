@@ -18,6 +18,7 @@ with st.expander(ui.tr("conditions.overview")):
                                 ui.tr("result.urgency"): urgency_label(knowledge.base_urgency(c), lang),
                                 ui.tr("conditions.contagious"): ui.tr(f"conditions.contagious.{knowledge.contagious(c)}")}
                                for c in ids]),
-                 hide_index=True, height="content")  # every row on screen, no inner scroll
+                 hide_index=True, height="content",  # every row on screen, no inner scroll
+                 column_config={ui.tr("conditions.select"): st.column_config.TextColumn(width="large")})
 chosen = ui.choice(st.selectbox, ui.tr("conditions.select"), ids, "condition", format_func=ui.condition_name_fn())
 ui.memo(knowledge.memo(chosen, lang))

@@ -91,7 +91,7 @@ def _app_path_md(card: dict) -> list[str]:
              + ", ".join(f"{k} {v}" for k, v in a["by_status"].items()) + f". Measured by `{a['command']}`.", "",
              "| missed photo | status | urgency | score counted | mel + BCC before the checks | quality issues |",
              "|---|---|---|---|---|---|"]
-    lines += [f"| {m['source']}/{m['file']} | {m['status']} | {m['urgency']} | {m['malignancy_score']:.3f} | "
+    lines += [f"| {m['source']}/{m['file']} | {m['status']} | {m['urgency']} | {_pct(m['malignancy_score'])} | "
               f"{m.get('scores_before_checks', float('nan')):.3f} | {', '.join(m['quality']) or '-'} |"
               for m in a["missed"]]
     return lines
@@ -126,8 +126,8 @@ def _photo_check_md(m: dict) -> list[str]:
     if m.get("malignant_rejected"):
         r = m["malignant_rejected"]
         lines += ["", f"Melanoma and basal cell carcinoma photos refused: {r['rejected']} of {r['n']} (a refused photo "
-                      "that is sharp and well lit gets no cancer flag from the classifier; one that blur, darkness, glare or "
-                      "its size may explain keeps its scores; the user's red flags raise either's urgency)."]
+                      "gets no cancer flag from the classifier unless blur or darkness may explain the refusal; the user's "
+                      "red flags raise its urgency either way)."]
     return lines
 
 

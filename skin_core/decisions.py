@@ -62,7 +62,7 @@ def on_cancer_pathway(status: str, label: str | None, urgent: bool, red_flags: t
             or knowledge.cancer_flagged(condition, red_flags))
 
 
-def _check_finite(probs: dict[str, float], *scores: float) -> None:
+def check_finite(probs: dict[str, float], *scores: float) -> None:
     """ValueError for a NaN or infinite score: an urgency (or a JSON line) must never rest on one."""
     if not all(math.isfinite(v) for v in (*probs.values(), *scores)):
         raise ValueError("the classifier returned non-finite scores (NaN or infinity); no decision can rest on them")
@@ -73,7 +73,7 @@ def decide(probs: dict[str, float], ood_score: float, thresholds: dict | None = 
     """Status, label and urgency for one image's calibrated class probabilities (and any reported red flags)."""
     if not probs:
         raise ValueError("the classifier returned no scores; no decision can rest on them")
-    _check_finite(probs, ood_score)
+    check_finite(probs, ood_score)
     t = {**DEFAULTS, **(thresholds or {})}
     ranked = sorted(probs.items(), key=lambda kv: kv[1], reverse=True)
     (top, p1), p2 = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
@@ -92,7 +92,7 @@ def rejected(status: str, reason: str, probs: dict[str, float] | None = None, th
              red_flags: tuple[str, ...] = ()) -> Decision:
     """Decision for an image that was not classified as a condition (not_skin, poor_quality, error): at least
     `soon` (nothing was checked), `urgent` when the malignancy score or a red flag says so."""
-    _check_finite(probs or {})
+    check_finite(probs or {})
     mal = float(sum((probs or {}).get(c, 0.0) for c in MALIGNANT))
     urgent = bool(probs) and crosses_urgent(mal, thresholds)
     return Decision(status, None, urgency_for(status, None, urgent, red_flags), mal, reason)

@@ -247,11 +247,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "피부 문제 부위를 눌러 초점을 맞춘 뒤 밝은 곳에서 다시 찍어 주세요.",
     },
     "status.not_skin.body_urgent": {
-        "en": "No condition is named: the photo is too blurred, dark or small to be sure it shows skin. But if it is a "
+        "en": "No condition is named: the photo is too blurred or dark to be sure it shows skin. But if it is a "
               "spot on your skin, even its rough scores point to a possible skin cancer (the warning above): please "
               "have a doctor look at it. A sharp, well-lit photo would let SkinLens say more, but it cannot replace "
               "that visit.",
-        "ko": "사진이 너무 흐리거나 어둡거나 작아서 피부 사진인지 확신할 수 없어 질환 이름을 말하지 않습니다. 하지만 피부의 "
+        "ko": "사진이 너무 흐리거나 어두워서 피부 사진인지 확신할 수 없어 질환 이름을 말하지 않습니다. 하지만 피부의 "
               "점이나 병변이라면, 대략적인 점수만으로도 피부암 가능성이 보입니다(위 경고). 의사에게 보여 주세요. 선명하고 밝은 "
               "사진이면 SkinLens가 더 말할 수 있지만, 진료를 대신할 수는 없습니다.",
     },
@@ -589,10 +589,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.rejection": {"en": "Whom the photo check turns away", "ko": "사진 확인이 돌려보내는 사진"},
     "report.rejection.intro": {
         "en": "Share of real skin test photos it refuses as \"not skin\", per source and per skin-type group. A "
-              "refused photo gets no answer; its cancer scores still count when blur, darkness, glare or its small "
-              "size may be why it was refused.",
+              "refused photo gets no answer; its cancer scores still count when blur or darkness may be why it was "
+              "refused.",
         "ko": "실제 피부 테스트 사진 중 \"피부 아님\"으로 거부한 비율(출처별, 피부 유형별)입니다. 거부된 사진에는 답을 "
-              "내지 않지만, 흐림, 어두움, 반사, 작은 크기 때문에 거부되었을 수 있으면 피부암 점수는 그대로 반영합니다.",
+              "내지 않지만, 흐림이나 어두움 때문에 거부되었을 수 있으면 피부암 점수는 그대로 반영합니다.",
     },
     "report.k_of_n": {"en": "{k} of {n} test photos", "ko": "테스트 사진 {n}장 중 {k}장"},
     "report.app_path": {
@@ -1018,16 +1018,16 @@ def short_class_name(condition: str | None, lang: str = "en") -> str:
 
 
 def not_skin_variant(issues) -> str:
-    """Which not-skin screen a photo with these quality issue codes gets, naming what to fix first: "_small" (a few
-    dozen pixels hide the texture the photo check reads), "_dark" (darkness hides texture and colour: "retake it in
-    good light"), "_blurry" (a badly blurred photo in skin colours: "retake it in focus"), or the plain one ("": a
-    flat blue picture reads as blurry too, but its colours already say it is no skin)."""
+    """Which not-skin screen a photo with these quality issue codes gets, naming what to fix first: "_dark" (darkness
+    hides texture and colour: "retake it in good light"), "_small" (a few dozen pixels of skin colours hide the
+    texture the photo check reads), "_blurry" (a badly blurred photo in skin colours: "retake it in focus"), or the
+    plain one ("": a tiny or flat blue picture, whose colours already say it is no skin)."""
     codes = set(issues)
-    if "too_small" in codes:
-        return "_small"
     if "too_dark" in codes:
         return "_dark"
-    return "_blurry" if "blurry" in codes and "not_skin" not in codes else ""
+    if "not_skin" in codes:  # the colour rule found no skin colours: size or blur would not change that
+        return ""
+    return "_small" if "too_small" in codes else "_blurry" if "blurry" in codes else ""
 
 
 def status_key(status: str, issues=()) -> str:

@@ -49,9 +49,8 @@ class Analysis:
 
     @property
     def has_scores(self) -> bool:
-        """Whether the classifier's scores count for this photo: not for one refused as not skin (a cat's scores
-        mean nothing), unless a defect of the photo may be why it looked unlike skin (then the check cannot tell)."""
-        return self.status != "error" and (self.status != "not_skin" or self.quality.may_hide_skin)
+        """Whether the classifier's scores count for this photo (:func:`scores_count`)."""
+        return scores_count(self.status, self.quality)
 
     @staticmethod
     def json_keys() -> tuple[str, ...]:
@@ -63,9 +62,9 @@ class Analysis:
         """The memo as the page shows it: this result's urgency and advice, not the condition's usual ones."""
         if self.memo is None:
             return None
-        return {**self.memo.to_dict(), "urgency": self.urgency,
-                "when_to_see": when_to_see_advice(self.memo, self.urgency, self.red_flags, self.lang,
-                                                  scores=scores_urgent(self))}
+        scores = scores_urgent(self)
+        return {**self.memo.to_dict(), "urgency": self.urgency, "summary": memo_summary(self.memo, self.lang, scores),
+                "when_to_see": when_to_see_advice(self.memo, self.urgency, self.red_flags, self.lang, scores=scores)}
 
     def to_dict(self) -> dict:
         """JSON-serialisable summary (no pixels): what the CLI prints and tests compare. `label` is set only for
@@ -81,7 +80,8 @@ class Analysis:
             "message": self.message,
             "model": self.classifier,
             "model_version": self.classifier_version,
-            # a sharp photo refused as not skin gets no cancer score (its scores mean nothing), not a reassuring 0.0
+            # a photo refused as not skin, and not for blur or darkness, gets no cancer score (its scores mean
+            # nothing), not a reassuring 0.0
             "malignancy_score": self.malignancy_score if self.has_scores else None,
             "red_flags": list(self.red_flags),
             "quality": self.quality.to_dict(),
@@ -89,6 +89,20 @@ class Analysis:
             "memo": self._memo_dict(),
             "cancer_banner": self.cancer_banner,
         }
+
+
+def scores_count(status: str, report: quality.QualityReport) -> bool:
+    """Whether the classifier's scores count for a result: not for an error, nor for a photo refused as not skin (a
+    cat's scores mean nothing), unless blur or darkness may be why it looked unlike skin (then the check cannot tell)."""
+    return status != "error" and (status != "not_skin" or report.may_hide_skin)
+
+
+def memo_summary(memo, lang: str, scores: bool | None = None) -> str:
+    """The memo's "what it is" for this result: the unknown-condition memo says the photo resembles none of the
+    known conditions, which beside a cancer banner raised by its scores would mislead, so it then says both things."""
+    if memo.condition == "other" and scores:
+        return i18n.t("memo.other_summary_scores", lang)
+    return memo.summary
 
 
 def when_to_see_advice(memo, urgency: str, red_flags: tuple[str, ...], lang: str, scores: bool | None = None) -> str:
@@ -134,11 +148,11 @@ def _memo_for(status: str, label: str | None, lang: str):
 
 
 def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, ...], lang: str,
-            malignancy_score: float, thresholds: dict) -> dict | None:
+            malignancy_score: float, thresholds: dict, counted: bool = True) -> dict | None:
     """The possible-cancer banner for a result on the cancer pathway, worded for why: the model's scores, or only
     the user's red flags (then it must not claim the result includes a cancer). When another reported sign needs
     care today, its "within 2 weeks" gives way to "today", so the page never shows two deadlines."""
-    scores = decisions.crosses_urgent(malignancy_score, thresholds)
+    scores = counted and decisions.crosses_urgent(malignancy_score, thresholds)  # counted: `scores_count`
     if not decisions.on_cancer_pathway(status, label, scores, red_flags):
         return None
     lead = None
@@ -163,10 +177,12 @@ def _decide(report, photo_ok: bool, probs: dict, ood: float, thresholds: dict, a
 
     A blurry or dark skin photo keeps the urgent flag when the malignancy score crosses the threshold, also when the
     blur or darkness made a skin check refuse it (`QualityReport.may_hide_skin`: the check cannot tell, and a missed
-    cancer costs more than a banner that says "if this is a spot on your skin"). A sharp, well-lit photo refused as
-    not skin does not: the classifier's scores mean nothing for a cat (a sharp cat scores 0.13 for melanoma + BCC,
-    over the threshold). Its urgency is `soon`, or `urgent` when the user reports a bleeding or changing spot.
+    cancer costs more than a banner that says "if this is a spot on your skin"). Any other photo refused as not skin
+    does not: the classifier's scores mean nothing for a cat (a sharp cat scores 0.13 for melanoma + BCC, over the
+    threshold). Its urgency is `soon`, or `urgent` when the user reports a bleeding or changing spot. Non-finite
+    scores are refused first, whatever the photo (`decisions.rejected` would pass them into the JSON).
     """
+    decisions.check_finite(probs, ood)
     if not (report.is_skin and photo_ok):
         reason = (next(i.message for i in report.issues if i.code == "not_skin") if not report.is_skin
                   else NOT_SKIN_PHOTO)
@@ -230,7 +246,7 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
         image=rgb,
         memo=_memo_for(dec.status, dec.label, lang),
         cancer_banner=_banner(dec.status, dec.label, dec.urgency, red_flags, lang, dec.malignancy_score,
-                              clf.thresholds),
+                              clf.thresholds, scores_count(dec.status, report)),
         lang=lang,
         red_flags=red_flags,
         **extra,
@@ -247,7 +263,7 @@ def retriage(a: Analysis, red_flags) -> Analysis:
     flags = _flags(red_flags)
     thresholds = registry.load_model(a.classifier, "classification").thresholds
     urgency = decisions.urgency_for(a.status, a.label, scores_urgent(a, thresholds), flags)
-    banner = _banner(a.status, a.label, urgency, flags, a.lang, a.malignancy_score, thresholds)
+    banner = _banner(a.status, a.label, urgency, flags, a.lang, a.malignancy_score, thresholds, a.has_scores)
     return dataclasses.replace(a, urgency=urgency, cancer_banner=banner, red_flags=flags)
 
 

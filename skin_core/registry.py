@@ -192,9 +192,10 @@ def check_card(spec: ModelSpec, card: dict) -> None:
         raise CardError(f"Card of '{spec.name}' has no decision thresholds {missing} (chosen on val when trained).")
 
 
-_LOCK = threading.Lock()  # guards the two dicts below, never held while a model loads
-_LOADED: dict[str, object] = {}
+_LOCK = threading.Lock()  # guards every write to the state below; never held while a model loads
+_LOADED: dict[str, object] = {}  # read without the lock: a dict lookup is atomic
 _LOADING: dict[str, threading.Lock] = {}  # one lock per model: loading one never blocks using another
+_GENERATION = [0]  # bumped by `forget_loaded`: a load that began before it is returned but not kept
 
 
 def _load(name: str):
@@ -205,9 +206,14 @@ def _load(name: str):
     with _LOCK:
         lock = _LOADING.setdefault(name, threading.Lock())
     with lock:
-        if name not in _LOADED:
-            _LOADED[name] = _build(name)
-        return _LOADED[name]
+        model = _LOADED.get(name)
+        if model is None:
+            started = _GENERATION[0]
+            model = _build(name)
+            with _LOCK:
+                if _GENERATION[0] == started:  # not forgotten while it loaded (its card may have changed)
+                    _LOADED[name] = model
+        return model
 
 
 def _build(name: str):
@@ -233,6 +239,7 @@ def load_model(name: str | None = None, task: str = "classification"):
 def forget_loaded() -> None:
     """Drop the loaded models, so the next `load_model` reads cards and weights again (after a script rewrote one)."""
     with _LOCK:
+        _GENERATION[0] += 1
         _LOADED.clear()
 
 

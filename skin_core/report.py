@@ -236,7 +236,7 @@ def render_pdf(analysis, lang: str = "en", when: dt.datetime | None = None) -> b
     if reasons:
         doc.bullets(reasons)
     elif a.status == "not_skin":  # refused by the photo check alone: its reason, not "no quality problems found"
-        doc.para(a.message)
+        doc.para(t("reason.not_skin_photo", lang))
     else:
         doc.para(t("pdf.quality_ok", lang))
 

@@ -127,10 +127,11 @@ def status_screen(a, lang: str) -> StatusScreen:
         kind = "warning"  # not a calm blue box under a cancer warning
     if status == "not_skin":
         variant = not_skin_variant(a.quality.codes)
-        title += variant if variant in ("_blurry", "_dark") else ""
-        if scores_urgent(a):  # too unclear to tell, and the scores raised the banner: say so, not "nothing was classified"
+        if scores_urgent(a):  # too blurred or dark to tell, and the scores raised the banner: say so
+            title += "_dark" if "too_dark" in a.quality.codes else "_blurry"
             body, kind = body + "_urgent", "warning"
         else:
+            title += variant if variant in ("_blurry", "_dark") else ""
             body += variant
     return StatusScreen(kind, t(title, lang), t(body, lang, w=a.quality.width, h=a.quality.height))
 
@@ -187,7 +188,8 @@ def ood_line(a, lang: str) -> str:
 
 def cancer_score_lines(a, lang: str) -> list[str]:
     """'Melanoma 80.1%' and 'Basal cell carcinoma 10.6%' for a result that shows no probabilities (not a known
-    condition, or a poor photo) while its cancer scores put the banner on it: the banner's figure, made visible."""
+    condition, a poor photo, or one too blurred or dark to tell whether it is skin) while its cancer scores put the
+    banner on it: the banner's figure, made visible."""
     from .data import MALIGNANT
     from .pipeline import scores_urgent
 
@@ -343,11 +345,10 @@ def memo_sections(memo, lang: str, urgency: str | None = None, red_flags: tuple[
     with a high melanoma probability): one photo never shows two different urgencies. `red_flags` (what the
     user reported) and `scores` (:func:`pipeline.scores_urgent`) let the raised-urgency line name the real reason.
     """
-    summary = memo.summary
-    if memo.condition == "other" and scores:  # "unlike the conditions it knows" beside high cancer scores: say both
-        summary = t("memo.other_summary_scores", lang)
+    from .pipeline import memo_summary
+
     return [
-        (t("memo.summary", lang), [summary], False),
+        (t("memo.summary", lang), [memo_summary(memo, lang, scores)], False),
         (t("memo.symptoms", lang), memo.symptoms, True),
         (t("memo.causes", lang), memo.causes, True),
         (t("memo.contagious", lang), [memo.contagious], False),

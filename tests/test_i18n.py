@@ -37,7 +37,7 @@ def test_every_dynamic_key_family_is_complete():
     families = {
         "status.{}.title": decisions.STATUSES,
         "status.{}.body": decisions.STATUSES,
-        "status.name.{}": decisions.STATUSES,
+        "status.name.{}": decisions.STATUSES + ("not_skin_blurry", "not_skin_dark"),
         "quality.{}": ("too_small", "blurry", "too_dark", "too_bright", "not_skin"),
         "image_error.{}": {c.code for c in [images.InvalidImageError, *images.InvalidImageError.__subclasses__()]},
         "whatif.t.{}": robustness.TRANSFORMS,
@@ -47,7 +47,12 @@ def test_every_dynamic_key_family_is_complete():
         "result.abc.{}": ui_helpers.ABC_KEYS,
         "metric.{}": sum(ui_helpers.TASK_METRICS.values(), ()),
         "input.{}": ("upload", "camera", "sample"),
-        "report.task.{}": ("classification", "segmentation"),
+        "report.task.{}": tuple(ui_helpers.TASK_METRICS),
+        "input.waiting.{}": ("camera", "sample"),  # "upload" is the plain input.waiting
+        "conditions.contagious.{}": knowledge.schema.CONTAGIOUS_FLAGS,
+        "whatif.cancer.{}": ("original", "changed", "both"),
+        "status.not_skin.title{}": ("", "_blurry", "_dark"),
+        "status.not_skin.body{}": ("", "_blurry", "_dark", "_small", "_urgent"),
     }
     missing = [pattern.format(v) for pattern, values in families.items() for v in values
                if pattern.format(v) not in STRINGS]

@@ -25,7 +25,8 @@ def test_analyze_real_photo_fills_every_slot():
     assert set(a.probabilities) == set(CLASSES) and abs(sum(a.probabilities.values()) - 1) < 1e-6
     assert [c for c, _ in a.top3] == sorted(a.probabilities, key=a.probabilities.get, reverse=True)[:3]
     assert a.segmentation is not None and a.segmentation.mask.shape == a.image.shape[:2]
-    assert a.heatmap is not None and a.heatmap.shape == a.image.shape[:2] and a.heatmap.std() > 0.01
+    assert a.heatmap is not None and a.heatmap.shape == a.image.shape[:2]
+    assert a.heatmap.astype(np.float32).std() > 0.01  # (a float16 sum over a photo overflows)
     assert a.memo is not None and a.memo.disclaimer
     d = a.to_dict()
     assert d["model"] == registry.default_model() and d["label"] == (a.label if a.status in ("ok", "uncertain") else None)
@@ -54,7 +55,9 @@ def test_the_cards_app_path_cancer_figure_is_what_the_app_does():
             assert a.urgency == "urgent", (r.file, a.status, a.malignancy_score)
         else:
             assert (a.status, a.urgency) == (m["status"], m["urgency"]) != ("ok", "urgent"), (r.file, m)
-            assert abs(a.malignancy_score - m["malignancy_score"]) < 1e-3
+            counted = a.to_dict()["malignancy_score"]  # null where a refusal's scores do not count
+            assert (counted is None) == (m["malignancy_score"] is None)
+            assert counted is None or abs(counted - m["malignancy_score"]) < 1e-3
 
 
 @needs_data
@@ -115,12 +118,13 @@ def test_a_tiny_photo_refused_by_the_photo_check_is_told_its_size_may_be_why():
     from skin_core import ui_helpers
     from skin_core.i18n import t
 
-    # a molluscum photo whose shrunk copy keeps low cancer scores (others may cross: then the warning screen of
-    # the test below replaces this one)
-    tiny = np.asarray(Image.fromarray(images.load_image(real_record("molluscum", 0).path())).resize((40, 40)))
+    # a tiny photo's scores never count (they are noise at 40 px: this acne scores over the cancer threshold)
+    tiny = np.asarray(Image.fromarray(images.load_image(real_record(*CONFIDENT).path())).resize((40, 40)))
     a = pipeline.analyze(tiny, segment=False, explain_heatmap=False)
     assert a.status == "not_skin" and a.to_dict()["label"] is None, (a.status, a.message)
     assert "too_small" in a.quality.codes and not pipeline.scores_urgent(a) and a.cancer_banner is None
+    raw = sum(a.probabilities[c] for c in data.MALIGNANT)
+    assert pipeline.decisions.crosses_urgent(raw, registry.read_card(a.classifier)["thresholds"]), raw
     for lang in ("en", "ko"):
         body = ui_helpers.status_screen(a, lang).body
         assert body == t("status.not_skin.body_small", lang, w=40, h=40) and "40 x 40" in body
@@ -129,18 +133,15 @@ def test_a_tiny_photo_refused_by_the_photo_check_is_told_its_size_may_be_why():
 
 
 @needs_data
-@pytest.mark.parametrize("spoil", ["blur", "shrink"])
+@pytest.mark.parametrize("spoil", ["blur", "dark"])
 def test_a_skin_photo_too_unclear_to_check_keeps_its_cancer_warning(spoil):
-    """A melanoma blurred or shrunk until the photo check cannot tell it from other things is still refused (no
+    """A melanoma blurred or darkened until the skin checks cannot tell it from other things is still refused (no
     condition named), but its scores still raise `urgent` and a banner that says "if this is a spot on your skin"."""
-    from PIL import Image
-
     from skin_core import ui_helpers
     from skin_core.i18n import t
 
     photo = images.load_image(real_record(*CANCER).path())
-    spoiled = (robustness.blur(photo, 8) if spoil == "blur"
-               else np.asarray(Image.fromarray(photo).resize((40, 40))))
+    spoiled = robustness.blur(photo, 8) if spoil == "blur" else (photo * 0.2).astype(np.uint8)  # colour rule too
     for lang in ("en", "ko"):
         a = pipeline.analyze(spoiled, lang=lang, segment=False, explain_heatmap=False)
         assert a.status == "not_skin" and a.quality.may_hide_skin and a.to_dict()["label"] is None, a.quality.codes
@@ -150,16 +151,21 @@ def test_a_skin_photo_too_unclear_to_check_keeps_its_cancer_warning(spoil):
         assert a.cancer_banner and a.cancer_banner["body"].startswith(lead)
         screen = ui_helpers.status_screen(a, lang)
         assert screen.kind == "warning" and screen.body == t("status.not_skin.body_urgent", lang)
+        assert screen.title == t("status.not_skin.title_" + ("blurry" if spoil == "blur" else "dark"), lang)
         assert ui_helpers.cancer_score_lines(a, lang)  # the scores behind the banner are on the page
         flagged = pipeline.retriage(a, ["bleeding"])  # a reported sign keeps the scores' urgency and banner
         assert flagged.urgency == "urgent" and flagged.cancer_banner
 
 
-@pytest.mark.parametrize("name,spoil", [("chelsea", None), ("coffee", None), ("rocket", "blur")])
+@pytest.mark.parametrize("name,spoil", [("chelsea", None), ("coffee", None), ("coffee", "shrink"), ("rocket", "blur")])
 def test_a_clear_non_skin_photo_gets_no_cancer_score(name, spoil):
-    """A sharp cat or cup of coffee, or a blurred photo whose colours are nothing like skin, is refused with no score
-    and no banner: its scores mean nothing (the sharp cat's add up to more than the cancer threshold)."""
-    rgb = _sk(name) if spoil is None else robustness.blur(_sk(name), 8)
+    """A sharp cat or cup of coffee, a small one, or a blurred photo whose colours are nothing like skin, is refused
+    with no score and no banner: its scores mean nothing (the sharp cat's, and the small coffee's, add up to more
+    than the cancer threshold)."""
+    from PIL import Image
+
+    rgb = {None: lambda x: x, "blur": lambda x: robustness.blur(x, 8),
+           "shrink": lambda x: np.asarray(Image.fromarray(x).resize((160, 120)))}[spoil](_sk(name))
     a = pipeline.analyze(rgb, segment=False, explain_heatmap=False)
     assert a.status == "not_skin" and not a.quality.may_hide_skin, a.quality.codes
     assert a.to_dict()["malignancy_score"] is None and a.cancer_banner is None and not pipeline.scores_urgent(a)

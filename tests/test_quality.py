@@ -41,13 +41,14 @@ def test_blur_dark_bright_and_small_are_soft_issues():
 
 
 def test_only_darkness_can_hide_skin_from_the_colour_rule():
-    """A refusal is "cannot tell" when a soft issue may explain it: any for the photo check, only darkness for the
-    colour rule (a blurred blue sky keeps its colour)."""
+    """A refusal is "cannot tell" when blur or darkness may explain it: either for the photo check, only darkness
+    for the colour rule (a blurred blue sky keeps its colour)."""
     def report(*codes):
         return quality.QualityReport(300, 300, 10.0, 100.0, 0.5, tuple(quality.Issue(c, c, c == "not_skin")
                                                                       for c in codes))
     assert not report().may_hide_skin and not report("not_skin").may_hide_skin
-    assert report("blurry").may_hide_skin and report("too_bright").may_hide_skin and report("too_small").may_hide_skin
+    assert report("blurry").may_hide_skin and report("too_dark").may_hide_skin
+    assert not report("too_small").may_hide_skin and not report("too_bright").may_hide_skin  # a small cat stays a cat
     assert not report("blurry", "not_skin").may_hide_skin
     assert report("too_dark", "not_skin").may_hide_skin
 

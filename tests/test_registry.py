@@ -103,3 +103,34 @@ def test_every_cards_markdown_and_the_readme_table_are_in_step_with_its_json():
             floor = card["test_metrics"]["ece_noise_floor"]
             assert f"up to {floor['p95']:.3f} (95th percentile)" in cards.to_markdown(card)
     assert cards.models_table() in (REPO_ROOT / "README.md").read_text()
+
+
+def test_a_model_forgotten_while_it_loads_is_returned_but_not_kept(monkeypatch):
+    """`forget_loaded` (a script rewrote a card) during a load: that load's caller gets its model, but the cache does
+    not keep it, so the next caller reads the new card; a load never holds the lock other models are read under."""
+    import threading
+
+    saved = dict(registry._LOADED)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_build(name):
+        started.set()
+        assert release.wait(10)
+        return ("built", name)
+
+    monkeypatch.setattr(registry, "_build", slow_build)
+    registry._LOADED.pop("custom_cnn", None)
+    registry._LOADED["resnet_small"] = ("loaded", "resnet_small")
+    got = {}
+    th = threading.Thread(target=lambda: got.setdefault("m", registry._load("custom_cnn")))
+    th.start()
+    try:
+        assert started.wait(10)
+        assert registry._load("resnet_small") == ("loaded", "resnet_small")  # not blocked by the other load
+        registry.forget_loaded()
+    finally:
+        release.set()
+        th.join(10)
+    assert got["m"] == ("built", "custom_cnn") and "custom_cnn" not in registry._LOADED
+    registry._LOADED.clear()
+    registry._LOADED.update(saved)

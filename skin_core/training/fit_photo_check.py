@@ -4,7 +4,8 @@
     python -m skin_core.training.fit_photo_check --report-only   # re-measure the committed density on test
 
 The test report says whom the check turns away: overall, per source, per skin-type group, and how many melanoma and
-basal cell carcinoma photos (a refused photo gets no cancer flag from the classifier).
+basal cell carcinoma photos (a refused photo gets no cancer flag from the classifier, unless blur or darkness may
+explain the refusal: `QualityReport.may_hide_skin`).
 """
 from __future__ import annotations
 

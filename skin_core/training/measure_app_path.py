@@ -28,7 +28,7 @@ def app_path(model: str, recs: list) -> dict:
     out = pipeline.analyze_batch([images.load_image(r.path()) for r in recs], model)
     hits = np.array([a.urgency == "urgent" for a in out])
     missed = [{"source": r.source, "file": r.file, "status": a.status, "urgency": a.urgency,
-               "malignancy_score": round(float(a.malignancy_score), 4),  # 0 where a refusal drops the scores
+               "malignancy_score": round(float(a.malignancy_score), 4) if a.has_scores else None,
                "scores_before_checks": round(sum(a.probabilities[c] for c in data.MALIGNANT), 4),
                "quality": list(a.quality.codes)}
               for r, a, hit in zip(recs, out, hits) if not hit]

@@ -65,7 +65,7 @@ def test_cat_photo_is_not_skin_and_cannot_be_analysed_anyway(app, name, photo, i
     variant = "_small" if "too_small" in issues else "_blurry" if "blurry" in issues else ""
     body = t(f"status.not_skin.body{variant}" if not warned else "status.not_skin.body_urgent", "en",
              w=rgb.shape[1], h=rgb.shape[0])  # the size or blur may be why
-    title = t("status.not_skin.title" + ("_blurry" if variant == "_blurry" else ""), "en")
+    title = t("status.not_skin.title" + ("_blurry" if variant == "_blurry" or warned else ""), "en")
     assert any(title in w.value and body in w.value for w in app.warning), [w.value for w in app.warning]
     reasons = ui_helpers.status_quality_reasons(a, "en")
     assert [m.value for m in app.markdown if m.value.startswith("- ")][:len(reasons)] == [f"- {r}" for r in reasons]

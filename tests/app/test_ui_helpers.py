@@ -433,3 +433,10 @@ def test_an_unknown_condition_with_high_cancer_scores_is_not_called_unlike_every
     assert calm == [memo.summary] and loud == [t("memo.other_summary_scores", "ko")]
     acne = knowledge.memo("acne", "en")
     assert uh.memo_sections(acne, "en", urgency="urgent", scores=True)[0][1] == [acne.summary]
+
+
+def test_the_json_memo_says_what_the_page_says_about_an_unknown_condition_with_cancer_scores():
+    a = hand_built("out_of_scope")
+    assert a.memo.condition == "other" and pipeline.scores_urgent(a)
+    page = uh.memo_sections(a.memo, "en", urgency=a.urgency, red_flags=a.red_flags, scores=True)[0][1]
+    assert a.to_dict()["memo"]["summary"] == page[0] == t("memo.other_summary_scores", "en")
