@@ -77,8 +77,7 @@ if compare:
         box.update(label=ui.tr("compare.done", n=len(results)), state="complete")
     for name, msg in failed.items():
         st.warning(ui.tr("compare.model_failed", name=name, msg=msg))
-    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table",
-                 column_config={ui.tr("compare.top_p"): st.column_config.TextColumn(width="medium")})
+    st.dataframe(pd.DataFrame(uh.compare_rows(results, lang)), hide_index=True, key="compare_table")
     st.caption(ui.tr("compare.thresholds_note"))
     louder = uh.more_urgent_note(results, model, lang) if model in results else None
     if louder:

@@ -442,10 +442,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.accuracy": {"en": "Test accuracy", "ko": "테스트 정확도"},
     "compare.accuracy_unseen": {"en": "Accuracy on unseen test photos", "ko": "처음 보는 테스트 사진 정확도"},
     "compare.thresholds_note": {
-        "en": "Each model has its own \"uncertain\" and \"not a known condition\" thresholds, chosen on validation "
-              "photos, so two models with a similar top probability can give different statuses.",
-        "ko": "모델마다 \"불확실\"과 \"알 수 없는 질환\"의 기준값이 따로 있고 검증 사진으로 정했습니다. 그래서 최고 확률이 "
-              "비슷해도 모델마다 상태가 다를 수 있습니다.",
+        "en": "Each model has its own thresholds for \"uncertain\", \"not a known condition\" and the melanoma + BCC "
+              "score that makes a result urgent, all chosen on validation photos, so two models with similar scores "
+              "can give different statuses and urgencies.",
+        "ko": "모델마다 \"불확실\", \"알 수 없는 질환\", 그리고 결과를 긴급으로 만드는 흑색종+기저세포암 점수의 기준값이 "
+              "따로 있고 모두 검증 사진으로 정했습니다. 그래서 점수가 비슷해도 모델마다 상태와 긴급도가 다를 수 있습니다.",
     },
     "compare.model_failed": {"en": "{name} could not analyse this photo ({msg}).",
                              "ko": "{name} 모델이 이 사진을 분석하지 못했습니다({msg})."},
@@ -594,6 +595,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "실제 피부 테스트 사진 중 \"피부 아님\"으로 거부한 비율(출처별, 피부 유형별)입니다. 거부된 사진에는 답을 "
               "내지 않지만, 흐림이나 어두움 때문에 거부되었을 수 있으면 피부암 점수는 그대로 반영합니다.",
     },
+    "report.col.grouping": {"en": "Grouped by", "ko": "구분"},
+    "report.group.unknown": {"en": "skin type not recorded", "ko": "피부 유형 기록 없음"},
     "report.k_of_n": {"en": "{k} of {n} test photos", "ko": "테스트 사진 {n}장 중 {k}장"},
     "report.app_path": {
         "en": "Through the app's photo checks (what a visitor sees): {rate} ({k} of {n})",

@@ -138,10 +138,13 @@ def status_screen(a, lang: str) -> StatusScreen:
 
 def status_quality_reasons(a, lang: str) -> list[str]:
     """The quality problems listed under a refused photo's status screen, less what the screen already states
-    (a not-skin photo's "does not look like skin", and the blur or darkness its "too blurry" or "too dark" screen is about)."""
+    (a not-skin photo's "does not look like skin", and the blur or darkness its "too blurry" or "too dark" screen is
+    about; a flat colour reads as blurry, but its colours already say why it was refused)."""
     if a.status not in ("poor_quality", "not_skin"):
         return []
     said = {"not_skin"} | {"_blurry": {"blurry"}, "_dark": {"too_dark"}}.get(not_skin_variant(a.quality.codes), set())
+    if "not_skin" in a.quality.codes:  # colours that are no skin's: "hold the camera steady" would be no help
+        said |= {"blurry"}
     report = dataclasses.replace(a.quality, issues=[i for i in a.quality.issues
                                                     if not (a.status == "not_skin" and i.code in said)])
     return quality_reasons(report, lang)
@@ -325,7 +328,7 @@ def compare_rows(analyses: dict, lang: str) -> list[dict]:
             t("compare.cancer_score", lang): percent(a.malignancy_score) if a.has_scores else NOT_AVAILABLE,
             t("compare.answer", lang): class_name(a.label, lang) if a.status == "ok" else t("compare.no_answer", lang),
             t("compare.status", lang): status_name(a.status, lang, a.quality.codes),
-            t("compare.top_p", lang): f"{class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
+            t("compare.top_p", lang): f"{short_class_name(top_c, lang)} {percent(top_p)}" if shows_probabilities(a) else "",
             t("compare.accuracy_unseen", lang): percent(unseen_accuracy(name)),
             t("compare.accuracy", lang): percent(model_accuracy(name)),
         })
@@ -448,9 +451,11 @@ def metric_captions(card: dict, key: str, lang: str) -> list[str]:
 def rejection_rows(card: dict, lang: str) -> list[dict]:
     """The photo check's test refusal rate per source and per skin-type group: whom it turns away."""
     m = card.get("test_metrics", {})
-    return [{t("report.group", lang): group, t("report.images", lang): v["n"],
-             t("metric.skin_photos_rejected", lang): percent(v["rejected"])}
-            for key in ("by_source", "by_skin_group") for group, v in (m.get(key) or {}).items()]
+    kinds = {"by_source": "report.by_source", "by_skin_group": "report.by_skin"}
+    return [{t("report.col.grouping", lang): t(kinds[key], lang),
+             t("report.group", lang): t("report.group.unknown", lang) if group == "unknown" else group,
+             t("report.images", lang): v["n"], t("metric.skin_photos_rejected", lang): percent(v["rejected"])}
+            for key in kinds for group, v in (m.get(key) or {}).items()]
 
 
 def all_cards() -> dict[str, dict]:

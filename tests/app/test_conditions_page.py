@@ -44,7 +44,7 @@ def test_choice_survives_a_language_switch(app):
 
 def test_overview_says_which_conditions_spread_to_others(app):
     """The overview table's contagion column comes from each memo's `contagious_flag`, in the page's language."""
-    from skin_core.i18n import class_name
+    from skin_core.i18n import short_class_name as class_name  # the table is short-named
 
     for lang in ("en", "ko"):
         switch(app, "pages/conditions.py", lang=lang)
