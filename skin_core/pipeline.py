@@ -148,11 +148,11 @@ def _memo_for(status: str, label: str | None, lang: str):
 
 
 def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, ...], lang: str,
-            malignancy_score: float, thresholds: dict, counted: bool = True) -> dict | None:
-    """The possible-cancer banner for a result on the cancer pathway, worded for why: the model's scores, or only
-    the user's red flags (then it must not claim the result includes a cancer). When another reported sign needs
-    care today, its "within 2 weeks" gives way to "today", so the page never shows two deadlines."""
-    scores = counted and decisions.crosses_urgent(malignancy_score, thresholds)  # counted: `scores_count`
+            malignancy_score: float, scores: bool) -> dict | None:
+    """The possible-cancer banner for a result on the cancer pathway, worded for why: the model's scores (`scores`:
+    they count and cross the urgent threshold), or only the user's red flags (then it must not claim the result
+    includes a cancer). When another reported sign needs care today, its "within 2 weeks" gives way to "today", so
+    the page never shows two deadlines."""
     if not decisions.on_cancer_pathway(status, label, scores, red_flags):
         return None
     lead = None
@@ -230,6 +230,7 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
     probs = decisions.as_dict(clf.classes, out.probabilities[i])
     ood = float(out.ood_score[i])
     dec = _decide(report, photo_ok, probs, ood, clf.thresholds, allow_poor_quality, red_flags)
+    scores = scores_count(dec.status, report) and decisions.crosses_urgent(dec.malignancy_score, clf.thresholds)
     return Analysis(
         status=dec.status,
         label=dec.label,
@@ -245,8 +246,7 @@ def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_qua
         quality=report,
         image=rgb,
         memo=_memo_for(dec.status, dec.label, lang),
-        cancer_banner=_banner(dec.status, dec.label, dec.urgency, red_flags, lang, dec.malignancy_score,
-                              clf.thresholds, scores_count(dec.status, report)),
+        cancer_banner=_banner(dec.status, dec.label, dec.urgency, red_flags, lang, dec.malignancy_score, scores),
         lang=lang,
         red_flags=red_flags,
         **extra,
@@ -262,8 +262,9 @@ def retriage(a: Analysis, red_flags) -> Analysis:
     """The same analysis with the user's red flags applied (urgency and banner only; no model runs again)."""
     flags = _flags(red_flags)
     thresholds = registry.load_model(a.classifier, "classification").thresholds
-    urgency = decisions.urgency_for(a.status, a.label, scores_urgent(a, thresholds), flags)
-    banner = _banner(a.status, a.label, urgency, flags, a.lang, a.malignancy_score, thresholds, a.has_scores)
+    scores = scores_urgent(a, thresholds)
+    urgency = decisions.urgency_for(a.status, a.label, scores, flags)
+    banner = _banner(a.status, a.label, urgency, flags, a.lang, a.malignancy_score, scores)
     return dataclasses.replace(a, urgency=urgency, cancer_banner=banner, red_flags=flags)
 
 

@@ -74,7 +74,7 @@ def test_same_day_banner_from_the_scores_keeps_the_score_and_drops_the_two_weeks
     from skin_core import i18n
 
     for lang in ("en", "ko"):
-        banner = pipeline._banner("out_of_scope", None, "same_day", ("fever",), lang, 0.9, {"urgent": 0.2})
+        banner = pipeline._banner("out_of_scope", None, "same_day", ("fever",), lang, 0.9, scores=True)
         assert banner["title"] == i18n.t("banner.same_day_title.scores", lang)
         assert banner["body"].startswith(i18n.t("banner.scores_lead", lang, p="90.0%"))
         assert i18n.t("banner.same_day_body.scores", lang) in banner["body"]
@@ -87,8 +87,8 @@ def test_a_banner_over_an_answer_that_is_not_a_cancer_says_what_put_it_there():
 
     lead = i18n.t("banner.scores_lead", "en", p="40.0%")
     for status, label in (("out_of_scope", None), ("uncertain", "eczema"), ("ok", "melanocytic_nevus")):
-        banner = pipeline._banner(status, label, "urgent", (), "en", 0.4, {"urgent": 0.2})
+        banner = pipeline._banner(status, label, "urgent", (), "en", 0.4, scores=True)
         assert banner["body"].startswith(lead), status
         assert knowledge.cancer_banner("en")["body"].split(".")[0] not in banner["body"]  # no "includes a cancer"
-    plain = pipeline._banner("ok", "melanoma", "urgent", (), "en", 0.4, {"urgent": 0.2})
+    plain = pipeline._banner("ok", "melanoma", "urgent", (), "en", 0.4, scores=True)
     assert plain == knowledge.cancer_banner("en")  # the answer itself is the cancer: nothing to explain
