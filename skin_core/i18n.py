@@ -524,6 +524,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The Analyze page would flag the changed photo: {reasons}",
         "ko": "분석 페이지라면 변경된 사진에 다음 경고를 표시합니다: {reasons}",
     },
+    "whatif.sweep_cancer": {
+        "en": "Possible skin cancer at {values}: there the melanoma and basal cell carcinoma scores cross this model's "
+              "urgent threshold, and the Analyze page would show its cancer warning. If this is a real spot, have a "
+              "doctor look at it within 2 weeks.",
+        "ko": "{values}에서 피부암 가능성: 이 값들에서는 흑색종과 기저세포암 점수가 이 모델의 긴급 기준을 넘어, 분석 "
+              "페이지라면 피부암 경고를 표시합니다. 실제 점이나 병변이라면 2주 이내에 의사에게 보여 주세요.",
+    },
     "whatif.sweep_axis": {"en": "Sweep along", "ko": "변화시킬 항목"},
     "whatif.sweep_run": {"en": "Plot how the prediction moves", "ko": "예측 변화 그래프 그리기"},
     "whatif.sweep_help": {

@@ -6,7 +6,7 @@ classifier on a batch of transformed copies and applies the card's decision thre
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -106,6 +106,7 @@ class SweepResult:
     statuses: list[str]
     labels: list[str | None]
     quality_issues: list[list[str]]  # quality-check issue codes per value (what the Analyze page would flag)
+    cancer: list[bool] = field(default_factory=list)  # per value: would the Analyze page raise its cancer banner
 
     def series(self, cls: str) -> list[float]:
         return self.probabilities[:, self.classes.index(cls)].tolist()
@@ -116,6 +117,10 @@ class SweepResult:
         return [v for v, status, issues in zip(self.values, self.statuses, self.quality_issues)
                 if issues and status != "not_skin"]
 
+    def cancer_values(self) -> list[float]:
+        """Values at which the melanoma + BCC scores count and cross the model's urgent threshold."""
+        return [v for v, c in zip(self.values, self.cancer) if c]
+
     def top_classes(self, k: int = 3, at: float | None = None) -> list[str]:
         """The k most likely classes at value `at` (default: the transform's neutral value, else the first)."""
         at = TRANSFORMS[self.transform].neutral if at is None else at
@@ -125,15 +130,16 @@ class SweepResult:
 
 
 def predict(rgbs: list[np.ndarray], classifier: str | None = None):
-    """(classes, probabilities (N, C), ood (N,), statuses, labels) for a list of photos, through the pipeline's own
-    checks and decisions (quality issues allowed: the point is to watch them move the answer) and the card's TTA."""
+    """(classes, probabilities (N, C), ood (N,), statuses, labels, cancer flags) for a list of photos, through the
+    pipeline's own checks and decisions (quality issues allowed: the point is to watch them move the answer) and the
+    card's TTA; a cancer flag is `pipeline.scores_urgent`, what raises the Analyze page's banner."""
     from . import pipeline
 
     res = pipeline.analyze_batch(rgbs, classifier, allow_poor_quality=True)
     classes = list(res[0].classes)
     probs = np.array([[a.probabilities[c] for c in classes] for a in res])
     return (classes, probs, [a.ood_score for a in res], [a.status for a in res],
-            [a.label if a.status in ("ok", "uncertain") else None for a in res])
+            [a.label if a.status in ("ok", "uncertain") else None for a in res], [pipeline.scores_urgent(a) for a in res])
 
 
 def sweep(
@@ -147,6 +153,6 @@ def sweep(
     t = TRANSFORMS[transform]
     vals = [float(v) for v in (values or t.grid)]
     batch = [apply(rgb, base, **{transform: v}) for v in vals]
-    classes, probs, ood, statuses, labels = predict(batch, classifier)
+    classes, probs, ood, statuses, labels, cancer = predict(batch, classifier)
     issues = [list(quality.check(im).codes) for im in batch]
-    return SweepResult(transform, vals, classes, probs, ood, statuses, labels, issues)
+    return SweepResult(transform, vals, classes, probs, ood, statuses, labels, issues, cancer)

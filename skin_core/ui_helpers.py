@@ -295,6 +295,12 @@ def sweep_answers(sweep, lang: str) -> list[str]:
     return out
 
 
+def sweep_cancer_warning(sweep, lang: str) -> str | None:
+    """The sweep's cancer line: the values at which the Analyze page would raise its cancer banner, None if none."""
+    values = sweep.cancer_values()
+    return t("whatif.sweep_cancer", lang, values=", ".join(f"{v:g}" for v in values)) if values else None
+
+
 def sweep_quality_values(sweep) -> list[str]:
     """The values of :meth:`SweepResult.quality_warned` as the caption prints them."""
     return [f"{v:g}" for v in sweep.quality_warned()]

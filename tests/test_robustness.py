@@ -72,3 +72,21 @@ def test_sweep_runs_the_real_model_on_a_real_photo():
     assert len(res.statuses) == len(res.values) == len(res.quality_issues)
     assert "too_dark" in res.quality_issues[0]  # 0.3x brightness is what the Analyze page calls too dark
     assert len(res.top_classes(3)) == 3
+
+
+@pytest.mark.slow
+@needs_data
+def test_a_sweep_of_a_melanoma_says_where_the_cancer_warning_holds():
+    """Each swept value carries the Analyze page's cancer flag (`pipeline.scores_urgent`): a sure melanoma has it at
+    the untouched setting, and the sweep's warning names exactly the flagged values."""
+    from skin_core import images, pipeline, registry, ui_helpers
+    from tests.app.helpers import CANCER, real_record
+
+    model = registry.default_model("classification")
+    photo = images.load_image(real_record(*CANCER).path())
+    res = robustness.sweep(photo, "blur", model, values=(0.0, 12.0))
+    one = pipeline.analyze(photo, model, allow_poor_quality=True, segment=False, explain_heatmap=False)
+    assert res.cancer[0] is True and pipeline.scores_urgent(one)
+    assert len(res.cancer) == len(res.values) and res.cancer_values() == [v for v, c in zip(res.values, res.cancer) if c]
+    line = ui_helpers.sweep_cancer_warning(res, "en")
+    assert line and line.startswith("Possible skin cancer at " + ", ".join(f"{v:g}" for v in res.cancer_values()) + ":")

@@ -269,6 +269,19 @@ def test_sweep_lines_one_line_per_top_class():
     assert uh.sweep_answers(sweep, "en") == [class_name("melanoma", "en"), leaning]
 
 
+def test_the_sweep_cancer_line_names_the_flagged_values_in_both_languages():
+    a = hand_built()
+    probs = np.array([list(a.probabilities.values())] * 3)
+    args = ("blur", [0.0, 4.0, 6.5], list(a.classes), probs, [0.1] * 3, ["ok"] * 3, ["melanoma"] * 3, [[]] * 3)
+    assert uh.sweep_cancer_warning(robustness.SweepResult(*args, [False] * 3), "en") is None
+    assert uh.sweep_cancer_warning(robustness.SweepResult(*args), "en") is None  # no flags recorded: no claim
+    flagged = robustness.SweepResult(*args, [True, False, True])
+    assert flagged.cancer_values() == [0.0, 6.5]
+    assert uh.sweep_cancer_warning(flagged, "en") == t("whatif.sweep_cancer", "en", values="0, 6.5")
+    ko = uh.sweep_cancer_warning(flagged, "ko")
+    assert ko.startswith("0, 6.5에서") and "흑색종" in ko
+
+
 def test_sweep_answers_keep_every_change_in_order():
     """not skin -> uncertain -> Melanoma -> uncertain: the return is shown, and a swap of the leading class under
     "uncertain" counts as a change."""
