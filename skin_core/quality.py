@@ -19,6 +19,7 @@ BLUR_MIN = 20.0  # variance of the Laplacian on a 256-px grey copy
 DARK_MAX = 45.0  # mean luminance (0-255)
 BRIGHT_MIN = 235.0
 SKIN_MIN_FRACTION = 0.10
+EXPOSURE_REF = 130.0  # about the training photos' median brightness; dimmer photos are brightened to it for the colour rule
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ class QualityReport:
     @property
     def may_hide_skin(self) -> bool:
         """True when blur or darkness may be why real skin looked like something else, so a refusal as not skin
-        means "cannot tell": both hide skin's texture from the photo check, and darkness also hides its colour from
-        the colour rule here (blur keeps colours: a blurred rocket is no skin). Only these two: on val, the scores of
+        means "cannot tell": both hide skin's texture from the photo check, and deep darkness also hides its colour
+        from the colour rule here, past what `exposure_normalised` restores (blur keeps colours: a blurred rocket is
+        no skin). Only these two: on val, the scores of
         photos refused with them still tell cancers apart (README, "Photo checks"); a tiny or glaring photo's do not
         count (shrunk to 40 px, 9 of 15 benign test photos crossed the cancer threshold)."""
         codes = set(self.codes)
@@ -74,9 +76,19 @@ def _grey_small(rgb: np.ndarray, side: int = 256) -> np.ndarray:
     return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), small
 
 
+def exposure_normalised(rgb: np.ndarray) -> np.ndarray:
+    """A photo dimmer than `EXPOSURE_REF` brightened to it (one gain for all pixels). Darkening shrinks chroma with
+    brightness, so without this an under-exposed melanoma fell out of the skin colour range."""
+    mean = float(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).mean())
+    if mean >= EXPOSURE_REF:
+        return rgb
+    return np.clip(rgb.astype(np.float32) * (EXPOSURE_REF / max(mean, 1.0)), 0, 255).astype(np.uint8)
+
+
 def skin_mask(rgb_small: np.ndarray) -> np.ndarray:
-    """Pixels in a broad skin/lesion colour range in YCrCb (covers light to dark skin and red lesions)."""
-    ycrcb = cv2.cvtColor(rgb_small, cv2.COLOR_RGB2YCrCb).astype(np.int16)
+    """Pixels in a broad skin/lesion colour range in YCrCb (covers light to dark skin and red lesions), judged at a
+    normal exposure (`exposure_normalised`)."""
+    ycrcb = cv2.cvtColor(exposure_normalised(rgb_small), cv2.COLOR_RGB2YCrCb).astype(np.int16)
     y, cr, cb = ycrcb[..., 0], ycrcb[..., 1], ycrcb[..., 2]
     return (y > 25) & (cr >= 133) & (cr <= 185) & (cb >= 75) & (cb <= 135)
 

@@ -15,11 +15,37 @@ def _rgb(name):
     return np.ascontiguousarray(a[..., :3])
 
 
+@pytest.mark.parametrize("factor", [1.0, 0.3])
 @pytest.mark.parametrize("name", ["text", "page", "rocket", "hubble_deep_field", "colorwheel"])
-def test_non_skin_images_are_blocked(name):
-    rep = quality.check(_rgb(name))
-    assert not rep.is_skin
+def test_non_skin_images_are_blocked(name, factor):
+    """Also when dim: brightening a photo for the colour rule must not turn a rocket's colours into skin's."""
+    rgb = np.clip(_rgb(name) * factor, 0, 255).astype(np.uint8)
+    rep = quality.check(rgb)
+    assert not rep.is_skin, rep.skin_fraction
     assert any(i.code == "not_skin" and i.blocking for i in rep.issues)
+
+
+def test_exposure_normalisation_brightens_only_dim_photos():
+    bright = np.full((8, 8, 3), 200, np.uint8)
+    assert quality.exposure_normalised(bright) is bright
+    dim = np.full((8, 8, 3), 26, np.uint8)
+    assert abs(float(quality.exposure_normalised(dim).mean()) - quality.EXPOSURE_REF) < 1
+
+
+@needs_data
+def test_a_dim_skin_photo_keeps_its_skin_colours():
+    """Darkening shrinks chroma with brightness: without exposure normalisation a melanoma at mean brightness 47 (just
+    above "too dark") fell out of the skin colour range and was refused with no warning. Every dermnet melanoma in
+    val darkened so still passes the colour rule, with most of its skin pixels."""
+    recs = [r for r in data.read_manifest() if r.split == "val" and r.label == "melanoma" and r.source == "dermnet-11"]
+    assert len(recs) >= 10
+    for r in recs:
+        rgb = images.load_image(r.path())
+        before = quality.check(rgb)
+        dim = np.clip(rgb.astype(np.float32) * (47 / before.brightness), 0, 255).astype(np.uint8)
+        after = quality.check(dim)
+        assert after.brightness > quality.DARK_MAX and "too_dark" not in after.codes, after.brightness
+        assert after.is_skin == before.is_skin and after.skin_fraction > 0.75 * before.skin_fraction, r.file
 
 
 def test_synthetic_skin_passes():
@@ -86,5 +112,6 @@ def test_committed_quality_rates_match_the_thresholds_in_code():
     rec = json.loads(OUT.read_text())
     assert rec["thresholds"] == {"MIN_SIDE_OK": quality.MIN_SIDE_OK, "BLUR_MIN": quality.BLUR_MIN,
                                  "DARK_MAX": quality.DARK_MAX, "BRIGHT_MIN": quality.BRIGHT_MIN,
-                                 "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION}
+                                 "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION,
+                                 "EXPOSURE_REF": quality.EXPOSURE_REF}
     assert rec["train"]["all"]["not_skin"] <= 0.01 and rec["val"]["all"]["not_skin"] <= 0.01

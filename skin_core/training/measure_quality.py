@@ -35,7 +35,8 @@ def main() -> None:
     report = {"command": "python -m skin_core.training.measure_quality",
               "thresholds": {"MIN_SIDE_OK": quality.MIN_SIDE_OK, "BLUR_MIN": quality.BLUR_MIN,
                              "DARK_MAX": quality.DARK_MAX, "BRIGHT_MIN": quality.BRIGHT_MIN,
-                             "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION}}
+                             "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION,
+                             "EXPOSURE_REF": quality.EXPOSURE_REF}}
     for split in ("train", "val"):
         recs = data.select(data.read_manifest(), split=split, sources=data.CLASSIFIER_SOURCES)
         rows = [(r.source, r.skin_group, set(quality.check(images.load_image(r.path())).codes))
