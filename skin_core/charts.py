@@ -103,6 +103,11 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
         fig.add_scatter(x=warned, y=[1.04] * len(warned), mode="markers", name=t("chart.quality_warning", lang),
                         marker=dict(symbol="triangle-down", size=11, color="#b8860b"), hoverinfo="x+name",
                         hoverlabel=dict(namelength=-1))
+    flagged = sweep.cancer_values()
+    if flagged:  # where the Analyze page would raise its cancer banner (the red line under the chart lists them)
+        fig.add_scatter(x=flagged, y=[1.12] * len(flagged), mode="markers", name=t("chart.cancer_warning", lang),
+                        marker=dict(symbol="x", size=12, color="#c0392b"), hoverinfo="x+name",
+                        hoverlabel=dict(namelength=-1))
     if current is not None:  # a legend entry, not a label: it cannot land on a band's status name
         fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
                         line=dict(color="#444", dash="dot", width=2), hoverinfo="skip")

@@ -882,6 +882,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ charts
     "chart.probability": {"en": "Probability", "ko": "확률"},
     "chart.quality_warning": {"en": "Quality warning", "ko": "품질 경고"},
+    "chart.cancer_warning": {"en": "Cancer warning", "ko": "피부암 경고"},
     "chart.current": {"en": "current", "ko": "현재"},
     "chart.before": {"en": "Original", "ko": "원본"},
     "chart.after": {"en": "Changed", "ko": "변경 후"},

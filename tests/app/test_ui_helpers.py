@@ -280,6 +280,10 @@ def test_the_sweep_cancer_line_names_the_flagged_values_in_both_languages():
     assert uh.sweep_cancer_warning(flagged, "en") == t("whatif.sweep_cancer", "en", values="0, 6.5")
     ko = uh.sweep_cancer_warning(flagged, "ko")
     assert ko.startswith("0, 6.5에서") and "흑색종" in ko
+    marks = [tr for tr in charts.sweep_lines(flagged, "en", "Blur").data if tr.name == t("chart.cancer_warning", "en")]
+    assert len(marks) == 1 and list(marks[0].x) == [0.0, 6.5]  # the chart marks the same values
+    plain = charts.sweep_lines(robustness.SweepResult(*args, [False] * 3), "en", "Blur").data
+    assert not [tr for tr in plain if tr.name == t("chart.cancer_warning", "en")]
 
 
 def test_sweep_answers_keep_every_change_in_order():
