@@ -82,7 +82,7 @@ if sweep is not None:
     st.markdown(f"**{ui.tr('whatif.sweep_title', axis=axis_label)}**")
     st.plotly_chart(charts.sweep_lines(sweep, lang, axis_label, current=settings[axis]), key="sweep_chart",
                     config={"displayModeBar": False}, alt=ui.tr("whatif.sweep_alt", axis=axis_label))
-    cancer = uh.sweep_cancer_warning(sweep, lang)
+    cancer = uh.sweep_cancer_warning(sweep, lang, axis_label)
     if cancer:
         st.error(cancer, icon=":material/warning:")
     answers = uh.sweep_answers(sweep, lang)

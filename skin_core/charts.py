@@ -104,7 +104,12 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
                         marker=dict(symbol="triangle-down", size=11, color="#b8860b"), hoverinfo="x+name",
                         hoverlabel=dict(namelength=-1))
     flagged = sweep.cancer_values()
-    if flagged:  # where the Analyze page would raise its cancer banner (the red line under the chart lists them)
+    if flagged:  # where the Analyze page would raise its cancer banner (the warning under the chart lists them)
+        mal = [sum(p) for p in zip(*(sweep.series(c) for c in MALIGNANT))]
+        name = t("chart.malignancy_sum", lang)
+        fig.add_scatter(x=sweep.values, y=mal, mode="lines", name=name, line=dict(color="#c0392b", width=2,
+                        dash="dashdot"), hovertext=[f"{name} · {axis_label} {v:g}: {percent(p)}"
+                                                    for v, p in zip(sweep.values, mal)], hoverinfo="text")
         fig.add_scatter(x=flagged, y=[1.12] * len(flagged), mode="markers", name=t("chart.cancer_warning", lang),
                         marker=dict(symbol="x", size=12, color="#c0392b"), hoverinfo="x+name",
                         hoverlabel=dict(namelength=-1))

@@ -525,12 +525,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "분석 페이지라면 변경된 사진에 다음 경고를 표시합니다: {reasons}",
     },
     "whatif.sweep_cancer": {
-        "en": "Possible skin cancer at {values}: there the melanoma and basal cell carcinoma scores cross this model's "
-              "urgent threshold, and the Analyze page would show its cancer warning. If this is a real spot, have a "
-              "doctor look at it within 2 weeks.",
-        "ko": "{values}에서 피부암 가능성: 이 값들에서는 흑색종과 기저세포암 점수가 이 모델의 긴급 기준을 넘어, 분석 "
-              "페이지라면 피부암 경고를 표시합니다. 실제 점이나 병변이라면 2주 이내에 의사에게 보여 주세요.",
+        "en": "Possible skin cancer at {axis} = {values}: there the melanoma and basal cell carcinoma scores (the red "
+              "line) cross this model's urgent threshold, and the Analyze page would show its cancer warning. If this "
+              "is a real spot, have a doctor look at it within 2 weeks.",
+        "ko": "{axis} = {values}에서 피부암 가능성: 이 값들에서는 흑색종과 기저세포암 점수(빨간 선)가 이 모델의 긴급 "
+              "기준을 넘어, 분석 페이지라면 피부암 경고를 표시합니다. 실제 점이나 병변이라면 2주 이내에 의사에게 보여 "
+              "주세요.",
     },
+    "whatif.sweep_cancer_all": {
+        "en": "Possible skin cancer at every {axis} tried ({lo} to {hi}): the melanoma and basal cell carcinoma scores "
+              "(the red line) cross this model's urgent threshold throughout, and the Analyze page would show its "
+              "cancer warning. If this is a real spot, have a doctor look at it within 2 weeks.",
+        "ko": "시험한 모든 {axis} 값({lo}~{hi})에서 피부암 가능성: 흑색종과 기저세포암 점수(빨간 선)가 내내 이 모델의 "
+              "긴급 기준을 넘어, 분석 페이지라면 피부암 경고를 표시합니다. 실제 점이나 병변이라면 2주 이내에 의사에게 "
+              "보여 주세요.",
+    },
+    "chart.malignancy_sum": {"en": "Melanoma + BCC", "ko": "흑색종 + 기저세포암"},
     "whatif.sweep_axis": {"en": "Sweep along", "ko": "변화시킬 항목"},
     "whatif.sweep_run": {"en": "Plot how the prediction moves", "ko": "예측 변화 그래프 그리기"},
     "whatif.sweep_help": {

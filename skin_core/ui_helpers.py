@@ -295,10 +295,15 @@ def sweep_answers(sweep, lang: str) -> list[str]:
     return out
 
 
-def sweep_cancer_warning(sweep, lang: str) -> str | None:
-    """The sweep's cancer line: the values at which the Analyze page would raise its cancer banner, None if none."""
+def sweep_cancer_warning(sweep, lang: str, axis_label: str) -> str | None:
+    """The sweep's cancer line: the values (of `axis_label`) at which the Analyze page would raise its cancer
+    banner, or "every value tried"; None if none."""
     values = sweep.cancer_values()
-    return t("whatif.sweep_cancer", lang, values=", ".join(f"{v:g}" for v in values)) if values else None
+    if not values:
+        return None
+    if len(values) == len(sweep.values):
+        return t("whatif.sweep_cancer_all", lang, axis=axis_label, lo=f"{min(values):g}", hi=f"{max(values):g}")
+    return t("whatif.sweep_cancer", lang, axis=axis_label, values=", ".join(f"{v:g}" for v in values))
 
 
 def sweep_quality_values(sweep) -> list[str]:

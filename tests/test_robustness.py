@@ -80,6 +80,7 @@ def test_a_sweep_of_a_melanoma_says_where_the_cancer_warning_holds():
     """Each swept value carries the Analyze page's cancer flag (`pipeline.scores_urgent`): a sure melanoma has it at
     the untouched setting, and the sweep's warning names exactly the flagged values."""
     from skin_core import images, pipeline, registry, ui_helpers
+    from skin_core.i18n import t
     from tests.app.helpers import CANCER, real_record
 
     model = registry.default_model("classification")
@@ -88,5 +89,7 @@ def test_a_sweep_of_a_melanoma_says_where_the_cancer_warning_holds():
     one = pipeline.analyze(photo, model, allow_poor_quality=True, segment=False, explain_heatmap=False)
     assert res.cancer[0] is True and pipeline.scores_urgent(one)
     assert len(res.cancer) == len(res.values) and res.cancer_values() == [v for v, c in zip(res.values, res.cancer) if c]
-    line = ui_helpers.sweep_cancer_warning(res, "en")
-    assert line and line.startswith("Possible skin cancer at " + ", ".join(f"{v:g}" for v in res.cancer_values()) + ":")
+    line = ui_helpers.sweep_cancer_warning(res, "en", "Blur (px)")
+    values = ", ".join(f"{v:g}" for v in res.cancer_values())
+    assert line == t("whatif.sweep_cancer_all" if all(res.cancer) else "whatif.sweep_cancer", "en", axis="Blur (px)",
+                     values=values, lo="0", hi="12")

@@ -273,17 +273,27 @@ def test_the_sweep_cancer_line_names_the_flagged_values_in_both_languages():
     a = hand_built()
     probs = np.array([list(a.probabilities.values())] * 3)
     args = ("blur", [0.0, 4.0, 6.5], list(a.classes), probs, [0.1] * 3, ["ok"] * 3, ["melanoma"] * 3, [[]] * 3)
-    assert uh.sweep_cancer_warning(robustness.SweepResult(*args, [False] * 3), "en") is None
-    assert uh.sweep_cancer_warning(robustness.SweepResult(*args), "en") is None  # no flags recorded: no claim
+    assert uh.sweep_cancer_warning(robustness.SweepResult(*args, [False] * 3), "en", "Blur (px)") is None
+    assert uh.sweep_cancer_warning(robustness.SweepResult(*args), "en", "Blur (px)") is None  # none recorded: no claim
     flagged = robustness.SweepResult(*args, [True, False, True])
     assert flagged.cancer_values() == [0.0, 6.5]
-    assert uh.sweep_cancer_warning(flagged, "en") == t("whatif.sweep_cancer", "en", values="0, 6.5")
-    ko = uh.sweep_cancer_warning(flagged, "ko")
-    assert ko.startswith("0, 6.5에서") and "흑색종" in ko
-    marks = [tr for tr in charts.sweep_lines(flagged, "en", "Blur").data if tr.name == t("chart.cancer_warning", "en")]
-    assert len(marks) == 1 and list(marks[0].x) == [0.0, 6.5]  # the chart marks the same values
+    line = uh.sweep_cancer_warning(flagged, "en", "Blur (px)")
+    assert line == t("whatif.sweep_cancer", "en", axis="Blur (px)", values="0, 6.5")
+    assert line.startswith("Possible skin cancer at Blur (px) = 0, 6.5:")
+    ko = uh.sweep_cancer_warning(flagged, "ko", "흐림 (픽셀)")
+    assert ko.startswith("흐림 (픽셀) = 0, 6.5에서") and "흑색종" in ko
+    every = uh.sweep_cancer_warning(robustness.SweepResult(*args, [True] * 3), "en", "Blur (px)")
+    assert every.startswith("Possible skin cancer at every Blur (px) tried (0 to 6.5):")
+    assert uh.sweep_cancer_warning(robustness.SweepResult(*args, [True] * 3), "ko", "흐림 (픽셀)").startswith(
+        "시험한 모든 흐림 (픽셀) 값(0~6.5)에서")
+    fig = charts.sweep_lines(flagged, "en", "Blur")  # the chart marks the same values and draws the cancers' sum
+    marks = [tr for tr in fig.data if tr.name == t("chart.cancer_warning", "en")]
+    assert len(marks) == 1 and list(marks[0].x) == [0.0, 6.5]
+    mal = [tr for tr in fig.data if tr.name == t("chart.malignancy_sum", "en")]
+    want = [sum(p) for p in zip(*(flagged.series(c) for c in MALIGNANT))]
+    assert len(mal) == 1 and np.allclose(list(mal[0].y), want)
     plain = charts.sweep_lines(robustness.SweepResult(*args, [False] * 3), "en", "Blur").data
-    assert not [tr for tr in plain if tr.name == t("chart.cancer_warning", "en")]
+    assert not {t("chart.cancer_warning", "en"), t("chart.malignancy_sum", "en")} & {tr.name for tr in plain}
 
 
 def test_sweep_answers_keep_every_change_in_order():

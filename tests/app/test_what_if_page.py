@@ -60,7 +60,7 @@ def test_changes_move_the_prediction_and_the_sweep_plots_it(app):
     assert "The answer" in shown
     assert len(app.get("plotly_chart")) == 2
     sweep = next(iter(app.session_state["sweeps"].values()))
-    line = ui_helpers.sweep_cancer_warning(sweep, "en")  # the values where Analyze would show its cancer banner
+    line = ui_helpers.sweep_cancer_warning(sweep, "en", t("whatif.t.rotation", "en"))  # where Analyze would warn
     assert [e.value for e in app.error if e.value.startswith("Possible skin cancer at")] == ([line] if line else [])
 
     app.radio(key="lang").set_value("ko").run(timeout=RUN_TIMEOUT)  # switching language keeps the work on screen
