@@ -29,13 +29,14 @@ if data is None:
     st.stop()
 allow_key = f"allow_{uh.digest(data)}"  # "analyse anyway" is remembered per photo
 allow = st.session_state.get(allow_key, False)
+st.session_state.pop("current_photo", None)  # until this photo is analysed, What-if has none from here
+st.session_state["refused_photo"] = "unreadable"
 a = ui.or_stop(ui.analysis, data, model, allow=allow, red_flags=flags)
 
 if a.status in ("ok", "uncertain", "out_of_scope"):
     st.session_state["current_photo"] = data  # the What-if page reuses it (memory only, never disk)
     st.session_state.pop("refused_photo", None)
 else:  # What-if never shows an answer for a photo refused here, and says why it has none
-    st.session_state.pop("current_photo", None)
     st.session_state["refused_photo"] = uh.status_key(a.status, a.quality.codes)
 
 # ---- headline: cancer banner first, then the status screen and any quality problems

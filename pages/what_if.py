@@ -16,8 +16,11 @@ if data is not None:
     st.caption(ui.tr("whatif.current"))
 elif uh.sample_records():
     refused = st.session_state.get("refused_photo")
-    st.info(ui.tr("whatif.pick_sample_refused", status=uh.status_name(refused, lang)) if refused
-            else ui.tr("whatif.pick_sample"))
+    if refused == "unreadable":  # the last file given to the Analyze page was not a usable photo
+        st.info(ui.tr("whatif.pick_sample_unreadable"))
+    else:
+        st.info(ui.tr("whatif.pick_sample_refused", status=uh.status_name(refused, lang)) if refused
+                else ui.tr("whatif.pick_sample"))
     data = ui.sample_picker(key="whatif_sample")
 if data is None:
     st.info(ui.tr("whatif.need_photo"))

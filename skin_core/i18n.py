@@ -493,6 +493,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "sample instead.",
         "ko": "분석 페이지의 사진은 받아들여지지 않아({status}) 여기서 바꿔 볼 답이 없습니다. 대신 예시 사진을 고르세요.",
     },
+    "whatif.pick_sample_unreadable": {
+        "en": "The last file on the Analyze page could not be read as a photo, so there is nothing to vary here; pick "
+              "a sample instead.",
+        "ko": "분석 페이지의 마지막 파일은 사진으로 읽을 수 없어 여기서 바꿔 볼 것이 없습니다. 대신 예시 사진을 고르세요.",
+    },
     "whatif.need_photo": {
         "en": "Analyse a photo on the Analyze page first (no sample photos are available here).",
         "ko": "먼저 분석 페이지에서 사진을 분석해 주세요(여기에는 예시 사진이 없습니다).",

@@ -54,6 +54,20 @@ def test_corrupt_upload_shows_the_loaders_message(app):
     assert not app.get("plotly_chart") and not any("Looks most like" in i.value for i in app.info)
 
 
+@pytest.mark.slow
+def test_a_file_that_cannot_be_read_takes_the_previous_photo_off_the_what_if_page(app):
+    """What-if uses the Analyze page's photo: after a real photo, then a broken file, it must not go on showing the
+    first photo (and its warnings) as if it were the one on the Analyze page."""
+    _upload(app, *photo_bytes(*CONFIDENT))
+    assert app.session_state["current_photo"]
+    _upload(app, "broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 200)
+    assert app.error and "current_photo" not in app.session_state
+    app.switch_page("pages/what_if.py").run(timeout=RUN_TIMEOUT)
+    assert not app.exception
+    assert t("whatif.pick_sample_unreadable", "en") in [i.value for i in app.info]
+    assert not any(c.value == t("whatif.current", "en") for c in app.caption)
+
+
 def test_text_file_renamed_to_png_is_refused(app):
     _upload(app, "notes.png", b"just some text, not a photo\n" * 20, "image/png")
     assert app.error and "Cannot analyse this file" in app.error[0].value
