@@ -33,6 +33,7 @@ cards = uh.all_cards()
 for task in uh.TASK_METRICS:
     rows = uh.comparison_rows(cards, ui.lang(), task)
     if rows:
+        st.markdown(f"**{ui.tr(f'report.task.{task}')}**")
         st.dataframe(pd.DataFrame(rows), hide_index=True)
 if not cards:
     st.info(ui.tr("about.no_models"))

@@ -97,8 +97,7 @@ else:
 
 if card.get("thresholds"):
     st.subheader(ui.tr("report.thresholds"))
-    st.dataframe(pd.DataFrame(uh.decision_rows(card, lang)), hide_index=True, key="thresholds",
-                 column_config={ui.tr("report.col.meaning"): st.column_config.TextColumn(width="large")})
+    st.table(pd.DataFrame(uh.decision_rows(card, lang)).set_index(ui.tr("report.col.threshold")))  # text wraps
 
 st.subheader(ui.tr("report.training"))
 if lang != "en":

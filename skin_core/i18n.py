@@ -645,10 +645,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.unseen.intro": {
         "en": "{known} of the test photos of known conditions (and {other} photos of other conditions) are near-duplicates "
               "of a training or validation photo: the same photo re-cropped or re-encoded, or the same patient in "
-              "the same session. The second column leaves them out, so it is the fairer guess for new photos. "
+              "the same session. The last column leaves them out, so it is the fairer guess for new photos. "
               "In brackets: 95 % bootstrap intervals.",
         "ko": "알려진 질환 테스트 사진 중 {known}장(기타 질환 사진 {other}장)은 학습·검증 사진과 거의 같은 사진입니다. "
-              "같은 사진을 다르게 자르거나 다시 저장한 것, 또는 같은 환자를 같은 날 찍은 것입니다. 두 번째 열은 이 사진들을 "
+              "같은 사진을 다르게 자르거나 다시 저장한 것, 또는 같은 환자를 같은 날 찍은 것입니다. 마지막 열은 이 사진들을 "
               "뺀 결과이므로 새 사진에 대한 더 공정한 추정입니다. 괄호 안은 95% 부트스트랩 신뢰구간입니다.",
     },
     "report.unseen.all": {"en": "All test photos (n={n})", "ko": "모든 테스트 사진 (n={n})"},

@@ -483,19 +483,20 @@ def all_cards() -> dict[str, dict]:
 
 
 def comparison_rows(cards: dict[str, dict], lang: str, task: str = "classification") -> list[dict]:
-    """The 'all models' table for one task: one row per model, the metrics that task reports."""
-    keys = TASK_METRICS[task]
-    rows = []
-    for name, card in cards.items():
-        if card.get("task", "classification") != task:
-            continue
-        row = {t("report.col.model", lang): name, t("report.col.version", lang): str(card.get("version", ""))}
-        for key in keys:
-            row[t(f"metric.{key}", lang)] = format_metric(key, card_metric(card, key))
-            if key == "accuracy":  # the figure the Analyze page's model picker gives, beside the headline one
-                unseen = (card.get("test_metrics_unseen") or {}).get("accuracy")
-                row[t("report.col.accuracy_unseen", lang)] = format_metric(key, unseen)
-        rows.append(row)
+    """The 'all models' table for one task: one row per metric that task reports, one column per model (metrics
+    down the side, so the table stays as narrow as the models are few)."""
+    names = [n for n, c in cards.items() if c.get("task", "classification") == task]
+    if not names:
+        return []
+    metric = t("report.col.metric", lang)
+    rows = [{metric: t("report.col.version", lang), **{n: str(cards[n].get("version", "")) for n in names}}]
+    for key in TASK_METRICS[task]:
+        rows.append({metric: t(f"metric.{key}", lang), **{n: format_metric(key, card_metric(cards[n], key))
+                                                          for n in names}})
+        if key == "accuracy":  # the figure the Analyze page's model picker gives, beside the headline one
+            rows.append({metric: t("report.col.accuracy_unseen", lang),
+                         **{n: format_metric(key, (cards[n].get("test_metrics_unseen") or {}).get("accuracy"))
+                            for n in names}})
     return rows
 
 

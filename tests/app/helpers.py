@@ -89,6 +89,7 @@ def hand_built(status: str = "ok", label: str | None = "melanoma", lang: str = "
 
 def frame_with(at, column: str, index: int = 0):
     """The index-th st.dataframe/st.table whose columns include `column` (AppTest keeps no dataframe keys)."""
-    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    frames = [d.value.reset_index() if d.value.index.name == column else d.value
+              for d in [*at.dataframe, *at.table] if column in (*d.value.columns, d.value.index.name)]
     assert len(frames) > index, f"no table with a {column!r} column"
     return frames[index]

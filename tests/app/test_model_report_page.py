@@ -16,13 +16,21 @@ def _needs(task):
 
 
 def test_comparison_tables_list_every_model(app):
+    """One table per task, metrics down the side and one column per model (default first), so it fits the page."""
     switch(app, "pages/model_report.py")
     for i, task in enumerate(uh.TASK_METRICS):
-        table = frame_with(app, "Model", i)
-        assert list(table["Model"]) == sorted(_needs(task), key=lambda n: (n != registry.default_model(task), n))
-        if task == "classification":  # the picker's "on unseen photos" figure has its column here too
-            unseen = table[t("report.col.accuracy_unseen", "en")]
-            assert list(unseen) == [uh.format_metric("accuracy", uh.unseen_accuracy(n)) for n in table["Model"]]
+        table = frame_with(app, "Metric", i)
+        names = sorted(_needs(task), key=lambda n: (n != registry.default_model(task), n))
+        assert list(table.columns) == ["Metric", *names]
+        want = ["Version", *(t(f"metric.{k}", "en") for k in uh.TASK_METRICS[task])]
+        if task == "classification":  # the picker's "on unseen photos" figure has its row too, after accuracy
+            want.insert(2, t("report.col.accuracy_unseen", "en"))
+            unseen = table.set_index("Metric").loc[t("report.col.accuracy_unseen", "en")]
+            assert list(unseen) == [uh.format_metric("accuracy", uh.unseen_accuracy(n)) for n in names]
+            acc = table.set_index("Metric").loc[t("metric.accuracy", "en")]
+            assert list(acc) == [uh.format_metric("accuracy", registry.read_card(n)["test_metrics"]["accuracy"])
+                                 for n in names]
+        assert list(table["Metric"]) == want
 
 
 def test_classifier_card_shows_metrics_and_plots(app):
@@ -89,7 +97,7 @@ def test_the_default_card_shows_its_figures_without_near_duplicates(app):
     switch(app, "pages/model_report.py")
     app.selectbox(key="report_model").set_value(name).run()
     assert not app.exception
-    table = frame_with(app, "Metric")
+    table = frame_with(app, f"All test photos (n={card['test_metrics']['n']})")
     row = table[table["Metric"] == "Accuracy (11 classes)"].iloc[0]
     lo, hi = card["test_metrics"]["ci95"]["accuracy"]
     assert row[f"All test photos (n={card['test_metrics']['n']})"] == \
@@ -99,7 +107,6 @@ def test_the_default_card_shows_its_figures_without_near_duplicates(app):
     ece = table[table["Metric"] == "Calibration error (ECE)"].iloc[0]
     assert ece[f"Without near-duplicates (n={u['n']})"] == f"{u['ece_15']:.3f}"  # ECE has no bootstrap interval
     assert f"{u['left_out']['known']} of the test photos of known conditions" in texts(app, "caption")
-
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
