@@ -14,7 +14,7 @@ st.title(ui.tr("analyze.title"))
 st.caption(ui.tr("analyze.intro", n=len(CLASSES)))
 
 # ---- the photo and the model
-pick, settings = st.columns([3, 2], gap="large")
+pick, settings = st.columns([5, 4], gap="large")  # the model names with their accuracy fit on one line
 with pick:
     data = ui.photo_input()
 with settings:

@@ -206,22 +206,25 @@ def _message(dec, report, lang: str) -> str:
     return i18n.t(key, lang) if key in i18n.STRINGS else dec.reason
 
 
-def _encode(clf, x: np.ndarray, rgbs: list[np.ndarray], needed: bool) -> dict | None:
+def _encode(clf, x: np.ndarray, rgbs: list[np.ndarray], needed: bool) -> tuple[dict | None, np.ndarray | None]:
     """One shared-trunk pass (+ mirror when the classifier uses TTA) serving the photo check, segmentation and the
-    Xception classifier; None when nothing needs it."""
+    Xception classifier, and the batch it read; (None, None) when nothing needs it."""
     if not (clf.uses_trunk or needed):
-        return None
+        return None, None
     batch = x if clf.uses_trunk else np.stack([images.resize(im, INPUT_SIZE) for im in rgbs])
-    return shared_trunk_features(batch, tta=clf.uses_trunk and clf.tta)
+    return shared_trunk_features(batch, tta=clf.uses_trunk and clf.tta), batch
 
 
-def _photo_checks(trunk: dict | None, n: int) -> list[bool]:
-    """Per image: does it look like a skin photo to the registered photo check (True when there is none)."""
+def _photo_checks(trunk: dict | None, photos: np.ndarray, reports: list) -> list[bool]:
+    """Per image: does it look like a skin photo to the registered photo check (True when there is none).
+    `photos` are the trunk's inputs; a dim refused one gets a second trunk pass brightened (`PhotoDensity.verdicts`)."""
     names = registry.list_models("photo_check")
     if not names or trunk is None:
-        return [True] * n
+        return [True] * len(reports)
     density = registry.load_model(names[0], "photo_check")
-    return [density.is_skin_photo(trunk["trunk_out"][i:i + 1])[0] for i in range(n)]
+    n = len(reports)
+    return density.verdicts(trunk["trunk_out"][:n], photos[:n], [r.brightness for r in reports],
+                            lambda batch: shared_trunk_features(batch, tta=False)["trunk_out"])
 
 
 def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_quality: bool,
@@ -281,10 +284,11 @@ def analyze_batch(rgbs: list[np.ndarray], classifier: str | None = None, *, lang
         return []
     clf = registry.load_model(classifier, "classification")
     x = np.stack([clf.prepare(im) for im in rgbs])
-    trunk = _encode(clf, x, rgbs, needed=bool(registry.list_models("photo_check")))
+    trunk, inputs = _encode(clf, x, rgbs, needed=bool(registry.list_models("photo_check")))
     out = clf.predict_photos(rgbs, trunk=trunk, prepared=x)
-    return [_analysis(clf, rgb, quality.check(rgb), ok, out, i, lang, allow_poor_quality, red_flags)
-            for i, (rgb, ok) in enumerate(zip(rgbs, _photo_checks(trunk, len(rgbs))))]
+    reports = [quality.check(rgb) for rgb in rgbs]
+    return [_analysis(clf, rgb, report, ok, out, i, lang, allow_poor_quality, red_flags)
+            for i, (rgb, report, ok) in enumerate(zip(rgbs, reports, _photo_checks(trunk, inputs, reports)))]
 
 
 def classify_batch(rgbs: list[np.ndarray], classifier: str | None = None, tta: bool | None = None):
@@ -323,9 +327,9 @@ def analyze(
     lap("quality")
     clf = registry.load_model(classifier, "classification")
     x = clf.prepare(rgb)[None]
-    trunk = _encode(clf, x, [rgb], needed=segment or bool(registry.list_models("photo_check")))
+    trunk, inputs = _encode(clf, x, [rgb], needed=segment or bool(registry.list_models("photo_check")))
     lap("encode")
-    photo_ok = _photo_checks(trunk, 1)[0]
+    photo_ok = _photo_checks(trunk, inputs, [report])[0]
     seg = None
     if segment:
         from . import segmentation

@@ -141,7 +141,10 @@ def test_a_skin_photo_too_unclear_to_check_keeps_its_cancer_warning(spoil):
     from skin_core.i18n import t
 
     photo = images.load_image(real_record(*CANCER).path())
-    spoiled = robustness.blur(photo, 8) if spoil == "blur" else (photo * 0.2).astype(np.uint8)  # colour rule too
+    if spoil == "blur":
+        spoiled = robustness.blur(photo, 8)
+    else:  # darkness alone no longer hides it (the check looks again, brightened): dark and somewhat blurred
+        spoiled = (robustness.blur(photo, 4) * 0.3).astype(np.uint8)
     for lang in ("en", "ko"):
         a = pipeline.analyze(spoiled, lang=lang, segment=False, explain_heatmap=False)
         assert a.status == "not_skin" and a.quality.may_hide_skin and a.to_dict()["label"] is None, a.quality.codes
@@ -155,6 +158,16 @@ def test_a_skin_photo_too_unclear_to_check_keeps_its_cancer_warning(spoil):
         assert ui_helpers.cancer_score_lines(a, lang)  # the scores behind the banner are on the page
         flagged = pipeline.retriage(a, ["bleeding"])  # a reported sign keeps the scores' urgency and banner
         assert flagged.urgency == "urgent" and flagged.cancer_banner
+
+
+@needs_data
+def test_a_dark_but_sharp_melanoma_is_checked_brightened_and_gets_the_poor_photo_path():
+    """At a fifth of its brightness the sure melanoma is too dark, but brightened it is plainly skin: it is not called
+    "not skin"; the too-dark warning holds it back, and its scores still raise `urgent` and the usual banner."""
+    photo = images.load_image(real_record(*CANCER).path())
+    a = pipeline.analyze((photo * 0.2).astype(np.uint8), segment=False, explain_heatmap=False)
+    assert a.status == "poor_quality" and a.quality.codes == ("too_dark",), (a.status, a.quality.codes)
+    assert a.urgency == "urgent" and pipeline.scores_urgent(a) and a.cancer_banner
 
 
 @pytest.mark.parametrize("name,spoil", [("chelsea", None), ("coffee", None), ("coffee", "shrink"), ("rocket", "blur")])

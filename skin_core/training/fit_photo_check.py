@@ -14,11 +14,17 @@ import time
 
 import numpy as np
 
-from .. import cards, data, images, registry
+from .. import cards, data, images, quality, registry
 from ..config import MANIFEST_PATH, REPO_ROOT
 from ..models import xception_derm as xd
 
 NAME = "skin_photo_density"
+DESCRIPTION = ("Ledoit-Wolf Gaussian on the sklesion trunk's pooled block-12 features of every training photo; "
+               "Mahalanobis distance above the val 99th percentile -> `not_skin`, unless the photo is dim and passes "
+               "once brightened to a normal exposure.")
+DESCRIPTION_KO = ("모든 학습 사진에서 얻은 sklesion 인코더의 12번째 블록 풀링 특징에 Ledoit-Wolf 가우시안을 맞춘 검사입니다. "
+                  "마할라노비스 거리가 검증 세트의 99번째 백분위수를 넘으면 `not_skin`(피부 사진 아님)으로 판단합니다. 단, "
+                  "어두운 사진은 보통 밝기로 밝혀 한 번 더 검사해 통과하면 피부 사진으로 봅니다.")
 SOURCES = data.CLASSIFIER_SOURCES + ("ph2",)  # ph2: dermoscopic photos are skin too
 
 
@@ -28,6 +34,19 @@ def pooled_features(recs, fn, batch: int = 32) -> np.ndarray:
         x = np.stack([images.resize(images.load_image(r.path()), xd.INPUT_SIZE) for r in recs[i:i + batch]])
         out.append(np.asarray(fn(x.astype(np.float32))[xd.TRUNK_OUT]).mean(axis=(1, 2)))
     return np.concatenate(out)
+
+
+def app_verdicts(recs, fn, density, batch: int = 32) -> np.ndarray:
+    """The app's verdict per photo (`PhotoDensity.verdicts`: the density, with its second look at a dim photo)."""
+    def encode(x):
+        return np.asarray(fn(x)[xd.TRUNK_OUT])
+
+    out = []
+    for i in range(0, len(recs), batch):
+        rgbs = [images.load_image(r.path()) for r in recs[i:i + batch]]
+        x = np.stack([images.resize(im, xd.INPUT_SIZE) for im in rgbs])
+        out += density.verdicts(encode(x.astype(np.float32)), x, [quality.check(im).brightness for im in rgbs], encode)
+    return np.array(out, bool)
 
 
 def rejection_report(recs, refused: np.ndarray) -> dict:
@@ -52,9 +71,10 @@ def report_only() -> None:
     _, fn = shared_trunk()
     density = registry.load_model(NAME, "photo_check")
     recs = data.select(data.read_manifest(), split="test", sources=SOURCES)
-    refused = density.distance(pooled_features(recs, fn)) > density.threshold
+    refused = ~app_verdicts(recs, fn, density)
     card = registry.read_card(NAME)
     card["test_metrics"] = rejection_report(recs, refused)
+    card["description"], card["description_ko"] = DESCRIPTION, DESCRIPTION_KO
     cards.write_card(card)
     print(card["test_metrics"])
 
@@ -76,6 +96,7 @@ def main(argv=None) -> None:
     lw = LedoitWolf().fit(feats["train"])
     density = PhotoDensity(NAME, {}, lw.location_.astype(np.float32), lw.precision_.astype(np.float32), np.inf)
     threshold = float(np.percentile(density.distance(feats["val"]), 99))
+    density.threshold = threshold
     test_recs = [r for r in recs if r.split == "test"]
     path = registry.weights_path(NAME)
     np.savez(path, mean=lw.location_.astype(np.float32), precision=lw.precision_.astype(np.float32))
@@ -84,8 +105,8 @@ def main(argv=None) -> None:
         "task": "photo_check",
         "family": "gaussian-density",
         "version": time.strftime("%Y-%m-%d"),
-        "description": "Ledoit-Wolf Gaussian on the sklesion trunk's pooled block-12 features of every training "
-                       "photo; Mahalanobis distance above the val 99th percentile -> `not_skin`.",
+        "description": DESCRIPTION,
+        "description_ko": DESCRIPTION_KO,
         "classes": [],
         "input_size": xd.INPUT_SIZE,
         "preprocessing": "as xception_derm (shared trunk); global average pooling of the 16x16x728 block-12 map",
@@ -94,7 +115,7 @@ def main(argv=None) -> None:
         "data": "train split of dermnet-11, dermnet-other, fitzpatrick and ph2 (clinical and dermoscopic skin photos)",
         "split": str(MANIFEST_PATH.relative_to(REPO_ROOT)),
         "thresholds": {"distance": threshold},
-        "test_metrics": rejection_report(test_recs, density.distance(feats["test"]) > threshold),
+        "test_metrics": rejection_report(test_recs, ~app_verdicts(test_recs, fn, density)),
         "training_command": "python -m skin_core.training.fit_photo_check",
         "training": {"seed": None,
                      "wall_time_s": round(time.time() - t0), "hardware": cards.hardware()},
