@@ -17,6 +17,7 @@ from .i18n import t
 MIN_SIDE_OK = 128  # smaller photos are analysed but flagged: lesions are few pixels wide
 BLUR_MIN = 20.0  # variance of the Laplacian on a 256-px grey copy
 DARK_MAX = 45.0  # mean luminance (0-255)
+HIGHLIGHTS_MIN = 100.0  # 99th percentile of luminance: under it nothing in the photo is lit; no train photo is that dim
 BRIGHT_MIN = 235.0
 SKIN_MIN_FRACTION = 0.10
 EXPOSURE_REF = 130.0  # about the training photos' median brightness; dimmer photos are brightened to it for the colour rule
@@ -37,6 +38,7 @@ class QualityReport:
     brightness: float
     skin_fraction: float
     issues: tuple[Issue, ...] = field(default_factory=tuple)
+    highlights: float = 255.0  # 99th percentile of luminance
 
     @property
     def ok(self) -> bool:
@@ -97,28 +99,28 @@ def skin_fraction(rgb_small: np.ndarray) -> float:
     return float(skin_mask(rgb_small).mean())
 
 
-def measure(rgb: np.ndarray) -> tuple[float, float, float]:
-    """(blur, brightness, skin_fraction) of an RGB uint8 image."""
+def measure(rgb: np.ndarray) -> tuple[float, float, float, float]:
+    """(blur, brightness, skin_fraction, highlights) of an RGB uint8 image."""
     grey, small = _grey_small(rgb)
     blur = float(cv2.Laplacian(grey, cv2.CV_64F).var())
-    return blur, float(grey.mean()), skin_fraction(small)
+    return blur, float(grey.mean()), skin_fraction(small), float(np.percentile(grey, 99))
 
 
 def check(rgb: np.ndarray) -> QualityReport:
     """Quality report with human-readable reasons (English; `i18n.quality_reasons` gives them in another language);
     `not_skin` is blocking, the rest can be overridden."""
     h, w = rgb.shape[:2]
-    blur, bright, skin = measure(rgb)
+    blur, bright, skin, highlights = measure(rgb)
     codes = []
     if min(h, w) < MIN_SIDE_OK:
         codes.append("too_small")
     if blur < BLUR_MIN:
         codes.append("blurry")
-    if bright < DARK_MAX:
-        codes.append("too_dark")
+    if bright < DARK_MAX or highlights < HIGHLIGHTS_MIN:  # dark overall, or under-exposed (judged by its highlights,
+        codes.append("too_dark")                          # which do not depend on the skin's own tone)
     elif bright > BRIGHT_MIN:
         codes.append("too_bright")
     if skin < SKIN_MIN_FRACTION:
         codes.append("not_skin")
     issues = [Issue(c, t(f"quality.{c}", "en", w=w, h=h), c == "not_skin") for c in codes]
-    return QualityReport(w, h, blur, bright, skin, tuple(issues))
+    return QualityReport(w, h, blur, bright, skin, tuple(issues), highlights)

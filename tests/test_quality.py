@@ -44,7 +44,7 @@ def test_a_dim_skin_photo_keeps_its_skin_colours():
         before = quality.check(rgb)
         dim = np.clip(rgb.astype(np.float32) * (47 / before.brightness), 0, 255).astype(np.uint8)
         after = quality.check(dim)
-        assert after.brightness > quality.DARK_MAX and "too_dark" not in after.codes, after.brightness
+        assert after.brightness > quality.DARK_MAX, after.brightness
         assert after.is_skin == before.is_skin and after.skin_fraction > 0.75 * before.skin_fraction, r.file
 
 
@@ -111,7 +111,22 @@ def test_committed_quality_rates_match_the_thresholds_in_code():
 
     rec = json.loads(OUT.read_text())
     assert rec["thresholds"] == {"MIN_SIDE_OK": quality.MIN_SIDE_OK, "BLUR_MIN": quality.BLUR_MIN,
-                                 "DARK_MAX": quality.DARK_MAX, "BRIGHT_MIN": quality.BRIGHT_MIN,
+                                 "DARK_MAX": quality.DARK_MAX, "HIGHLIGHTS_MIN": quality.HIGHLIGHTS_MIN,
+                                 "BRIGHT_MIN": quality.BRIGHT_MIN,
                                  "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION,
                                  "EXPOSURE_REF": quality.EXPOSURE_REF}
     assert rec["train"]["all"]["not_skin"] <= 0.01 and rec["val"]["all"]["not_skin"] <= 0.01
+    for split in ("train", "val"):  # "too dark" must not be a verdict on dark skin: no skin-type group over 1.5 %
+        for group, r in rec[split]["by_skin_group"].items():
+            assert r is None or r["too_dark"] <= 0.015, (split, group, r)
+
+
+@needs_data
+def test_an_under_exposed_photo_is_too_dark_by_its_highlights():
+    """A melanoma at 45 % of its exposure has a mean brightness well above the "too dark" cut, but nothing in it is
+    lit: its 99th-percentile luminance is under HIGHLIGHTS_MIN, so the Analyze page says it is too dark."""
+    rec = next(r for r in data.read_manifest() if r.split == "val" and r.label == "melanoma")
+    rgb = images.load_image(rec.path())
+    assert "too_dark" not in quality.check(rgb).codes
+    dim = quality.check((rgb * 0.45).astype(np.uint8))
+    assert dim.brightness > quality.DARK_MAX and dim.highlights < quality.HIGHLIGHTS_MIN and "too_dark" in dim.codes

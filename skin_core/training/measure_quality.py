@@ -34,7 +34,8 @@ def main() -> None:
     t0 = time.time()
     report = {"command": "python -m skin_core.training.measure_quality",
               "thresholds": {"MIN_SIDE_OK": quality.MIN_SIDE_OK, "BLUR_MIN": quality.BLUR_MIN,
-                             "DARK_MAX": quality.DARK_MAX, "BRIGHT_MIN": quality.BRIGHT_MIN,
+                             "DARK_MAX": quality.DARK_MAX, "HIGHLIGHTS_MIN": quality.HIGHLIGHTS_MIN,
+                             "BRIGHT_MIN": quality.BRIGHT_MIN,
                              "SKIN_MIN_FRACTION": quality.SKIN_MIN_FRACTION,
                              "EXPOSURE_REF": quality.EXPOSURE_REF}}
     for split in ("train", "val"):
