@@ -35,5 +35,7 @@ for task in uh.TASK_METRICS:
     if rows:
         st.markdown(f"**{ui.tr(f'report.task.{task}')}**")
         st.dataframe(pd.DataFrame(rows), hide_index=True)
-if not cards:
+if cards:
+    st.caption(ui.tr("report.unseen_note"))
+else:
     st.info(ui.tr("about.no_models"))

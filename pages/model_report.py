@@ -25,6 +25,7 @@ for task in uh.TASK_METRICS:
     if rows:
         st.markdown(f"**{ui.tr(f'report.task.{task}')}**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"comparison_{task}")
+st.caption(ui.tr("report.unseen_note"))
 
 name = st.selectbox(ui.tr("report.select"), list(cards), key="report_model")
 card = cards[name]

@@ -81,10 +81,12 @@ def before_after_bars(before: dict[str, float], after: dict[str, float], lang: s
 
 
 def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None, k: int = 3) -> go.Figure:
-    """Probability of the top-k classes (at the neutral value) as one transform varies."""
+    """Probability of the top-k classes (at the neutral value) as one transform varies, and of any class that
+    leads at another value (a melanoma that blur pushes to the top is drawn, not only summed in the cancers' line)."""
     fig = go.Figure()
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
-    for i, c in enumerate(sweep.top_classes(k)):
+    top = sweep.top_classes(k)
+    for i, c in enumerate((top + [c for c in sweep.leaders() if c not in top])[:len(symbols)]):
         hover = [f"{class_name(c, lang)} · {axis_label} {v:g}: {percent(p)} ({status_name(s, lang, q)})"
                  for v, p, s, q in zip(sweep.values, sweep.series(c), sweep.statuses, sweep.quality_issues)]
         fig.add_scatter(x=sweep.values, y=sweep.series(c), mode="lines+markers", name=class_name(c, lang),
@@ -116,8 +118,8 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
     if current is not None:  # a legend entry, not a label: it cannot land on a band's status name
         fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
                         line=dict(color="#444", dash="dot", width=2), hoverinfo="skip")
-    # headroom above 100 % holds the labels, so no line runs through them
-    fig.update_yaxes(range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
+    # headroom above 100 %: the warning marks at 104 % and 112 %, the band labels above them, so nothing collides
+    fig.update_yaxes(range=[0, 1.4], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
                      title=t("chart.probability", lang))
     fig.update_xaxes(title=axis_label)
     return _layout(fig, height=380)
@@ -180,7 +182,7 @@ def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"),
                     name=t("report.perfect", lang))
     fig.update_xaxes(range=[0, 1], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.confidence", lang))
-    fig.update_yaxes(range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.accuracy", lang))
+    fig.update_yaxes(range=[0, 1.4], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.accuracy", lang))
     return _layout(fig, height=420)
 
 

@@ -487,16 +487,19 @@ STRINGS: dict[str, dict[str, str]] = {
               "튼튼한 모델이라면 조명 때문에 답을 바꾸지 않아야 합니다.",
     },
     "whatif.current": {"en": "Using the photo from the Analyze page.", "ko": "분석 페이지의 사진을 사용합니다."},
-    "whatif.pick_sample": {"en": "No photo analysed yet; pick a sample.", "ko": "아직 분석한 사진이 없습니다. 예시 사진을 고르세요."},
+    "whatif.pick_sample": {"en": "No photo analysed yet, so a sample photo is used; choose another below.",
+                           "ko": "아직 분석한 사진이 없어 예시 사진을 사용합니다. 아래에서 다른 사진을 고를 수 있습니다."},
     "whatif.pick_sample_refused": {
-        "en": "The photo on the Analyze page was turned away ({status}), so it gets no answer to vary here; pick a "
-              "sample instead.",
-        "ko": "분석 페이지의 사진은 받아들여지지 않아({status}) 여기서 바꿔 볼 답이 없습니다. 대신 예시 사진을 고르세요.",
+        "en": "The photo on the Analyze page was turned away ({status}), so it gets no answer to vary here; a sample "
+              "photo is used instead (choose another below).",
+        "ko": "분석 페이지의 사진은 받아들여지지 않아({status}) 여기서 바꿔 볼 답이 없으므로 예시 사진을 대신 사용합니다. "
+              "아래에서 다른 사진을 고를 수 있습니다.",
     },
     "whatif.pick_sample_unreadable": {
-        "en": "The last file on the Analyze page could not be read as a photo, so there is nothing to vary here; pick "
-              "a sample instead.",
-        "ko": "분석 페이지의 마지막 파일은 사진으로 읽을 수 없어 여기서 바꿔 볼 것이 없습니다. 대신 예시 사진을 고르세요.",
+        "en": "The last file on the Analyze page could not be read as a photo, so a sample photo is used instead; "
+              "choose another below.",
+        "ko": "분석 페이지의 마지막 파일은 사진으로 읽을 수 없어 예시 사진을 대신 사용합니다. 아래에서 다른 사진을 고를 수 "
+              "있습니다.",
     },
     "whatif.need_photo": {
         "en": "Analyse a photo on the Analyze page first (no sample photos are available here).",
@@ -626,8 +629,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "report.col.model": {"en": "Model", "ko": "모델"},
     "report.col.version": {"en": "Version", "ko": "버전"},
-    "report.col.accuracy_unseen": {"en": "Accuracy, unseen photos (no near-duplicate in training)",
-                                   "ko": "정확도, 처음 보는 사진(학습 데이터와 겹치는 사진 제외)"},
+    "report.col.accuracy_unseen": {"en": "Accuracy on unseen photos", "ko": "처음 보는 사진 정확도"},
+    "report.unseen_note": {
+        "en": "Every figure is on the test split. Unseen photos: the test photos with no near-duplicate in training or "
+              "validation (the fairer guess for new photos).",
+        "ko": "모든 수치는 테스트 분할에서 잰 값입니다. 처음 보는 사진: 학습·검증 사진과 거의 같은 사진이 없는 테스트 "
+              "사진입니다(새 사진에 대한 더 공정한 추정).",
+    },
     "metric.accuracy": {"en": f"Accuracy ({_N} classes)", "ko": f"정확도 ({_N}개 질환)"},
     "metric.macro_f1": {"en": "Macro-F1", "ko": "매크로 F1"},
     "metric.top3_accuracy": {"en": "Top-3 accuracy", "ko": "상위 3개 정확도"},
@@ -711,6 +719,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Whatever the answer below says, the model gives melanoma and basal cell carcinoma together {p}, "
               "enough for SkinLens to ask for a check.",
         "ko": "아래 답과 관계없이, 모델이 흑색종과 기저세포암에 준 확률의 합이 {p}로 진료를 권하는 기준을 넘었습니다.",
+    },
+    "banner.poor_photo_lead": {
+        "en": "The photo is not good enough for an answer, but on it the model gives melanoma and basal cell carcinoma "
+              "together {p}, enough for SkinLens to ask for a check.",
+        "ko": "사진이 답을 내기에는 부족하지만, 이 사진에서 모델이 흑색종과 기저세포암에 준 확률의 합이 {p}로 진료를 "
+              "권하는 기준을 넘었습니다.",
     },
     "banner.unsure_skin_lead": {
         "en": "The photo is too unclear to be sure it shows skin, but if it is a spot on your skin, the model gives "

@@ -157,10 +157,10 @@ def _banner(status: str, label: str | None, urgency: str, red_flags: tuple[str, 
         return None
     lead = None
     if scores and not (status == "ok" and label in decisions.MALIGNANT):
-        # the answer on screen is not a cancer (or no answer at all): the banner says what put it there; on a photo
-        # too unclear to tell skin from other things, only if it is skin
-        key = "banner.unsure_skin_lead" if status == "not_skin" else "banner.scores_lead"
-        lead = i18n.t(key, lang, p=i18n.percent(malignancy_score))
+        # the answer on screen is not a cancer, or there is none: the banner says what put it there; on a photo too
+        # unclear to tell skin from other things, only if it is skin
+        leads = {"not_skin": "banner.unsure_skin_lead", "poor_quality": "banner.poor_photo_lead"}  # no answer shown
+        lead = i18n.t(leads.get(status, "banner.scores_lead"), lang, p=i18n.percent(malignancy_score))
     if urgency != "same_day":
         return knowledge.cancer_banner(lang, from_scores=scores, lead=lead)
     why = "scores" if scores else "flags"

@@ -100,9 +100,12 @@ def skin_fraction(rgb_small: np.ndarray) -> float:
 
 
 def measure(rgb: np.ndarray) -> tuple[float, float, float, float]:
-    """(blur, brightness, skin_fraction, highlights) of an RGB uint8 image."""
+    """(blur, brightness, skin_fraction, highlights) of an RGB uint8 image. Blur is read at a normal exposure
+    (`exposure_normalised`): darkening alone shrinks the Laplacian's variance with the square of the gain, and a
+    sharp but dark photo was told to hold the camera steady."""
     grey, small = _grey_small(rgb)
-    blur = float(cv2.Laplacian(grey, cv2.CV_64F).var())
+    sharp = cv2.cvtColor(exposure_normalised(small), cv2.COLOR_RGB2GRAY)
+    blur = float(cv2.Laplacian(sharp, cv2.CV_64F).var())
     return blur, float(grey.mean()), skin_fraction(small), float(np.percentile(grey, 99))
 
 

@@ -121,6 +121,15 @@ class SweepResult:
         """Values at which the melanoma + BCC scores count and cross the model's urgent threshold."""
         return [v for v, c in zip(self.values, self.cancer) if c]
 
+    def leaders(self) -> list[str]:
+        """Each class that is the most likely one at some swept value, in the order they first lead."""
+        out: list[str] = []
+        for row in self.probabilities:
+            c = self.classes[int(np.argmax(row))]
+            if c not in out:
+                out.append(c)
+        return out
+
     def top_classes(self, k: int = 3, at: float | None = None) -> list[str]:
         """The k most likely classes at value `at` (default: the transform's neutral value, else the first)."""
         at = TRANSFORMS[self.transform].neutral if at is None else at

@@ -121,6 +121,18 @@ def test_committed_quality_rates_match_the_thresholds_in_code():
             assert r is None or r["too_dark"] <= 0.015, (split, group, r)
 
 
+def test_darkness_alone_is_not_called_blur():
+    """The Laplacian's variance falls with the square of the exposure: a sharp photo at a fifth of its brightness is
+    too dark, not blurry; a blurred one is still blurry when dark."""
+    rgb = hostile.skin_like()
+    sharp = quality.check(rgb)
+    assert "blurry" not in sharp.codes
+    dark = quality.check((rgb * 0.2).astype(np.uint8))
+    assert dark.codes == ("too_dark",) and dark.blur > quality.BLUR_MIN, (dark.codes, dark.blur, sharp.blur)
+    dark_blurred = quality.check((cv2.GaussianBlur(rgb, (0, 0), 8) * 0.2).astype(np.uint8))
+    assert {"blurry", "too_dark"} <= set(dark_blurred.codes)
+
+
 @needs_data
 def test_an_under_exposed_photo_is_too_dark_by_its_highlights():
     """A melanoma at 45 % of its exposure has a mean brightness well above the "too dark" cut, but nothing in it is

@@ -90,5 +90,9 @@ def test_a_banner_over_an_answer_that_is_not_a_cancer_says_what_put_it_there():
         banner = pipeline._banner(status, label, "urgent", (), "en", 0.4, scores=True)
         assert banner["body"].startswith(lead), status
         assert knowledge.cancer_banner("en")["body"].split(".")[0] not in banner["body"]  # no "includes a cancer"
+    for lang in ("en", "ko"):  # no answer on screen (a poor photo held back): the lead must not point to one
+        held = pipeline._banner("poor_quality", None, "urgent", (), lang, 0.4, scores=True)
+        assert held["body"].startswith(i18n.t("banner.poor_photo_lead", lang, p="40.0%"))
+        assert "below says" not in held["body"] and "아래 답과" not in held["body"]
     plain = pipeline._banner("ok", "melanoma", "urgent", (), "en", 0.4, scores=True)
     assert plain == knowledge.cancer_banner("en")  # the answer itself is the cancer: nothing to explain
