@@ -113,7 +113,7 @@ def sweep_lines(sweep, lang: str, axis_label: str, current: float | None = None,
                         dash="dashdot"), hovertext=[f"{name} · {axis_label} {v:g}: {percent(p)}"
                                                     for v, p in zip(sweep.values, mal)], hoverinfo="text")
         fig.add_scatter(x=flagged, y=[1.12] * len(flagged), mode="markers", name=t("chart.cancer_warning", lang),
-                        marker=dict(symbol="x", size=12, color="#c0392b"), hoverinfo="x+name",
+                        marker=dict(symbol="star", size=13, color="#c0392b"), hoverinfo="x+name",
                         hoverlabel=dict(namelength=-1))
     if current is not None:  # a legend entry, not a label: it cannot land on a band's status name
         fig.add_scatter(x=[current, current], y=[0, 1.0], mode="lines", name=t("chart.current", lang),
