@@ -182,7 +182,7 @@ def reliability_diagram(bins: list[dict], lang: str) -> go.Figure:
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dash", color="#444"),
                     name=t("report.perfect", lang))
     fig.update_xaxes(range=[0, 1], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.confidence", lang))
-    fig.update_yaxes(range=[0, 1.4], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.accuracy", lang))
+    fig.update_yaxes(range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", title=t("report.accuracy", lang))
     return _layout(fig, height=420)
 
 
