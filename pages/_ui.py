@@ -360,3 +360,15 @@ def image(rgb, caption: str, alt: str) -> None:
 def condition_name_fn():
     current = lang()
     return lambda c: class_name(c, current)
+
+
+def comparison_tables(cards: dict) -> None:
+    """The "all models" tables, one per task (metrics down the side, a column per model), and what "unseen" means."""
+    import pandas as pd
+
+    for task in ui_helpers.TASK_METRICS:
+        rows = ui_helpers.comparison_rows(cards, lang(), task)
+        if rows:
+            st.markdown(f"**{tr(f'report.task.{task}')}**")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"comparison_{task}")
+    st.caption(tr("report.unseen_note"))

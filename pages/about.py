@@ -30,12 +30,7 @@ st.markdown(ui.tr("about.measured_body"))
 
 st.header(ui.tr("about.models"))
 cards = uh.all_cards()
-for task in uh.TASK_METRICS:
-    rows = uh.comparison_rows(cards, ui.lang(), task)
-    if rows:
-        st.markdown(f"**{ui.tr(f'report.task.{task}')}**")
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
 if cards:
-    st.caption(ui.tr("report.unseen_note"))
+    ui.comparison_tables(cards)
 else:
     st.info(ui.tr("about.no_models"))

@@ -20,12 +20,7 @@ if not cards:
     st.stop()
 
 st.subheader(ui.tr("report.comparison"))
-for task in uh.TASK_METRICS:
-    rows = uh.comparison_rows(cards, lang, task)
-    if rows:
-        st.markdown(f"**{ui.tr(f'report.task.{task}')}**")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"comparison_{task}")
-st.caption(ui.tr("report.unseen_note"))
+ui.comparison_tables(cards)
 
 name = st.selectbox(ui.tr("report.select"), list(cards), key="report_model")
 card = cards[name]

@@ -87,12 +87,17 @@ def exposure_normalised(rgb: np.ndarray) -> np.ndarray:
     return np.clip(rgb.astype(np.float32) * (EXPOSURE_REF / max(mean, 1.0)), 0, 255).astype(np.uint8)
 
 
+def _skin_colours(rgb_normal: np.ndarray) -> np.ndarray:
+    """Pixels of an already exposure-normalised image in a broad skin/lesion colour range in YCrCb."""
+    ycrcb = cv2.cvtColor(rgb_normal, cv2.COLOR_RGB2YCrCb).astype(np.int16)
+    y, cr, cb = ycrcb[..., 0], ycrcb[..., 1], ycrcb[..., 2]
+    return (y > 25) & (cr >= 133) & (cr <= 185) & (cb >= 75) & (cb <= 135)
+
+
 def skin_mask(rgb_small: np.ndarray) -> np.ndarray:
     """Pixels in a broad skin/lesion colour range in YCrCb (covers light to dark skin and red lesions), judged at a
     normal exposure (`exposure_normalised`)."""
-    ycrcb = cv2.cvtColor(exposure_normalised(rgb_small), cv2.COLOR_RGB2YCrCb).astype(np.int16)
-    y, cr, cb = ycrcb[..., 0], ycrcb[..., 1], ycrcb[..., 2]
-    return (y > 25) & (cr >= 133) & (cr <= 185) & (cb >= 75) & (cb <= 135)
+    return _skin_colours(exposure_normalised(rgb_small))
 
 
 def skin_fraction(rgb_small: np.ndarray) -> float:
@@ -104,9 +109,9 @@ def measure(rgb: np.ndarray) -> tuple[float, float, float, float]:
     (`exposure_normalised`): darkening alone shrinks the Laplacian's variance with the square of the gain, and a
     sharp but dark photo was told to hold the camera steady."""
     grey, small = _grey_small(rgb)
-    sharp = cv2.cvtColor(exposure_normalised(small), cv2.COLOR_RGB2GRAY)
-    blur = float(cv2.Laplacian(sharp, cv2.CV_64F).var())
-    return blur, float(grey.mean()), skin_fraction(small), float(np.percentile(grey, 99))
+    normal = exposure_normalised(small)
+    blur = float(cv2.Laplacian(cv2.cvtColor(normal, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var())
+    return blur, float(grey.mean()), float(_skin_colours(normal).mean()), float(np.percentile(grey, 99))
 
 
 def check(rgb: np.ndarray) -> QualityReport:

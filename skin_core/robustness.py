@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from . import images, quality
+from . import images
 
 
 def brightness(rgb: np.ndarray, factor: float) -> np.ndarray:
@@ -138,19 +138,6 @@ class SweepResult:
         return [self.classes[j] for j in order]
 
 
-def predict(rgbs: list[np.ndarray], classifier: str | None = None):
-    """(classes, probabilities (N, C), ood (N,), statuses, labels, cancer flags) for a list of photos, through the
-    pipeline's own checks and decisions (quality issues allowed: the point is to watch them move the answer) and the
-    card's TTA; a cancer flag is `pipeline.scores_urgent`, what raises the Analyze page's banner."""
-    from . import pipeline
-
-    res = pipeline.analyze_batch(rgbs, classifier, allow_poor_quality=True)
-    classes = list(res[0].classes)
-    probs = np.array([[a.probabilities[c] for c in classes] for a in res])
-    return (classes, probs, [a.ood_score for a in res], [a.status for a in res],
-            [a.label if a.status in ("ok", "uncertain") else None for a in res], [pipeline.scores_urgent(a) for a in res])
-
-
 def sweep(
     rgb: np.ndarray,
     transform: str,
@@ -162,6 +149,13 @@ def sweep(
     t = TRANSFORMS[transform]
     vals = [float(v) for v in (values or t.grid)]
     batch = [apply(rgb, base, **{transform: v}) for v in vals]
-    classes, probs, ood, statuses, labels, cancer = predict(batch, classifier)
-    issues = [list(quality.check(im).codes) for im in batch]
-    return SweepResult(transform, vals, classes, probs, ood, statuses, labels, issues, cancer)
+    # through the pipeline's own checks, decisions and the card's TTA; quality issues allowed, since the point is to
+    # watch them move the answer; a cancer flag is `pipeline.scores_urgent`, what raises the Analyze page's banner
+    from . import pipeline
+
+    res = pipeline.analyze_batch(batch, classifier, allow_poor_quality=True)
+    classes = list(res[0].classes)
+    return SweepResult(transform, vals, classes, np.array([[a.probabilities[c] for c in classes] for a in res]),
+                       [a.ood_score for a in res], [a.status for a in res],
+                       [a.label if a.status in ("ok", "uncertain") else None for a in res],
+                       [list(a.quality.codes) for a in res], [pipeline.scores_urgent(a) for a in res])
