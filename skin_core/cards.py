@@ -128,6 +128,11 @@ def _photo_check_md(m: dict) -> list[str]:
         lines += ["", f"Melanoma and basal cell carcinoma photos refused: {r['rejected']} of {r['n']} (a refused photo "
                       "gets no cancer flag from the classifier unless blur or darkness may explain the refusal; the user's "
                       "red flags raise its urgency either way)."]
+    if m.get("nonskin_accepted"):
+        r = m["nonskin_accepted"]
+        lines += ["", f"Pictures that are not skin let through (none used in fitting; the colour rule, then this check, as the app runs them): "
+                      f"{r['accepted']} of {r['n']}; " + ", ".join(f"{k} {v['accepted']} of {v['n']}"
+                                                                  for k, v in r["by_kind"].items()) + "."]
     return lines
 
 
@@ -319,8 +324,10 @@ def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
                          f"study-5 acc {_pct(u.get('study5_accuracy'))}")
         elif card.get("task") == "photo_check":
             mal = m.get("malignant_rejected") or {}
+            ns = m.get("nonskin_accepted") or {}
             text = (f"skin photos refused {_pct(m.get('skin_photos_rejected'))} (n={m.get('n')})"
-                    + (f", melanoma + BCC photos refused {mal['rejected']} of {mal['n']}" if mal else ""))
+                    + (f", melanoma + BCC photos refused {mal['rejected']} of {mal['n']}" if mal else "")
+                    + (f", pictures that are not skin let through {ns['accepted']} of {ns['n']}" if ns else ""))
         else:
             text = (f"PH2 mean IoU {_pct(m.get('mean_iou'))}, Dice {_pct(m.get('dice'))}, "
                     f"thresholded Jaccard {_pct(m.get('thresholded_jaccard'))}")

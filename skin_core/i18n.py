@@ -623,6 +623,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.col.grouping": {"en": "Grouped by", "ko": "구분"},
     "report.group.unknown": {"en": "skin type not recorded", "ko": "피부 유형 기록 없음"},
     "report.k_of_n": {"en": "{k} of {n} test photos", "ko": "테스트 사진 {n}장 중 {k}장"},
+    "report.nonskin_k_of_n": {"en": "{k} of {n} pictures that are not skin (animals, food, textures, scenes), none "
+                                    "used in fitting",
+                              "ko": "맞춤에 쓰지 않은 피부 아닌 사진(동물, 음식, 질감, 풍경) {n}장 중 {k}장"},
     "report.app_path": {
         "en": "Through the app's photo checks (what a visitor sees): {rate} ({k} of {n})",
         "ko": "앱의 사진 확인을 거친 실제 결과: {rate} ({n}장 중 {k}장)",
@@ -649,6 +652,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric.thresholded_jaccard": {"en": "Thresholded Jaccard", "ko": "임계 Jaccard"},
     "metric.skin_photos_rejected": {"en": "Skin photos refused", "ko": "거부된 피부 사진"},
     "metric.malignant_rejected": {"en": "Melanoma and BCC photos refused", "ko": "거부된 흑색종·기저세포암 사진"},
+    "metric.nonskin_accepted": {"en": "Non-skin pictures let through", "ko": "통과된 피부 아닌 사진"},
     "report.unseen": {"en": "Test photos never seen in any form", "ko": "어떤 형태로도 본 적 없는 테스트 사진"},
     "report.unseen.intro": {
         "en": "{known} of the test photos of known conditions (and {other} photos of other conditions) are near-duplicates "

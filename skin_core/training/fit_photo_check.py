@@ -5,7 +5,9 @@
 
 The test report says whom the check turns away: overall, per source, per skin-type group, and how many melanoma and
 basal cell carcinoma photos (a refused photo gets no cancer flag from the classifier, unless blur or darkness may
-explain the refusal: `QualityReport.may_hide_skin`).
+explain the refusal: `QualityReport.may_hide_skin`). Where the non-skin pictures have been fetched
+(`python -m skin_core.training.nonskin_photos fetch`), it also says how many held-out pictures that are not skin
+the app lets through (colour rule, then this check).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import numpy as np
 from .. import cards, data, images, quality, registry
 from ..config import MANIFEST_PATH, REPO_ROOT
 from ..models import xception_derm as xd
+from . import nonskin_photos
 
 NAME = "skin_photo_density"
 DESCRIPTION = ("Ledoit-Wolf Gaussian on the sklesion trunk's pooled block-12 features of every training photo; "
@@ -25,6 +28,10 @@ DESCRIPTION = ("Ledoit-Wolf Gaussian on the sklesion trunk's pooled block-12 fea
 DESCRIPTION_KO = ("모든 학습 사진에서 얻은 sklesion 인코더의 12번째 블록 풀링 특징에 Ledoit-Wolf 가우시안을 맞춘 검사입니다. "
                   "마할라노비스 거리가 검증 세트의 99번째 백분위수를 넘으면 `not_skin`(피부 사진 아님)으로 판단합니다. 단, "
                   "어두운 사진은 보통 밝기로 밝혀 한 번 더 검사해 통과하면 피부 사진으로 봅니다.")
+LIMITATIONS = ("Fitted on skin photos only. Its pictures that are not skin (`nonskin_accepted`) are wallpapers, "
+               "textures, clip-art photos of animals, food and objects, and versions of the scikit-image and "
+               "scikit-learn sample photos, not people's own snapshots; close-ups of fur or food pass more often than "
+               "scenes (scikit-image's cat does, as a JPEG). Unusual skin photos can be refused (see rates).")
 SOURCES = data.CLASSIFIER_SOURCES + ("ph2",)  # ph2: dermoscopic photos are skin too
 
 
@@ -64,6 +71,31 @@ def rejection_report(recs, refused: np.ndarray) -> dict:
     return out
 
 
+def nonskin_report(fn, check) -> dict | None:
+    """Pictures that are not skin (nonskin_photos; the density saw none of them, so all splits count) let through as
+    the app checks them: the colour rule, then the check with its second look at a dim picture. None when the
+    pictures were never fetched."""
+    try:
+        ns = nonskin_photos.build()
+    except FileNotFoundError as e:
+        print(e)
+        return None
+    pictures, kinds = ns.x, ns.kind
+    reports = [quality.check(p) for p in pictures]
+    passed = np.zeros(len(pictures), bool)
+    for i in range(0, len(pictures), 32):
+        x = pictures[i:i + 32]
+        passed[i:i + 32] = check.verdicts(np.asarray(fn(x.astype(np.float32))[xd.TRUNK_OUT]), x,
+                                          [r.brightness for r in reports[i:i + 32]],
+                                          lambda b: np.asarray(fn(b)[xd.TRUNK_OUT]))
+    passed &= np.array([r.is_skin for r in reports])
+    return {"n": int(len(pictures)), "accepted": int(passed.sum()),
+            "by_kind": {str(k): {"n": int((kinds == k).sum()), "accepted": int(passed[kinds == k].sum())}
+                        for k in sorted(set(kinds))},
+            "colour_rule_refused": int(sum(not r.is_skin for r in reports)),
+            "command": "python -m skin_core.training.nonskin_photos fetch"}
+
+
 def report_only() -> None:
     """Re-measure the committed density on the test split and update its card's test metrics (weights unchanged)."""
     from ..classifiers import shared_trunk
@@ -74,7 +106,11 @@ def report_only() -> None:
     refused = ~app_verdicts(recs, fn, density)
     card = registry.read_card(NAME)
     card["test_metrics"] = rejection_report(recs, refused)
+    nonskin = nonskin_report(fn, density)
+    if nonskin:
+        card["test_metrics"]["nonskin_accepted"] = nonskin
     card["description"], card["description_ko"] = DESCRIPTION, DESCRIPTION_KO
+    card["limitations"] = LIMITATIONS
     cards.write_card(card)
     print(card["test_metrics"])
 

@@ -112,7 +112,8 @@ def test_the_default_card_shows_its_figures_without_near_duplicates(app):
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_photo_check_has_its_card_too(app, lang):
     """The "is this skin?" check decides whether anything is answered: its card shows whom it turns away (skin
-    photos refused, per source and skin type, and the melanoma and BCC photos among them)."""
+    photos refused, per source and skin type, and the melanoma and BCC photos among them) and how many pictures that
+    are not skin it lets through."""
     name = _needs("photo_check")[0]
     card = registry.read_card(name)
     m = card["test_metrics"]
@@ -125,6 +126,9 @@ def test_the_photo_check_has_its_card_too(app, lang):
         "", m["malignant_rejected"]["rejected"] / m["malignant_rejected"]["n"])
     assert t("report.k_of_n", lang, k=m["malignant_rejected"]["rejected"], n=m["malignant_rejected"]["n"]) in texts(
         app, "caption")
+    ns = m["nonskin_accepted"]  # measured on pictures that are not skin, not only on skin photos
+    assert metrics[t("metric.nonskin_accepted", lang)] == uh.format_metric("", ns["accepted"] / ns["n"])
+    assert t("report.nonskin_k_of_n", lang, k=ns["accepted"], n=ns["n"]) in texts(app, "caption")
     groups = frame_with(app, t("report.group", lang))
     named = {t("report.group.unknown", lang) if g == "unknown" else g for g in [*m["by_source"], *m["by_skin_group"]]}
     assert set(groups[t("report.group", lang)]) == named

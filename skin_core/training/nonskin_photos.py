@@ -1,0 +1,247 @@
+"""Pictures that are not skin, for measuring the photo check (skin_core/photo_check.py) and fitting a learned one.
+
+No non-skin photo set ships with the data, and nothing may be downloaded at run time, so the set is built from
+Debian packages (fetched once from the package registry with `apt-get download`, never committed): desktop
+wallpapers, GIMP's texture patterns and Tux Paint's clip-art stamps (many are photos of animals, food and objects),
+pasted on backgrounds or cropped to close-ups of fur, peel or feathers. Split by package and category, never by
+picture, so val and test hold kinds of pictures the check never saw:
+
+    python -m skin_core.training.nonskin_photos fetch      # apt-get download + dpkg -x into NONSKIN_DIR
+
+Test adds 17 versions (crops, mirror, JPEG copies, blur...) of the scikit-image and scikit-learn sample photos.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import io
+import os
+import struct
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+SIZE = 254  # the shared trunk's input
+NONSKIN_DIR = Path(os.environ.get("SKINLENS_NONSKIN", Path.home() / ".cache" / "skinlens" / "nonskin"))
+PACKAGES = {  # Debian package -> split (stamps are split by category below)
+    "plasma-workspace-wallpapers": "train", "gnome-backgrounds": "train", "ukui-wallpapers": "train",
+    "desktop-base": "train", "xplanet-images": "train", "gimp-data": "train", "tuxpaint-stamps-default": "train",
+    "sway-backgrounds": "val", "lomiri-wallpapers": "val",
+    "mate-backgrounds": "test",
+}
+VAL_STAMPS = ("food/",)  # Tux Paint categories held out for val
+SKIP_STAMPS = ("symbols/", "people/")  # letters and signs; cartoon people (skin)
+SAMPLE_PHOTOS = ("brick", "camera", "chelsea", "coffee", "coins", "colorwheel", "grass", "gravel", "hubble_deep_field",
+                 "immunohistochemistry", "logo", "moon", "page", "retina", "rocket", "text", "horse")  # no astronaut: a face is skin
+
+
+@dataclass
+class NonSkinSet:
+    """Pictures at SIZE x SIZE with, per picture, its kind (wallpaper, texture, stamp, close_up, sample), split and name."""
+
+    x: np.ndarray
+    kind: np.ndarray
+    split: np.ndarray
+    name: np.ndarray
+
+    def where(self, split: str) -> np.ndarray:
+        return self.split == split
+
+
+def fetch(target: Path = NONSKIN_DIR) -> Path:
+    """Download the packages (not installed) and unpack their files under target/<package>."""
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["apt-get", "download", *PACKAGES], cwd=tmp, check=True)
+        for deb in Path(tmp).glob("*.deb"):
+            subprocess.run(["dpkg", "-x", str(deb), str(target / deb.name.split("_")[0])], check=True)
+    return target
+
+
+def _resize(rgb: np.ndarray) -> np.ndarray:
+    return np.array(Image.fromarray(np.ascontiguousarray(rgb)).resize((SIZE, SIZE), Image.Resampling.BILINEAR), np.uint8)
+
+
+def _jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=int(quality))
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def _crop(rgb, rng, lo, hi):
+    h, w = rgb.shape[:2]
+    s = rng.uniform(lo, hi)
+    ch, cw = max(8, int(h * s)), max(8, int(w * s))
+    y, x = rng.integers(0, h - ch + 1), rng.integers(0, w - cw + 1)
+    return rgb[y:y + ch, x:x + cw]
+
+
+def _spoil(v: np.ndarray, rng) -> np.ndarray:
+    """A phone's doing: a JPEG copy half the time, a darker or brighter exposure a third of the time."""
+    if rng.random() < 0.5:
+        v = _jpeg(v, rng.integers(40, 95))
+    if rng.random() < 0.35:
+        v = np.clip(v * rng.uniform(0.35, 1.25), 0, 255).astype(np.uint8)
+    return v
+
+
+def random_view(rgb: np.ndarray, rng) -> np.ndarray:
+    """A random crop (most of the time), mirror, JPEG copy or exposure change, at SIZE."""
+    v = _crop(rgb, rng, 0.45, 1.0) if rng.random() < 0.7 else rgb
+    if rng.random() < 0.5:
+        v = v[:, ::-1]
+    return _spoil(_resize(v), rng)
+
+
+def fixed_versions(rgb: np.ndarray) -> list[np.ndarray]:
+    """17 versions of a held-out photo: whole, mirror, JPEG 90/75/50, four corner crops and two centre crops,
+    a quarter turn, a mirrored JPEG, blur, brighter, half size, half size as a JPEG."""
+    h, w = rgb.shape[:2]
+    ch, cw = int(h * 0.6), int(w * 0.6)
+    small = np.asarray(Image.fromarray(rgb).resize((w // 2, h // 2)))
+    vs = [rgb, rgb[:, ::-1], *(_jpeg(rgb, q) for q in (90, 75, 50))]
+    vs += [rgb[y * (h - ch):y * (h - ch) + ch, x * (w - cw):x * (w - cw) + cw] for y in (0, 1) for x in (0, 1)]
+    vs += [rgb[h // 5:h - h // 5, w // 5:w - w // 5], rgb[h * 3 // 10:h - h * 3 // 10, w * 3 // 10:w - w * 3 // 10]]
+    vs += [np.rot90(rgb), _jpeg(np.ascontiguousarray(rgb[:, ::-1]), 75),
+           np.asarray(Image.fromarray(rgb).filter(ImageFilter.GaussianBlur(1))),
+           np.clip(rgb * 1.25, 0, 255).astype(np.uint8), small, _jpeg(small, 60)]
+    return [_resize(v) for v in vs]
+
+
+def sample_photos() -> dict[str, np.ndarray]:
+    """scikit-image's and scikit-learn's bundled sample photos, as RGB uint8."""
+    import skimage.data
+    from sklearn.datasets import load_sample_images
+
+    out = {}
+    for n in SAMPLE_PHOTOS:
+        a = np.asarray(getattr(skimage.data, n)())
+        a = (a * 255).astype(np.uint8) if a.dtype == bool else a
+        out[n] = np.repeat(a[..., None], 3, 2) if a.ndim == 2 else a[..., :3].astype(np.uint8)
+    for i, im in enumerate(load_sample_images().images):
+        out[("china", "flower")[i]] = im
+    return out
+
+
+def _gimp_pattern(path: str) -> np.ndarray:
+    """A GIMP .pat texture (header, name, raw pixels) as RGB."""
+    b = open(path, "rb").read()
+    header, _, w, h, depth = struct.unpack(">5I", b[:20])
+    px = np.frombuffer(b[header:header + w * h * depth], np.uint8).reshape(h, w, depth)
+    return np.ascontiguousarray(px[..., :3] if depth >= 3 else np.repeat(px[..., :1], 3, 2))
+
+
+def _photos(root: Path, package: str) -> list[str]:
+    """A package's pictures, the largest file of each wallpaper (KDE ships one per screen size)."""
+    best: dict[str, tuple[int, str]] = {}
+    for f in glob.glob(f"{root}/{package}/**/*", recursive=True):
+        if f.lower().endswith((".jpg", ".jpeg", ".png")) and os.path.getsize(f) > 20000:
+            key, size = f.split("/contents/images")[0], os.path.getsize(f)
+            if key not in best or size > best[key][0]:
+                best[key] = (size, f)
+    return sorted(f for _, f in best.values())
+
+
+def _load(f: str) -> np.ndarray:
+    im = Image.open(f)
+    im.draft("RGB", (1200, 1200))
+    return np.asarray(im.convert("RGB"))
+
+
+def _close_up(rgba: np.ndarray, rng, tries: int = 20) -> np.ndarray | None:
+    """A square inside the stamp's opaque part (fur, peel, feathers), at SIZE; None if it has none."""
+    solid = rgba[..., 3] > 200
+    ys, xs = np.where(solid)
+    if len(ys) < 400:
+        return None
+    for _ in range(tries):
+        s = int(min(np.ptp(ys), np.ptp(xs)) * rng.uniform(0.2, 0.6))
+        if s < 24:
+            return None
+        y, x = rng.integers(ys.min(), ys.max() - s + 1), rng.integers(xs.min(), xs.max() - s + 1)
+        if solid[y:y + s, x:x + s].mean() > 0.97:
+            return _resize(rgba[y:y + s, x:x + s, :3])
+    return None
+
+
+def _pasted(stamp: Image.Image, background: np.ndarray, rng) -> np.ndarray:
+    canvas = Image.fromarray(_resize(background)).convert("RGBA")
+    stamp = stamp.crop(stamp.getbbox()) if stamp.getbbox() else stamp
+    scale = rng.uniform(0.6, 0.98) * SIZE / max(stamp.size)
+    stamp = stamp.resize((max(1, int(stamp.size[0] * scale)), max(1, int(stamp.size[1] * scale))))
+    canvas.alpha_composite(stamp, (int(rng.integers(0, SIZE - stamp.size[0] + 1)),
+                                   int(rng.integers(0, SIZE - stamp.size[1] + 1))))
+    return np.asarray(canvas.convert("RGB"))
+
+
+def build(root: Path = NONSKIN_DIR, seed: int = 0) -> NonSkinSet:
+    """The whole set, deterministic for a seed: 4 random views per train/val wallpaper and 3 per test one, 3 per
+    texture, 3 pasted and up to 3 close-ups per stamp, and the 17 fixed versions of every sample photo (test)."""
+    if not (root / "tuxpaint-stamps-default").is_dir():
+        raise FileNotFoundError(f"No non-skin pictures under {root}: run `python -m skin_core.training.nonskin_photos fetch`")
+    rng = np.random.default_rng(seed)
+    rows: list[tuple] = []
+    walls = {p: _photos(root, p) for p, s in PACKAGES.items() if p not in ("gimp-data", "tuxpaint-stamps-default")}
+    for package, files in walls.items():
+        split = PACKAGES[package]
+        for f in files:
+            rgb = _load(f)
+            rows += [(random_view(rgb, rng), "wallpaper", split, f"{package}/{Path(f).name}#{j}")
+                     for j in range(3 if split == "test" else 4)]
+    patterns = sorted(glob.glob(f"{root}/gimp-data/**/*.pat", recursive=True))
+    for i, f in enumerate(patterns):
+        t = _gimp_pattern(f)
+        tile = np.tile(t, (max(1, 2 * SIZE // t.shape[0]), max(1, 2 * SIZE // t.shape[1]), 1))
+        rows += [(random_view(tile, rng), "texture", "val" if i % 5 == 0 else "train", f"gimp/{Path(f).name}#{j}")
+                 for j in range(3)]
+    train_walls = [f for p, fs in walls.items() if PACKAGES[p] == "train" for f in fs]
+    backgrounds = ([_crop(_load(f), rng, 0.2, 0.6) for f in train_walls[:60]]
+                   + [np.tile(_gimp_pattern(p), (4, 4, 1)) for p in patterns[:40]])
+    stamps = sorted(glob.glob(f"{root}/tuxpaint-stamps-default/**/stamps/**/*.png", recursive=True))
+    for f in stamps:
+        category = f.split("/stamps/", 1)[1]
+        if category.startswith(SKIP_STAMPS):
+            continue
+        split = "val" if category.startswith(VAL_STAMPS) else "train"
+        stamp = Image.open(f).convert("RGBA")
+        for j in range(3):
+            up = _close_up(np.asarray(stamp), rng)
+            if up is None:
+                break
+            rows.append((_spoil(up, rng), "close_up", split, f"tuxpaint/{category}#c{j}"))
+        for j in range(3):
+            if rng.random() < 0.35:
+                bg = np.full((SIZE, SIZE, 3), rng.integers(0, 256, 3), np.uint8)
+            else:
+                blur = ImageFilter.GaussianBlur(rng.uniform(0, 3))
+                bg = np.asarray(Image.fromarray(backgrounds[rng.integers(len(backgrounds))]).filter(blur))
+            rows.append((_spoil(_pasted(stamp, bg, rng), rng), "stamp", split, f"tuxpaint/{category}#{j}"))
+    for n, rgb in sample_photos().items():
+        rows += [(v, "sample", "test", f"{n}#{j}") for j, v in enumerate(fixed_versions(rgb))]
+    return NonSkinSet(np.stack([r[0] for r in rows]), *(np.array([r[k] for r in rows]) for k in (1, 2, 3)))
+
+
+def group_of(name: str) -> str:
+    """The group a picture is held out with in cross-validation: its package, or its stamp category."""
+    return name.split("/")[1] if name.startswith("tuxpaint/") else name.split("/")[0]
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["fetch", "summary"])
+    ap.add_argument("--dir", type=Path, default=NONSKIN_DIR)
+    args = ap.parse_args(argv)
+    if args.command == "fetch":
+        print(fetch(args.dir))
+    else:
+        s = build(args.dir)
+        kinds, counts = np.unique([f"{k}/{sp}" for k, sp in zip(s.kind, s.split)], return_counts=True)
+        print(dict(zip(kinds.tolist(), counts.tolist())))
+
+
+if __name__ == "__main__":
+    main()
