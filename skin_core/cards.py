@@ -244,6 +244,20 @@ def to_markdown(card: dict) -> str:
                   f"- {e['rule']}; kept: **{'yes' if e['kept'] else 'no'}**",
                   f"- command: `{e['command']}` ({e['wall_time_s']} s on {e['hardware']}"
                   + ("; the features already cached" if e.get("features_were_cached") else "") + ")"]
+    if card.get("learned_check_experiment"):
+        e = card["learned_check_experiment"]
+        lines += ["", "## A learned check in place of the density (not run by the app unless kept)", "",
+                  "| check | cross-validation: held-out pictures let through | test skin photos refused | test melanoma "
+                  "+ BCC refused | val skin photos as JPEG 50 refused | sample versions let through |", "|---|---|---|---|---|---|"]
+        g = e["gaussian"]
+        n_cv = next(iter(e["cross_validation"].values()))["n_nonskin"]
+        rows = [("this density", g["cv_nonskin_accepted"], g)]
+        rows += [(k.replace(" | ", ", ") + (" (chosen)" if k == e["chosen"] else ""),  # "features | C=": not a cell
+                  e["cross_validation"][k]["nonskin_accepted"], f) for k, f in e["learned"].items()]
+        lines += [f"| {name} | {cv} of {n_cv} | {_pct(f['test_skin_refused'])} | {f['test_malignant_refused']} | "
+                  f"{_pct(f['val_jpeg50_refused'])} | {f['samples_accepted']} of {f['samples_n']} |" for name, cv, f in rows]
+        lines += ["", f"- rule: {', '.join(f'{k} {v}' for k, v in e['rule'].items())}; kept: "
+                      f"**{'yes' if e['kept'] else 'no'}**", f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
     if card.get("cycles_not_kept"):
         lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "
