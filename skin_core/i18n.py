@@ -625,7 +625,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.k_of_n": {"en": "{k} of {n} test photos", "ko": "테스트 사진 {n}장 중 {k}장"},
     "report.nonskin_k_of_n": {"en": "{k} of {n} pictures that are not skin (animals, food, textures, scenes), none "
                                     "used in fitting",
-                              "ko": "맞춤에 쓰지 않은 피부 아닌 사진(동물, 음식, 질감, 풍경) {n}장 중 {k}장"},
+                              "ko": "학습에 쓰지 않은 피부 아닌 사진(동물, 음식, 질감, 풍경) {n}장 중 {k}장"},
     "report.app_path": {
         "en": "Through the app's photo checks (what a visitor sees): {rate} ({k} of {n})",
         "ko": "앱의 사진 확인을 거친 실제 결과: {rate} ({n}장 중 {k}장)",
@@ -1015,10 +1015,14 @@ CARD_TEXT_KO = {
         "처음부터 학습했으며, 앙상블을 쓰려면 구성 모델의 파일이 모두 있어야 합니다.",
     "Rejecting photos that are not close-ups of skin (animals, food, scenes) before any label is shown.":
         "라벨을 보여 주기 전에 피부를 가까이 찍은 사진이 아닌 것(동물, 음식, 풍경)을 걸러냅니다.",
-    "No non-skin photo set exists here to measure recall; it is checked on a handful of scikit-image sample photos "
-    "in the tests. Unusual skin photos can be rejected (see rate).":
-        "재현율을 잴 피부 외 사진 세트가 없어, 테스트에서 scikit-image 예시 사진 몇 장으로만 확인합니다. 흔치 않은 "
-        "피부 사진이 거부될 수 있습니다(거부율 참고).",
+    "Fitted on skin photos only. Its pictures that are not skin (`nonskin_accepted`) are wallpapers, textures, "
+    "clip-art photos of animals, food and objects, and versions of the scikit-image and scikit-learn sample photos, "
+    "not people's own snapshots; close-ups of fur or food pass more often than scenes (scikit-image's cat does, as a "
+    "JPEG). Unusual skin photos can be refused (see rates).":
+        "피부 사진만으로 맞춘 검사입니다. 피부가 아닌 사진(`nonskin_accepted`)으로 잰 것은 배경화면, 질감, 동물·음식·물건의 "
+        "클립아트 사진, scikit-image와 scikit-learn 예시 사진의 여러 변형이며, 사람들이 직접 찍은 사진은 아닙니다. 털이나 "
+        "음식을 가까이 찍은 사진은 풍경보다 자주 통과합니다(scikit-image의 고양이 사진도 JPEG로 저장하면 통과합니다). 흔치 "
+        "않은 피부 사진이 거부될 수 있습니다(거부율 참고).",
 }
 
 

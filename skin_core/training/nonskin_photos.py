@@ -66,7 +66,7 @@ def _resize(rgb: np.ndarray) -> np.ndarray:
     return np.array(Image.fromarray(np.ascontiguousarray(rgb)).resize((SIZE, SIZE), Image.Resampling.BILINEAR), np.uint8)
 
 
-def _jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
+def jpeg_copy(rgb: np.ndarray, quality: int) -> np.ndarray:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "JPEG", quality=int(quality))
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
@@ -83,7 +83,7 @@ def _crop(rgb, rng, lo, hi):
 def _spoil(v: np.ndarray, rng) -> np.ndarray:
     """A phone's doing: a JPEG copy half the time, a darker or brighter exposure a third of the time."""
     if rng.random() < 0.5:
-        v = _jpeg(v, rng.integers(40, 95))
+        v = jpeg_copy(v, rng.integers(40, 95))
     if rng.random() < 0.35:
         v = np.clip(v * rng.uniform(0.35, 1.25), 0, 255).astype(np.uint8)
     return v
@@ -103,12 +103,12 @@ def fixed_versions(rgb: np.ndarray) -> list[np.ndarray]:
     h, w = rgb.shape[:2]
     ch, cw = int(h * 0.6), int(w * 0.6)
     small = np.asarray(Image.fromarray(rgb).resize((w // 2, h // 2)))
-    vs = [rgb, rgb[:, ::-1], *(_jpeg(rgb, q) for q in (90, 75, 50))]
+    vs = [rgb, rgb[:, ::-1], *(jpeg_copy(rgb, q) for q in (90, 75, 50))]
     vs += [rgb[y * (h - ch):y * (h - ch) + ch, x * (w - cw):x * (w - cw) + cw] for y in (0, 1) for x in (0, 1)]
     vs += [rgb[h // 5:h - h // 5, w // 5:w - w // 5], rgb[h * 3 // 10:h - h * 3 // 10, w * 3 // 10:w - w * 3 // 10]]
-    vs += [np.rot90(rgb), _jpeg(np.ascontiguousarray(rgb[:, ::-1]), 75),
+    vs += [np.rot90(rgb), jpeg_copy(np.ascontiguousarray(rgb[:, ::-1]), 75),
            np.asarray(Image.fromarray(rgb).filter(ImageFilter.GaussianBlur(1))),
-           np.clip(rgb * 1.25, 0, 255).astype(np.uint8), small, _jpeg(small, 60)]
+           np.clip(rgb * 1.25, 0, 255).astype(np.uint8), small, jpeg_copy(small, 60)]
     return [_resize(v) for v in vs]
 
 
