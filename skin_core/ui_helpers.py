@@ -396,6 +396,8 @@ CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "top3_accuracy", "study5_accur
                           "malignant_urgent_rate", "ece_15", "ood_auroc")
 SEGMENTATION_METRICS = ("mean_iou", "dice", "thresholded_jaccard")
 PHOTO_CHECK_METRICS = ("skin_photos_rejected", "malignant_rejected", "nonskin_accepted")
+COUNT_METRICS = {"malignant_rejected": ("rejected", "report.k_of_n"),  # key -> (its count, its "k of n" caption)
+                 "nonskin_accepted": ("accepted", "report.nonskin_k_of_n")}
 TASK_METRICS = {"classification": CLASSIFICATION_METRICS, "segmentation": SEGMENTATION_METRICS,
                 "photo_check": PHOTO_CHECK_METRICS}  # the report's order of tasks too
 
@@ -404,12 +406,9 @@ def card_metric(card: dict, key: str) -> float | None:
     m = card.get("test_metrics", {})
     if key == "ood_auroc":
         return (m.get("ood") or {}).get("auroc")
-    if key == "malignant_rejected":  # a count on the card: {rejected, n}
+    if key in COUNT_METRICS:  # a count on the card: {rejected or accepted, n}
         r = m.get(key) or {}
-        return r["rejected"] / r["n"] if r.get("n") else None
-    if key == "nonskin_accepted":  # held-out pictures that are not skin: {accepted, n, by_kind}
-        r = m.get(key) or {}
-        return r["accepted"] / r["n"] if r.get("n") else None
+        return r[COUNT_METRICS[key][0]] / r["n"] if r.get("n") else None
     v = m.get(key)
     return float(v) if isinstance(v, (int, float)) else None
 
@@ -453,10 +452,9 @@ def metric_captions(card: dict, key: str, lang: str) -> list[str]:
     if isinstance(floor, dict):
         return [t("report.ece_floor", lang, median=format_metric(key, floor["median"]),
                   p95=format_metric(key, floor["p95"]), n=floor["n"])]
-    if key == "malignant_rejected" and m.get(key):
-        return [t("report.k_of_n", lang, k=m[key]["rejected"], n=m[key]["n"])]
-    if key == "nonskin_accepted" and m.get(key):
-        return [t("report.nonskin_k_of_n", lang, k=m[key]["accepted"], n=m[key]["n"])]
+    if key in COUNT_METRICS and m.get(key):
+        field, caption = COUNT_METRICS[key]
+        return [t(caption, lang, k=m[key][field], n=m[key]["n"])]
     app = card.get("test_app_path") if key == "malignant_urgent_rate" else None
     if app:
         return ([ci] if ci else []) + [t("report.app_path", lang, rate=percent(app["rate"]), k=app["urgent"],

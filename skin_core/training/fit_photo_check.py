@@ -43,16 +43,22 @@ def pooled_features(recs, fn, batch: int = 32) -> np.ndarray:
     return np.concatenate(out)
 
 
-def app_verdicts(recs, fn, density, batch: int = 32) -> np.ndarray:
-    """The app's verdict per photo (`PhotoDensity.verdicts`: the density, with its second look at a dim photo)."""
-    def encode(x):
-        return np.asarray(fn(x)[xd.TRUNK_OUT])
+def batch_verdicts(x: np.ndarray, brightness, fn, density) -> list[bool]:
+    """The app's verdict per photo of a trunk-input batch (`PhotoDensity.verdicts`: the density, with its second look
+    at a dim photo)."""
+    def encode(batch):
+        return np.asarray(fn(np.asarray(batch, np.float32))[xd.TRUNK_OUT])
 
+    return density.verdicts(encode(x), x, brightness, encode)
+
+
+def app_verdicts(recs, fn, density, batch: int = 32) -> np.ndarray:
+    """The app's verdict per photo of `recs`, brightness read from the photo as loaded."""
     out = []
     for i in range(0, len(recs), batch):
         rgbs = [images.load_image(r.path()) for r in recs[i:i + batch]]
         x = np.stack([images.resize(im, xd.INPUT_SIZE) for im in rgbs])
-        out += density.verdicts(encode(x.astype(np.float32)), x, [quality.check(im).brightness for im in rgbs], encode)
+        out += batch_verdicts(x, [quality.check(im).brightness for im in rgbs], fn, density)
     return np.array(out, bool)
 
 
@@ -82,12 +88,8 @@ def nonskin_report(fn, check) -> dict | None:
         return None
     pictures, kinds = ns.x, ns.kind
     reports = [quality.check(p) for p in pictures]
-    passed = np.zeros(len(pictures), bool)
-    for i in range(0, len(pictures), 32):
-        x = pictures[i:i + 32]
-        passed[i:i + 32] = check.verdicts(np.asarray(fn(x.astype(np.float32))[xd.TRUNK_OUT]), x,
-                                          [r.brightness for r in reports[i:i + 32]],
-                                          lambda b: np.asarray(fn(b)[xd.TRUNK_OUT]))
+    passed = np.array([ok for i in range(0, len(pictures), 32) for ok in batch_verdicts(
+        pictures[i:i + 32], [r.brightness for r in reports[i:i + 32]], fn, check)])
     passed &= np.array([r.is_skin for r in reports])
     return {"n": int(len(pictures)), "accepted": int(passed.sum()),
             "by_kind": {str(k): {"n": int((kinds == k).sum()), "accepted": int(passed[kinds == k].sum())}
