@@ -9,6 +9,9 @@ picture, so val and test hold kinds of pictures the check never saw:
     python -m skin_core.training.nonskin_photos fetch      # apt-get download + dpkg -x into NONSKIN_DIR
 
 Test adds 17 versions (crops, mirror, JPEG copies, blur...) of the scikit-image and scikit-learn sample photos.
+A second, fresh test set (`fresh_photos`, added after the first learned check was measured, and seen by no check
+before it was judged) holds the real photos inside GCompris's activity resources: farm and wild animals (a cat among
+them), monuments, tools, fishes, household objects, wind and solar farms.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import io
 import os
 import struct
 import subprocess
+import zlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +37,8 @@ PACKAGES = {  # Debian package -> split (stamps are split by category below)
     "sway-backgrounds": "val", "lomiri-wallpapers": "val",
     "mate-backgrounds": "test",
 }
+FRESH_PACKAGE = "gcompris-qt-data"  # fresh test photos, inside Qt resource files
+FRESH_RESOURCES = ("explore_farm_animals", "explore_world_animals", "explore_monuments", "categorization", "details")
 VAL_STAMPS = ("food/",)  # Tux Paint categories held out for val
 SKIP_STAMPS = ("symbols/", "people/")  # letters and signs; cartoon people (skin)
 SAMPLE_PHOTOS = ("brick", "camera", "chelsea", "coffee", "coins", "colorwheel", "grass", "gravel", "hubble_deep_field",
@@ -56,7 +62,7 @@ def fetch(target: Path = NONSKIN_DIR) -> Path:
     """Download the packages (not installed) and unpack their files under target/<package>."""
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["apt-get", "download", *PACKAGES], cwd=tmp, check=True)
+        subprocess.run(["apt-get", "download", *PACKAGES, FRESH_PACKAGE], cwd=tmp, check=True)
         for deb in Path(tmp).glob("*.deb"):
             subprocess.run(["dpkg", "-x", str(deb), str(target / deb.name.split("_")[0])], check=True)
     return target
@@ -225,6 +231,49 @@ def build(root: Path = NONSKIN_DIR, seed: int = 0) -> NonSkinSet:
     return NonSkinSet(np.stack([r[0] for r in rows]), *(np.array([r[k] for r in rows]) for k in (1, 2, 3)))
 
 
+def qt_resources(blob: bytes) -> dict[str, bytes]:
+    """The files inside a Qt binary resource (.rcc): path -> bytes (zlib-compressed entries inflated)."""
+    if blob[:4] != b"qres":
+        raise ValueError("not a Qt resource file")
+    version, tree, data_at, names_at = struct.unpack(">IIII", blob[4:20])
+    node = 14 if version == 1 else 22
+
+    def name(offset):
+        n = struct.unpack(">H", blob[names_at + offset:names_at + offset + 2])[0]
+        return blob[names_at + offset + 6:names_at + offset + 6 + 2 * n].decode("utf-16-be")
+
+    out, stack = {}, [(0, "")]
+    while stack:
+        i, prefix = stack.pop()
+        at = tree + i * node
+        name_offset, flags = struct.unpack(">IH", blob[at:at + 6])
+        path = f"{prefix}/{name(name_offset)}" if i else ""
+        if flags & 2:  # a directory: child count, first child
+            count, first = struct.unpack(">II", blob[at + 6:at + 14])
+            stack += [(c, path) for c in range(first, first + count)]
+        else:
+            offset = data_at + struct.unpack(">I", blob[at + 10:at + 14])[0]
+            raw = blob[offset + 4:offset + 4 + struct.unpack(">I", blob[offset:offset + 4])[0]]
+            out[path] = zlib.decompress(raw[4:]) if flags & 1 else raw
+    return out
+
+
+def fresh_photos(root: Path = NONSKIN_DIR, min_side: int = 150) -> dict[str, np.ndarray]:
+    """GCompris's real photos (RGB WebP of at least min_side px; its cut-outs and painting fragments carry an alpha
+    channel and are left out), name -> RGB uint8."""
+    out = {}
+    for res in FRESH_RESOURCES:
+        path = root / FRESH_PACKAGE / "usr/share/gcompris-qt/rcc" / f"{res}.rcc"
+        if not path.is_file():
+            raise FileNotFoundError(f"No {path}: run `python -m skin_core.training.nonskin_photos fetch`")
+        for name, blob in sorted(qt_resources(path.read_bytes()).items()):
+            if name.endswith(".webp"):
+                im = Image.open(io.BytesIO(blob))
+                if im.mode == "RGB" and min(im.size) >= min_side:
+                    out[f"{res}/{Path(name).stem}"] = np.asarray(im)
+    return out
+
+
 def group_of(name: str) -> str:
     """The group a picture is held out with in cross-validation: its package, or its stamp category."""
     return name.split("/")[1] if name.startswith("tuxpaint/") else name.split("/")[0]
@@ -232,11 +281,15 @@ def group_of(name: str) -> str:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["fetch", "summary"])
+    ap.add_argument("command", choices=["fetch", "summary", "fresh"])
     ap.add_argument("--dir", type=Path, default=NONSKIN_DIR)
     args = ap.parse_args(argv)
     if args.command == "fetch":
         print(fetch(args.dir))
+    elif args.command == "fresh":
+        photos = fresh_photos(args.dir)
+        groups, counts = np.unique([n.split("/")[0] for n in photos], return_counts=True)
+        print(len(photos), dict(zip(groups.tolist(), counts.tolist())))
     else:
         s = build(args.dir)
         kinds, counts = np.unique([f"{k}/{sp}" for k, sp in zip(s.kind, s.split)], return_counts=True)
