@@ -66,3 +66,65 @@ def test_the_density_card_tells_the_learned_checks_verdict():
     assert f"| {e['chosen'].replace(' | ', ', ')} (chosen) |" in md
     g = e["gaussian"]
     assert f"| this density | {g['cv_nonskin_accepted']} of " in md
+
+
+def _rcc(files: dict[str, tuple[bytes, bool]]) -> bytes:
+    """A minimal Qt binary resource (format 2) holding files in one folder "res": name -> (bytes, compressed)."""
+    import struct
+    import zlib
+
+    names, name_at = b"", {}
+    for n in ["res", *files]:
+        name_at[n] = len(names)
+        names += struct.pack(">HI", len(n), 0) + n.encode("utf-16-be")
+    blobs, data_at = b"", {}
+    for n, (raw, packed) in files.items():
+        body = struct.pack(">I", len(raw)) + zlib.compress(raw) if packed else raw
+        data_at[n] = len(blobs)
+        blobs += struct.pack(">I", len(body)) + body
+    tree = struct.pack(">IHII8x", 0, 2, 1, 1) + struct.pack(">IHII8x", name_at["res"], 2, len(files), 2)
+    tree += b"".join(struct.pack(">IHHHI8x", name_at[n], int(p), 0, 0, data_at[n]) for n, (_, p) in files.items())
+    start = 20
+    return b"qres" + struct.pack(">IIII", 2, start + len(names) + len(blobs), start + len(names), start) + names + blobs + tree
+
+
+def test_files_come_out_of_a_qt_resource_as_they_went_in():
+    payload = bytes(range(256)) * 4
+    got = ns.qt_resources(_rcc({"a.webp": (payload, False), "b.qml": (b"Item {}" * 50, True)}))
+    assert got == {"/res/a.webp": payload, "/res/b.qml": b"Item {}" * 50}
+    with pytest.raises(ValueError, match="Qt resource"):
+        ns.qt_resources(b"PK\x03\x04 a zip file")
+
+
+def test_the_fresh_photos_say_how_to_fetch_them_and_keep_only_real_photos(tmp_path):
+    import io
+
+    from PIL import Image
+
+    with pytest.raises(FileNotFoundError, match="nonskin_photos fetch"):
+        ns.fresh_photos(tmp_path)
+    rcc_dir = tmp_path / ns.FRESH_PACKAGE / "usr/share/gcompris-qt/rcc"
+    rcc_dir.mkdir(parents=True)
+
+    def webp(mode, size):
+        buf = io.BytesIO()
+        Image.new(mode, size, (200, 120, 90, 0)[:len(mode)]).save(buf, "WEBP")  # a cut-out: see-through
+        return buf.getvalue()
+
+    files = {"cat.webp": (webp("RGB", (400, 300)), False), "cutout.webp": (webp("RGBA", (400, 300)), False),
+             "icon.webp": (webp("RGB", (74, 74)), False), "main.qml": (b"Item {}", True)}
+    for res in ns.FRESH_RESOURCES:
+        (rcc_dir / f"{res}.rcc").write_bytes(_rcc(files))
+    photos = ns.fresh_photos(tmp_path)
+    assert sorted(photos) == sorted(f"{res}/cat" for res in ns.FRESH_RESOURCES)  # no cut-out, no icon, no code
+    assert all(p.shape == (300, 400, 3) for p in photos.values())
+
+
+def test_a_dim_refused_photo_gets_its_second_look_and_only_it():
+    from skin_core.training import measure_learned_photo_check as m
+
+    plain = np.array([[0.0], [5.0], [5.0], [5.0]])  # refused when the row is above 1
+    bright = np.array([[np.nan], [0.0], [0.0], [5.0]])
+    dim = np.array([False, True, False, True])
+    ok = m.app_passes(lambda a: a[:, 0] > 1, plain, bright, dim)
+    assert ok.tolist() == [True, True, False, False]  # kept; passes brightened; not dim; dim but refused again
