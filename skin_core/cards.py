@@ -133,6 +133,13 @@ def _photo_check_md(m: dict) -> list[str]:
         lines += ["", f"Pictures that are not skin let through (none used in fitting; the colour rule, then this check, as the app runs them): "
                       f"{r['accepted']} of {r['n']}; " + ", ".join(f"{k} {v['accepted']} of {v['n']}"
                                                                   for k, v in r["by_kind"].items()) + "."]
+    if m.get("fresh_accepted"):
+        r = m["fresh_accepted"]
+        lines += ["", f"Fresh real photos from GCompris (animals, monuments, tools, fishes, objects; {r['photos']} photos, "
+                      f"17 versions each, seen by no check before it was judged) let through: {r['accepted']} of "
+                      f"{r['n']}; " + ", ".join(f"{k} {v['accepted']} of {v['n']}" for k, v in r["by_group"].items())
+                  + ". Photos with any version let through: "
+                  + (", ".join(f"`{p}`" for p in r["photos_let_through"]) or "none") + "."]
     return lines
 
 
@@ -258,6 +265,30 @@ def to_markdown(card: dict) -> str:
                   f"{_pct(f['val_jpeg50_refused'])} | {f['samples_accepted']} of {f['samples_n']} |" for name, cv, f in rows]
         lines += ["", f"- rule: {', '.join(f'{k} {v}' for k, v in e['rule'].items())}; kept: "
                       f"**{'yes' if e['kept'] else 'no'}**", f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
+    if card.get("learned_check_second_try"):
+        e = card["learned_check_second_try"]
+        lines += ["", "## A learned check, second try (its rule set before its figures)", "",
+                  "| check | test skin photos refused | test melanoma + BCC refused | val skin photos darkened to 50 "
+                  "refused | val JPEG 50 refused | fresh GCompris versions let through | val and test pictures let through |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| {name} | {_pct(f['test_skin_refused'])} | {f['test_malignant_refused']} | "
+                  f"{_pct(f['val_dark50_refused'])} | {_pct(f['val_jpeg50_refused'])} | {f['fresh_accepted']['accepted']} "
+                  f"of {f['fresh_accepted']['n']} | {f['pictures_accepted']['accepted']} of {f['pictures_accepted']['n']} |"
+                  for name, f in (("this density", e["gaussian"]), (e["chosen"].replace(" | ", ", ") + " (chosen)", e["learned"]))]
+        lines += ["", f"- chosen on train and val alone, among the settings refusing at most 2 % of val JPEG-50 photos "
+                      f"({len(e['eligible'])} of {len(e['cross_validation'])}), by fewest cross-validation pictures let through",
+                  f"- rule: {', '.join(f'{k} {v}' for k, v in e['rule'].items())}; kept: **{'yes' if e['kept'] else 'no'}**",
+                  "- held-out pictures: the val and test pictures of `nonskin_photos.build()` (their kinds are like the "
+                  "train pictures the learned check was fitted on; the fresh photos are new to both)",
+                  f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
+    if card.get("selection"):
+        e = card["selection"]
+        lines += ["", "## How this setting was chosen", "",
+                  f"{e['chosen'].replace(' | ', ', ')}: among the {len(e['eligible'])} of nine settings (three feature "
+                  f"sets x three C) refusing at most 2 % of val photos saved as JPEG 50, the one letting through the fewest "
+                  f"pictures in a 5-fold cross-validation on train that holds out whole packages or stamp categories. The "
+                  f"rule it passed to replace `skin_photo_density` in the app: "
+                  f"{', '.join(f'{k} {v}' for k, v in e['rule'].items())}. See `skin_photo_density.md`."]
     if card.get("cycles_not_kept"):
         lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "
@@ -318,6 +349,12 @@ def read_card(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict:
     return json.loads((weights_dir / f"{name}.json").read_text())
 
 
+def _default_photo_check() -> str | None:
+    from .registry import default_model  # the registry imports this module
+
+    return default_model("photo_check")
+
+
 def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
     """README table of every card's headline test metrics (so the README never drifts from the cards)."""
     rows = ["| model | task | test metrics (test split only) |", "|---|---|---|"]
@@ -338,10 +375,12 @@ def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
                          f"study-5 acc {_pct(u.get('study5_accuracy'))}")
         elif card.get("task") == "photo_check":
             mal = m.get("malignant_rejected") or {}
-            ns = m.get("nonskin_accepted") or {}
+            ns, fr = m.get("nonskin_accepted") or {}, m.get("fresh_accepted") or {}
             text = (f"skin photos refused {_pct(m.get('skin_photos_rejected'))} (n={m.get('n')})"
                     + (f", melanoma + BCC photos refused {mal['rejected']} of {mal['n']}" if mal else "")
-                    + (f", pictures that are not skin let through {ns['accepted']} of {ns['n']}" if ns else ""))
+                    + (f", pictures that are not skin let through {ns['accepted']} of {ns['n']}" if ns else "")
+                    + (f", fresh real photos let through {fr['accepted']} of {fr['n']}" if fr else "")
+                    + (" (the check the app runs)" if card["name"] == _default_photo_check() else ""))
         else:
             text = (f"PH2 mean IoU {_pct(m.get('mean_iou'))}, Dice {_pct(m.get('dice'))}, "
                     f"thresholded Jaccard {_pct(m.get('thresholded_jaccard'))}")

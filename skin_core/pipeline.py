@@ -216,15 +216,15 @@ def _encode(clf, x: np.ndarray, rgbs: list[np.ndarray], needed: bool) -> tuple[d
 
 
 def _photo_checks(trunk: dict | None, photos: np.ndarray, reports: list) -> list[bool]:
-    """Per image: does it look like a skin photo to the registered photo check (True when there is none).
-    `photos` are the trunk's inputs; a dim refused one gets a second trunk pass brightened (`PhotoDensity.verdicts`)."""
-    names = registry.list_models("photo_check")
-    if not names or trunk is None:
+    """Per image: does it look like a skin photo to the default photo check (True when there is none).
+    `photos` are the trunk's inputs; a dim refused one gets a second trunk pass brightened (`PhotoCheck.verdicts`)."""
+    name = registry.default_model("photo_check")
+    if name is None or trunk is None:
         return [True] * len(reports)
-    density = registry.load_model(names[0], "photo_check")
+    check = registry.load_model(name, "photo_check")
     n = len(reports)
-    return density.verdicts(trunk["trunk_out"][:n], photos[:n], [r.brightness for r in reports],
-                            lambda batch: shared_trunk_features(batch, tta=False)["trunk_out"])
+    return check.verdicts({k: np.asarray(v)[:n] for k, v in trunk.items()}, photos[:n], [r.brightness for r in reports],
+                          lambda batch: shared_trunk_features(batch, tta=False))
 
 
 def _analysis(clf, rgb, report, photo_ok, out, i: int, lang: str, allow_poor_quality: bool,

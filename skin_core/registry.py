@@ -103,10 +103,16 @@ def _build_deeplab(spec, card):
     return DeepLabSegmenter(spec, card)
 
 
-def _build_photo_check(spec, card):
-    from .photo_check import build
+def _build_photo_density(spec, card):
+    from .photo_check import build_density
 
-    return build(spec, card)
+    return build_density(spec, card)
+
+
+def _build_photo_logistic(spec, card):
+    from .photo_check import build_logistic
+
+    return build_logistic(spec, card)
 
 
 register(ModelSpec("xception_derm", "classification", "xception", _build_xception_classifier, "xception_derm.keras", default=True))
@@ -116,7 +122,8 @@ register(ModelSpec("efficientnet_b0", "classification", "efficientnet", _build_k
 register(ModelSpec("resnet_small", "classification", "resnet", _build_keras_classifier, "resnet_small.keras"))
 register(ModelSpec("custom_cnn", "classification", "cnn", _build_keras_classifier, "custom_cnn.keras"))
 register(ModelSpec("deeplabv3plus", "segmentation", "deeplabv3plus", _build_deeplab, "deeplabv3plus.keras", default=True))
-register(ModelSpec("skin_photo_density", "photo_check", "gaussian-density", _build_photo_check, "skin_photo_density.npz", default=True))
+register(ModelSpec("skin_photo_logistic", "photo_check", "logistic-regression", _build_photo_logistic, "skin_photo_logistic.npz", default=True))
+register(ModelSpec("skin_photo_density", "photo_check", "gaussian-density", _build_photo_density, "skin_photo_density.npz"))
 
 
 def list_models(task: str | None = None, available_only: bool = True) -> list[str]:

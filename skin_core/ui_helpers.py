@@ -395,9 +395,10 @@ def memo_sources(memo, lang: str) -> list[str]:
 CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "top3_accuracy", "study5_accuracy", "melanoma_recall",
                           "malignant_urgent_rate", "ece_15", "ood_auroc")
 SEGMENTATION_METRICS = ("mean_iou", "dice", "thresholded_jaccard")
-PHOTO_CHECK_METRICS = ("skin_photos_rejected", "malignant_rejected", "nonskin_accepted")
+PHOTO_CHECK_METRICS = ("skin_photos_rejected", "malignant_rejected", "nonskin_accepted", "fresh_accepted")
 COUNT_METRICS = {"malignant_rejected": ("rejected", "report.k_of_n"),  # key -> (its count, its "k of n" caption)
-                 "nonskin_accepted": ("accepted", "report.nonskin_k_of_n")}
+                 "nonskin_accepted": ("accepted", "report.nonskin_k_of_n"),
+                 "fresh_accepted": ("accepted", "report.fresh_k_of_n")}
 TASK_METRICS = {"classification": CLASSIFICATION_METRICS, "segmentation": SEGMENTATION_METRICS,
                 "photo_check": PHOTO_CHECK_METRICS}  # the report's order of tasks too
 
@@ -454,7 +455,7 @@ def metric_captions(card: dict, key: str, lang: str) -> list[str]:
                   p95=format_metric(key, floor["p95"]), n=floor["n"])]
     if key in COUNT_METRICS and m.get(key):
         field, caption = COUNT_METRICS[key]
-        return [t(caption, lang, k=m[key][field], n=m[key]["n"])]
+        return [t(caption, lang, k=m[key][field], n=m[key]["n"], photos=m[key].get("photos"))]
     app = card.get("test_app_path") if key == "malignant_urgent_rate" else None
     if app:
         return ([ci] if ci else []) + [t("report.app_path", lang, rate=percent(app["rate"]), k=app["urgent"],

@@ -30,6 +30,7 @@ import time
 import numpy as np
 
 from .. import cards, data, images, quality, registry
+from ..photo_check import pooled
 from ..models import xception_derm as xd
 from . import nonskin_photos
 from .fit_photo_check import NAME as DENSITY, SOURCES
@@ -48,16 +49,6 @@ JPEG_LIMIT = 0.02
 DARK, DARK_LIMIT = 50.0, 0.02  # val photos darkened to this mean brightness; at most this share refused
 CACHE = nonskin_photos.NONSKIN_DIR.parent / "learned_check_features.npz"
 RESULT = nonskin_photos.NONSKIN_DIR.parent / "learned_check_second_try.json"
-
-
-def pooled(trunk: dict, features: list[str]) -> np.ndarray:
-    """(N, D): per map named in `features` ("trunk_out:mean", "low_level:std"...), its mean or spread over space."""
-    parts = []
-    for f in features:
-        key, stat = f.split(":")
-        maps = np.asarray(trunk[key], np.float32)
-        parts.append(maps.mean(axis=(1, 2)) if stat == "mean" else maps.std(axis=(1, 2)))
-    return np.concatenate(parts, axis=1)
 
 
 def encode(batches, fn) -> tuple[np.ndarray, dict[str, int]]:
@@ -84,17 +75,24 @@ def photo_batches(recs, view=None, batch: int = 32):
         yield np.stack([view(im) if view else images.resize(im, xd.INPUT_SIZE) for im in rgbs])
 
 
-def fit(pos: np.ndarray, neg: np.ndarray, val: np.ndarray, c: float):
-    """A scorer ("not skin" log-odds) fitted on pos vs neg, and its threshold at the val skin photos' 99th percentile."""
+def fit_parts(pos: np.ndarray, neg: np.ndarray, c: float) -> dict[str, np.ndarray]:
+    """The logistic regression of pos (skin) against neg ("not skin"), as `LogisticPhotoCheck` stores it."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.concatenate([pos, neg])
     mean, scale = x.mean(0), x.std(0) + 1e-6
     lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
     lr.fit((x - mean) / scale, np.r_[np.zeros(len(pos)), np.ones(len(neg))])
+    return {"mean": mean.astype(np.float32), "scale": scale.astype(np.float32),
+            "coef": lr.coef_[0].astype(np.float32), "intercept": np.float32(lr.intercept_[0])}
+
+
+def fit(pos: np.ndarray, neg: np.ndarray, val: np.ndarray, c: float):
+    """A scorer ("not skin" log-odds) fitted on pos vs neg, and its threshold at the val skin photos' 99th percentile."""
+    p = fit_parts(pos, neg, c)
 
     def score(a):
-        return ((a - mean) / scale) @ lr.coef_[0] + lr.intercept_[0]
+        return ((a - p["mean"]) / p["scale"]) @ p["coef"] + p["intercept"]
 
     return score, float(np.percentile(score(val), VAL_QUANTILE))
 
@@ -155,6 +153,7 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
     if CACHE.is_file():
         with np.load(CACHE, allow_pickle=False) as z:
             return dict(z)
+    t0 = time.time()
     ns = nonskin_photos.build()  # first: fails at once when the pictures were never fetched
     fresh = nonskin_photos.fresh_photos()
     recs = data.select(data.read_manifest(), sources=SOURCES)
@@ -189,6 +188,7 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
         out[f"{key}_name"] = np.asarray(names).astype(str)
         print(key, time.strftime("%X"), flush=True)
     out["pictures_kind"], out["pictures_split"] = ns.kind.astype(str), ns.split.astype(str)
+    out["build_s"] = np.array(time.time() - t0)
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(CACHE, **out)
     return out
@@ -210,12 +210,65 @@ def app_figures(refuse, f: dict) -> dict:
     for key in ("pictures", "fresh"):
         passed = f[f"{key}_colour_ok"] & app_passes(refuse, f[key], f[f"{key}_bright"], f[f"{key}_dim"])
         groups = f["pictures_kind"] if key == "pictures" else np.array([n.split("/")[0] for n in f["fresh_name"]])
-        out[f"{key}_accepted"] = {"n": int(len(passed)), "colour_rule_passed": int(f[f"{key}_colour_ok"].sum()),
+        if key == "pictures":  # the val and test pictures: the learned check was fitted on the train ones
+            held = f["pictures_split"] != "train"
+            passed, groups = passed[held], groups[held]
+        out[f"{key}_accepted"] = {"n": int(len(passed)),
                                   "accepted": int(passed.sum()),
                                   "by_group": {g: int(passed[groups == g].sum()) for g in sorted(set(groups))}}
         if key == "fresh":
             out["fresh_photos_with_a_version_let_through"] = sorted({n.split("#")[0] for n in f["fresh_name"][passed]})
     return out
+
+
+LEARNED = "skin_photo_logistic"
+DESCRIPTION = ("Logistic regression, skin photos against pictures that are not skin (Debian wallpapers, textures, "
+               "clip-art photos), on the mean and spread of the sklesion trunk's block 3, 9 and 12 maps; a score above "
+               "the val 99th percentile -> `not_skin`, unless the photo is dim and passes once brightened to a normal "
+               "exposure.")
+DESCRIPTION_KO = ("피부 사진과 피부가 아닌 사진(데비안 배경화면, 질감, 클립아트 사진)을 구별하도록 sklesion 인코더의 3·9·12번째 "
+                  "블록 특징 지도의 평균과 퍼짐으로 학습한 로지스틱 회귀입니다. 점수가 검증 세트의 99번째 백분위수를 넘으면 "
+                  "`not_skin`(피부 사진 아님)으로 판단합니다. 단, 어두운 사진은 보통 밝기로 밝혀 한 번 더 검사합니다.")
+LIMITATIONS = ("Its pictures that are not skin are wallpapers, textures and clip-art photos of animals, food and "
+               "objects, not people's own snapshots; measured on held-out ones (`nonskin_accepted`) and on real photos "
+               "from GCompris (`fresh_accepted`), close-ups of fur or feathers still pass at times. It lets through "
+               "scikit-image's cat (`chelsea`: 14 of its 17 versions, the full-quality photo among them), which the "
+               "density refused at full quality. Unusual skin photos can be refused (see rates).")
+
+
+def record(result: dict) -> None:
+    """The second try's verdict in the density's card, beside the first try's."""
+    card = registry.read_card(DENSITY)
+    card["learned_check_second_try"] = result
+    cards.write_card(card)
+
+
+def write_check(pos, neg, val, features, c, dims, result) -> None:
+    """Fit the chosen setting on all of train, threshold on val, and write the learned check's weights and card. Its
+    test figures are measured through the app's own code: `fit_photo_check --report-only --name skin_photo_logistic`."""
+    cols = columns(features, dims)
+    parts = fit_parts(pos[:, cols], neg[:, cols], c)
+    score = ((val[:, cols] - parts["mean"]) / parts["scale"]) @ parts["coef"] + parts["intercept"]
+    path = registry.weights_path(LEARNED)
+    np.savez(path, features=np.array(features), **parts)
+    density = registry.read_card(DENSITY)
+    cards.write_card({
+        "name": LEARNED, "task": "photo_check", "family": "logistic-regression",
+        "version": time.strftime("%Y-%m-%d"), "description": DESCRIPTION, "description_ko": DESCRIPTION_KO,
+        "classes": [], "input_size": xd.INPUT_SIZE,
+        "preprocessing": "as xception_derm (shared trunk); per map, its mean and standard deviation over space: "
+                         + ", ".join(features) + "; standardised with the train mean and spread",
+        "weights": f"weights/{path.name}", "sha256": xd.file_sha256(path),
+        "data": "skin: train split of dermnet-11, dermnet-other, fitzpatrick and ph2, each photo also once spoiled "
+                "(random crop, mirror, JPEG copy or exposure change); not skin: the train pictures of "
+                "`nonskin_photos.build()` (Debian wallpapers, GIMP textures, Tux Paint stamps pasted and close up)",
+        "split": density["split"], "nonskin_fitted_on": ["train"],
+        "thresholds": {"score": float(np.percentile(score, VAL_QUANTILE))},
+        "regularisation_c": c, "selection": {k: result[k] for k in ("chosen", "eligible", "rule", "kept")},
+        "test_metrics": {},
+        "training_command": "python -m skin_core.training.measure_learned_photo_check",
+        "training": {"seed": 1, "wall_time_s": result["wall_time_s"], "hardware": cards.hardware()},
+        "intended_use": density["intended_use"], "limitations": LIMITATIONS})
 
 
 def main(argv=None) -> None:
@@ -249,8 +302,12 @@ def main(argv=None) -> None:
             "c_val_dark50_at_most_2pct": learned["val_dark50_refused"] <= DARK_LIMIT}
     result = {"command": "python -m skin_core.training.measure_learned_photo_check", "chosen": chosen,
               "eligible": eligible, "cross_validation": cv, "learned": learned, "gaussian": gaussian, "rule": rule,
-              "kept": all(rule.values()), "wall_time_s": round(time.time() - t0)}
+              "kept": all(rule.values()), "wall_time_s": round(time.time() - t0 + float(f.get("build_s", 0)))}
     RESULT.write_text(json.dumps(result, indent=1))
+    record(result)
+    if result["kept"]:
+        v = cv[chosen]
+        write_check(pos, neg, f["val"], FEATURE_SETS[v["features"]], v["c"], dims, result)
     print(json.dumps({k: result[k] for k in ("chosen", "rule", "kept")}, indent=1))
     print(json.dumps({"learned": learned, "gaussian": gaussian}, indent=1))
 

@@ -113,8 +113,9 @@ def test_the_default_card_shows_its_figures_without_near_duplicates(app):
 def test_the_photo_check_has_its_card_too(app, lang):
     """The "is this skin?" check decides whether anything is answered: its card shows whom it turns away (skin
     photos refused, per source and skin type, and the melanoma and BCC photos among them) and how many pictures that
-    are not skin it lets through."""
+    are not skin it lets through. The first listed is the one the app runs."""
     name = _needs("photo_check")[0]
+    assert name == registry.default_model("photo_check")
     card = registry.read_card(name)
     m = card["test_metrics"]
     switch(app, "pages/model_report.py", lang=lang)
@@ -129,10 +130,15 @@ def test_the_photo_check_has_its_card_too(app, lang):
     ns = m["nonskin_accepted"]  # measured on pictures that are not skin, not only on skin photos
     assert metrics[t("metric.nonskin_accepted", lang)] == uh.format_metric("", ns["accepted"] / ns["n"])
     assert t("report.nonskin_k_of_n", lang, k=ns["accepted"], n=ns["n"]) in texts(app, "caption")
+    fresh = m["fresh_accepted"]  # and on real photos that no check saw before it was judged
+    assert metrics[t("metric.fresh_accepted", lang)] == uh.format_metric("", fresh["accepted"] / fresh["n"])
+    assert t("report.fresh_k_of_n", lang, k=fresh["accepted"], n=fresh["n"], photos=fresh["photos"]) in texts(
+        app, "caption")
     groups = frame_with(app, t("report.group", lang))
     named = {t("report.group.unknown", lang) if g == "unknown" else g for g in [*m["by_source"], *m["by_skin_group"]]}
     assert set(groups[t("report.group", lang)]) == named
-    assert t("threshold.distance", lang) in set(frame_with(app, t("report.col.meaning", lang))[t("report.col.meaning", lang)])
+    meaning = t(f"threshold.{next(iter(card['thresholds']))}", lang)
+    assert meaning in set(frame_with(app, t("report.col.meaning", lang))[t("report.col.meaning", lang)])
 
 
 def test_the_cancer_rate_says_what_the_app_itself_flags(app):
