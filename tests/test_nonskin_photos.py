@@ -128,3 +128,12 @@ def test_a_dim_refused_photo_gets_its_second_look_and_only_it():
     dim = np.array([False, True, False, True])
     ok = m.app_passes(lambda a: a[:, 0] > 1, plain, bright, dim)
     assert ok.tolist() == [True, True, False, False]  # kept; passes brightened; not dim; dim but refused again
+
+
+def test_each_fresh_photo_gets_its_17_versions_named_after_it():
+    rng = np.random.default_rng(2)
+    photos = {"a/cat": (rng.random((200, 300, 3)) * 255).astype(np.uint8),
+              "b/cup": (rng.random((240, 180, 3)) * 255).astype(np.uint8)}
+    x, names = ns.fresh_versions(photos)
+    assert x.shape == (34, ns.SIZE, ns.SIZE, 3)
+    assert names[:2].tolist() == ["a/cat#0", "a/cat#1"] and names[-1] == "b/cup#16"

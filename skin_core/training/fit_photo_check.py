@@ -118,9 +118,9 @@ def fresh_report(fn, check) -> dict | None:
     except FileNotFoundError as e:
         print(e)
         return None
-    names = [n for n in photos for _ in range(17)]
-    passed, colour_refused = _passed(np.stack([v for p in photos.values() for v in nonskin_photos.fixed_versions(p)]),
-                                     fn, check)
+    x, names = nonskin_photos.fresh_versions(photos)
+    names = [n.split("#")[0] for n in names]
+    passed, colour_refused = _passed(x, fn, check)
     groups = np.array([n.split("/")[0] for n in names])
     return {"n": int(len(passed)), "photos": len(photos), "accepted": int(passed.sum()),
             "by_group": {str(g): {"n": int((groups == g).sum()), "accepted": int(passed[groups == g].sum())}

@@ -1,7 +1,7 @@
 """Would a learned "is this skin?" check do better than the Gaussian density (skin_core/photo_check.py)? Second try.
 
     python -m skin_core.training.nonskin_photos fetch           # once: pictures that are not skin (Debian packages)
-    python -m skin_core.training.measure_learned_photo_check    # ~45 min on 2 cores (trunk passes, cached), then seconds
+    python -m skin_core.training.measure_learned_photo_check    # ~35 min on 2 cores (trunk passes, cached), then seconds
 
 The check: a class-balanced logistic regression on pooled statistics of the shared trunk's maps, the train skin
 photos (each also once as a random crop, mirror, JPEG copy or exposure change, the spoiling the pictures that are not
@@ -116,7 +116,7 @@ def cross_validate(pos, pos_fold, neg, neg_fold, neg_ok, val, dims) -> dict:
 
 
 def app_passes(refuse, plain: np.ndarray, bright: np.ndarray, dim: np.ndarray) -> np.ndarray:
-    """The app's verdict from pooled rows (`PhotoDensity.verdicts`): a photo refused as it is and dimmer than
+    """The app's verdict from pooled rows (`PhotoCheck.verdicts`): a photo refused as it is and dimmer than
     `quality.EXPOSURE_REF` gets a second look brightened to it (`bright`, that version's rows)."""
     ok = ~refuse(plain)
     again = dim & ~ok
@@ -125,22 +125,16 @@ def app_passes(refuse, plain: np.ndarray, bright: np.ndarray, dim: np.ndarray) -
     return ok
 
 
-def _views(rgbs, make) -> tuple[np.ndarray, np.ndarray]:
-    """make(rgb) -> one trunk input per photo, and that input's brightness as `quality.check` reads it."""
-    x = np.stack([make(im) for im in rgbs])
-    return x, np.array([quality.check(v).brightness for v in x], np.float32)
-
-
 def _encode_with_second_look(x: np.ndarray, brightness: np.ndarray, fn) -> dict[str, np.ndarray]:
     """Rows of x as it is, rows of each dim one brightened (NaN for the others), and which are dim."""
-    rows, dims = encode((x[i:i + 32] for i in range(0, len(x), 32)), fn)
+    rows = encode((x[i:i + 32] for i in range(0, len(x), 32)), fn)[0]
     dim = brightness < quality.EXPOSURE_REF
     bright = np.full_like(rows, np.nan)
     idx = np.flatnonzero(dim)
     if len(idx):
         xb = np.stack([quality.exposure_normalised(x[i]) for i in idx])
         bright[idx] = encode((xb[i:i + 32] for i in range(0, len(xb), 32)), fn)[0]
-    return {"rows": rows, "bright": bright, "dim": dim, "dims": np.array([dims[k] for k in MAPS])}
+    return {"rows": rows, "bright": bright, "dim": dim}
 
 
 def _darkened(rgb: np.ndarray) -> np.ndarray:
@@ -149,7 +143,7 @@ def _darkened(rgb: np.ndarray) -> np.ndarray:
 
 
 def cached_features(fn=None) -> dict[str, np.ndarray]:
-    """Every pooled row the second try needs (about 25,000 trunk passes, ~45 min on 2 cores), cached in CACHE."""
+    """Every pooled row the second try needs (about 25,000 trunk passes, ~32 min on 2 cores), cached in CACHE."""
     if CACHE.is_file():
         with np.load(CACHE, allow_pickle=False) as z:
             return dict(z)
@@ -169,7 +163,7 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
     out["val"] = encode(photo_batches(by["val"]), fn)[0]
     out["val_jpeg50"] = encode(photo_batches(
         by["val"], lambda im: nonskin_photos.jpeg_copy(images.resize(im, xd.INPUT_SIZE), 50)), fn)[0]
-    x, b = _views(val, _darkened)
+    x = np.stack([_darkened(im) for im in val])
     e = _encode_with_second_look(x, np.zeros(len(x)), fn)  # all dim: every one may get its second look
     out["val_dark"], out["val_dark_bright"] = e["rows"], e["bright"]
     print("val", time.strftime("%X"), flush=True)
@@ -180,7 +174,7 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
     out["test"], out["test_bright"], out["test_dim"] = e["rows"], e["bright"], e["dim"]
     out["test_malignant"] = np.array([r.label in data.MALIGNANT for r in by["test"]])
     print("test", time.strftime("%X"), flush=True)
-    for key, x, names in (("pictures", ns.x, ns.name), ("fresh", *_fresh_versions(fresh))):
+    for key, x, names in (("pictures", ns.x, ns.name), ("fresh", *nonskin_photos.fresh_versions(fresh))):
         b = np.array([quality.check(p).brightness for p in x], np.float32)
         e = _encode_with_second_look(x, b, fn)
         out[key], out[f"{key}_bright"], out[f"{key}_dim"] = e["rows"], e["bright"], e["dim"]
@@ -192,11 +186,6 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(CACHE, **out)
     return out
-
-
-def _fresh_versions(fresh: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    rows = [(v, f"{n}#{j}") for n, rgb in fresh.items() for j, v in enumerate(nonskin_photos.fixed_versions(rgb))]
-    return np.stack([r[0] for r in rows]), np.array([r[1] for r in rows])
 
 
 def app_figures(refuse, f: dict) -> dict:

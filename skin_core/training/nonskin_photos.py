@@ -274,6 +274,12 @@ def fresh_photos(root: Path = NONSKIN_DIR, min_side: int = 150) -> dict[str, np.
     return out
 
 
+def fresh_versions(photos: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The 17 `fixed_versions` of each fresh photo, and each version's name ("<resource>/<photo>#<k>")."""
+    rows = [(v, f"{n}#{k}") for n, rgb in photos.items() for k, v in enumerate(fixed_versions(rgb))]
+    return np.stack([r[0] for r in rows]), np.array([r[1] for r in rows])
+
+
 def group_of(name: str) -> str:
     """The group a picture is held out with in cross-validation: its package, or its stamp category."""
     return name.split("/")[1] if name.startswith("tuxpaint/") else name.split("/")[0]
