@@ -143,6 +143,11 @@ def _photo_check_md(m: dict) -> list[str]:
     return lines
 
 
+def _rule_text(rule: dict) -> str:
+    """An experiment's rule as "part True, part False, ..."."""
+    return ", ".join(f"{k} {v}" for k, v in rule.items())
+
+
 def to_markdown(card: dict) -> str:
     m = card.get("test_metrics", {})
     lines = [
@@ -263,8 +268,8 @@ def to_markdown(card: dict) -> str:
                   e["cross_validation"][k]["nonskin_accepted"], f) for k, f in e["learned"].items()]
         lines += [f"| {name} | {cv} of {n_cv} | {_pct(f['test_skin_refused'])} | {f['test_malignant_refused']} | "
                   f"{_pct(f['val_jpeg50_refused'])} | {f['samples_accepted']} of {f['samples_n']} |" for name, cv, f in rows]
-        lines += ["", f"- rule: {', '.join(f'{k} {v}' for k, v in e['rule'].items())}; kept: "
-                      f"**{'yes' if e['kept'] else 'no'}**", f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
+        lines += ["", f"- rule: {_rule_text(e['rule'])}; kept: **{'yes' if e['kept'] else 'no'}**",
+                  f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
     if card.get("learned_check_second_try"):
         e = card["learned_check_second_try"]
         lines += ["", "## A learned check, second try (its rule set before its figures)", "",
@@ -277,7 +282,7 @@ def to_markdown(card: dict) -> str:
                   for name, f in (("this density", e["gaussian"]), (e["chosen"].replace(" | ", ", ") + " (chosen)", e["learned"]))]
         lines += ["", f"- chosen on train and val alone, among the settings refusing at most 2 % of val JPEG-50 photos "
                       f"({len(e['eligible'])} of {len(e['cross_validation'])}), by fewest cross-validation pictures let through",
-                  f"- rule: {', '.join(f'{k} {v}' for k, v in e['rule'].items())}; kept: **{'yes' if e['kept'] else 'no'}**",
+                  f"- rule: {_rule_text(e['rule'])}; kept: **{'yes' if e['kept'] else 'no'}**",
                   "- held-out pictures: the val and test pictures of `nonskin_photos.build()` (their kinds are like the "
                   "train pictures the learned check was fitted on; the fresh photos are new to both)",
                   f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
@@ -288,7 +293,7 @@ def to_markdown(card: dict) -> str:
                   f"sets x three C) refusing at most 2 % of val photos saved as JPEG 50, the one letting through the fewest "
                   f"pictures in a 5-fold cross-validation on train that holds out whole packages or stamp categories. The "
                   f"rule it passed to replace `skin_photo_density` in the app: "
-                  f"{', '.join(f'{k} {v}' for k, v in e['rule'].items())}. See `skin_photo_density.md`."]
+                  f"{_rule_text(e['rule'])}. See `skin_photo_density.md`."]
     if card.get("cycles_not_kept"):
         lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "

@@ -46,8 +46,9 @@ class PhotoCheck:
         """Per photo of a batch: a skin photo or not. `maps` are the trunk's maps of `photos` (its inputs, (N, 254,
         254, 3)), `brightness` each photo's `QualityReport.brightness`, `encode` maps such a batch to its maps. A
         photo dimmer than `quality.EXPOSURE_REF` that is refused is checked once more brightened to that exposure:
-        dimness alone moves skin out of the density (val photos darkened to mean brightness 50: 33 of 955 refused;
-        with this second look 6), while no non-skin test picture passed that way (README, "Photo checks")."""
+        dimness alone moves skin out of what a check learned (the density: val photos darkened to mean brightness 50,
+        33 of 955 refused, with this second look 6), while no non-skin test picture passed that way (README, "Photo
+        checks")."""
         ok = self.is_skin(maps).tolist()
         again = [i for i, b in enumerate(brightness) if not ok[i] and b < quality.EXPOSURE_REF]
         if again:
@@ -55,7 +56,7 @@ class PhotoCheck:
             second = self.is_skin(encode(brightened.astype(np.float32)))
             for j, i in enumerate(again):
                 ok[i] = bool(second[j])
-        return [bool(v) for v in ok]
+        return ok
 
 
 @dataclass

@@ -20,6 +20,7 @@ import numpy as np
 from .. import cards, data, images, quality, registry
 from ..config import MANIFEST_PATH, REPO_ROOT
 from ..models import xception_derm as xd
+from ..photo_check import PhotoDensity, pooled
 from . import nonskin_photos
 
 NAME = "skin_photo_density"
@@ -44,7 +45,7 @@ def pooled_features(recs, fn, batch: int = 32) -> np.ndarray:
     out = []
     for i in range(0, len(recs), batch):
         x = np.stack([images.resize(images.load_image(r.path()), xd.INPUT_SIZE) for r in recs[i:i + batch]])
-        out.append(np.asarray(fn(x.astype(np.float32))[xd.TRUNK_OUT]).mean(axis=(1, 2)))
+        out.append(pooled(fn(x.astype(np.float32)), [f"{xd.TRUNK_OUT}:mean"]))
     return np.concatenate(out)
 
 
@@ -57,13 +58,13 @@ def batch_verdicts(x: np.ndarray, brightness, fn, check) -> list[bool]:
     return check.verdicts(encode(x), x, brightness, encode)
 
 
-def app_verdicts(recs, fn, density, batch: int = 32) -> np.ndarray:
+def app_verdicts(recs, fn, check, batch: int = 32) -> np.ndarray:
     """The app's verdict per photo of `recs`, brightness read from the photo as loaded."""
     out = []
     for i in range(0, len(recs), batch):
         rgbs = [images.load_image(r.path()) for r in recs[i:i + batch]]
         x = np.stack([images.resize(im, xd.INPUT_SIZE) for im in rgbs])
-        out += batch_verdicts(x, [quality.check(im).brightness for im in rgbs], fn, density)
+        out += batch_verdicts(x, [quality.check(im).brightness for im in rgbs], fn, check)
     return np.array(out, bool)
 
 
@@ -156,7 +157,6 @@ def main(argv=None) -> None:
     from sklearn.covariance import LedoitWolf
 
     from ..classifiers import shared_trunk
-    from ..photo_check import PhotoDensity
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--report-only", action="store_true")

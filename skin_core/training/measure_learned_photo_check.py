@@ -87,14 +87,15 @@ def fit_parts(pos: np.ndarray, neg: np.ndarray, c: float) -> dict[str, np.ndarra
             "coef": lr.coef_[0].astype(np.float32), "intercept": np.float32(lr.intercept_[0])}
 
 
+def log_odds(parts: dict[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """"Not skin" log-odds of pooled rows under `fit_parts`' regression (what `LogisticPhotoCheck.scores` computes)."""
+    return ((rows - parts["mean"]) / parts["scale"]) @ parts["coef"] + parts["intercept"]
+
+
 def fit(pos: np.ndarray, neg: np.ndarray, val: np.ndarray, c: float):
     """A scorer ("not skin" log-odds) fitted on pos vs neg, and its threshold at the val skin photos' 99th percentile."""
     p = fit_parts(pos, neg, c)
-
-    def score(a):
-        return ((a - p["mean"]) / p["scale"]) @ p["coef"] + p["intercept"]
-
-    return score, float(np.percentile(score(val), VAL_QUANTILE))
+    return (lambda a: log_odds(p, a)), float(np.percentile(log_odds(p, val), VAL_QUANTILE))
 
 
 def cross_validate(pos, pos_fold, neg, neg_fold, neg_ok, val, dims) -> dict:
@@ -237,7 +238,6 @@ def write_check(pos, neg, val, features, c, dims, result) -> None:
     test figures are measured through the app's own code: `fit_photo_check --report-only --name skin_photo_logistic`."""
     cols = columns(features, dims)
     parts = fit_parts(pos[:, cols], neg[:, cols], c)
-    score = ((val[:, cols] - parts["mean"]) / parts["scale"]) @ parts["coef"] + parts["intercept"]
     path = registry.weights_path(LEARNED)
     np.savez(path, features=np.array(features), **parts)
     density = registry.read_card(DENSITY)
@@ -252,7 +252,7 @@ def write_check(pos, neg, val, features, c, dims, result) -> None:
                 "(random crop, mirror, JPEG copy or exposure change); not skin: the train pictures of "
                 "`nonskin_photos.build()` (Debian wallpapers, GIMP textures, Tux Paint stamps pasted and close up)",
         "split": density["split"], "nonskin_fitted_on": ["train"],
-        "thresholds": {"score": float(np.percentile(score, VAL_QUANTILE))},
+        "thresholds": {"score": float(np.percentile(log_odds(parts, val[:, cols]), VAL_QUANTILE))},
         "regularisation_c": c, "selection": {k: result[k] for k in ("chosen", "eligible", "rule", "kept")},
         "test_metrics": {},
         "training_command": "python -m skin_core.training.measure_learned_photo_check",

@@ -21,8 +21,8 @@ import io
 import os
 import struct
 import subprocess
-import zlib
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
