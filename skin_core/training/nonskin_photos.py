@@ -39,6 +39,13 @@ PACKAGES = {  # Debian package -> split (stamps are split by category below)
 }
 FRESH_PACKAGE = "gcompris-qt-data"  # fresh test photos, inside Qt resource files
 FRESH_RESOURCES = ("explore_farm_animals", "explore_world_animals", "explore_monuments", "categorization", "details")
+UNSEEN_PHOTOS = {  # GCompris resources no check had seen before the third try (None: all its photos). Left out: photos
+    # of people (skin), and painting backgrounds with cut-out holes
+    "erase": None, "babyshapes": ("dog", "dog1", "dog2"), "clickgame": None, "digital_electricity": None,
+    "explore_world_music": ("africa", "america", "middleeast"),
+    "louis-braille": ("braille_ball", "chart", "night_printing", "rnib", "statue", "workshop"),
+    "paintings": tuple(f"{p}_{i}" for p in ("bazille_rampart", "gogh_auvert") for i in range(1, 7)),
+}
 VAL_STAMPS = ("food/",)  # Tux Paint categories held out for val
 SKIP_STAMPS = ("symbols/", "people/")  # letters and signs; cartoon people (skin)
 SAMPLE_PHOTOS = ("brick", "camera", "chelsea", "coffee", "coins", "colorwheel", "grass", "gravel", "hubble_deep_field",
@@ -258,19 +265,41 @@ def qt_resources(blob: bytes) -> dict[str, bytes]:
     return out
 
 
-def fresh_photos(root: Path = NONSKIN_DIR, min_side: int = 150) -> dict[str, np.ndarray]:
-    """GCompris's real photos (RGB WebP of at least min_side px; its cut-outs and painting fragments carry an alpha
-    channel and are left out), name -> RGB uint8."""
+def gcompris_photos(selection: dict, root: Path = NONSKIN_DIR, min_side: int = 150) -> dict[str, np.ndarray]:
+    """GCompris's real photos in the named resources (resource -> photo names, None for all): RGB WebP of at least
+    min_side px (its cut-outs and painting fragments carry an alpha channel and are left out), "<resource>/<photo>"
+    -> RGB uint8."""
     out = {}
-    for res in FRESH_RESOURCES:
+    for res, names in selection.items():
         path = root / FRESH_PACKAGE / "usr/share/gcompris-qt/rcc" / f"{res}.rcc"
         if not path.is_file():
             raise FileNotFoundError(f"No {path}: run `python -m skin_core.training.nonskin_photos fetch`")
         for name, blob in sorted(qt_resources(path.read_bytes()).items()):
-            if name.endswith(".webp"):
+            if name.endswith(".webp") and (names is None or Path(name).stem in names):
                 im = Image.open(io.BytesIO(blob))
                 if im.mode == "RGB" and min(im.size) >= min_side:
                     out[f"{res}/{Path(name).stem}"] = np.asarray(im)
+    return out
+
+
+def fresh_photos(root: Path = NONSKIN_DIR) -> dict[str, np.ndarray]:
+    """The second try's test photos (230): animals, monuments, tools, fishes, household objects, wind and solar farms."""
+    return gcompris_photos({r: None for r in FRESH_RESOURCES}, root)
+
+
+def unseen_photos(root: Path = NONSKIN_DIR) -> dict[str, np.ndarray]:
+    """The third try's test photos (65, `UNSEEN_PHOTOS`): animals (a kitten, dogs' fur close up), sea beds,
+    instruments, objects, landscape paintings."""
+    return gcompris_photos(UNSEEN_PHOTOS, root)
+
+
+def close_ups(rgb: np.ndarray, rng, n: int = 3) -> list[np.ndarray]:
+    """n random squares of 20-45 % of the photo's short side (fur, feathers, bark...), spoiled as a phone would."""
+    out = []
+    for _ in range(n):
+        s = max(8, int(min(rgb.shape[:2]) * rng.uniform(0.2, 0.45)))
+        y, x = rng.integers(0, rgb.shape[0] - s + 1), rng.integers(0, rgb.shape[1] - s + 1)
+        out.append(_spoil(_resize(rgb[y:y + s, x:x + s]), rng))
     return out
 
 
