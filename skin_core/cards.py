@@ -135,8 +135,9 @@ def _photo_check_md(m: dict) -> list[str]:
                                                                   for k, v in r["by_kind"].items()) + "."]
     if m.get("fresh_accepted"):
         r = m["fresh_accepted"]
-        lines += ["", f"Fresh real photos from GCompris (animals, monuments, tools, fishes, objects; {r['photos']} photos, "
-                      f"17 versions each, seen by no check before it was judged) let through: {r['accepted']} of "
+        what = r.get("what", "animals, monuments, tools, fishes, objects")
+        lines += ["", f"Real photos from GCompris ({what}; {r['photos']} photos, 17 versions each, none used in "
+                      f"fitting this check) let through: {r['accepted']} of "
                       f"{r['n']}; " + ", ".join(f"{k} {v['accepted']} of {v['n']}" for k, v in r["by_group"].items())
                   + ". Photos with any version let through: "
                   + (", ".join(f"`{p}`" for p in r["photos_let_through"]) or "none") + "."]
@@ -288,12 +289,37 @@ def to_markdown(card: dict) -> str:
                   f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
     if card.get("selection"):
         e = card["selection"]
+        later = "d_each_skin_type_at_most_2_5pct" in e["rule"]  # the fourth try replaced the second
         lines += ["", "## How this setting was chosen", "",
                   f"{e['chosen'].replace(' | ', ', ')}: among the {len(e['eligible'])} of nine settings (three feature "
                   f"sets x three C) refusing at most 2 % of val photos saved as JPEG 50, the one letting through the fewest "
-                  f"pictures in a 5-fold cross-validation on train that holds out whole packages or stamp categories. The "
-                  f"rule it passed to replace `skin_photo_density` in the app: "
-                  f"{_rule_text(e['rule'])}. See `skin_photo_density.md`."]
+                  f"pictures in a 5-fold cross-validation on train that holds out whole packages"
+                  + (", stamp categories or GCompris resources" if later else " or stamp categories")
+                  + ". The rule it passed to replace "
+                  + ("the second try's check in the app: " if later else "`skin_photo_density` in the app: ")
+                  + f"{_rule_text(e['rule'])}. See "
+                  + ("the tries below." if later else "`skin_photo_density.md`.")]
+    for key, title in (("animal_negatives_try", "Third try: real animal photos among the negatives"),
+                       ("skin_type_weighted_try", "Fourth try: the same, with dark skin weighing as much as light")):
+        if not card.get(key):
+            continue
+        e = card[key]
+        lines += ["", f"## {title}", "",
+                  "| check | test skin photos refused | of types I-II / III-IV / V-VI | test melanoma + BCC refused | val "
+                  "darkened to 50 refused | val JPEG 50 refused | unseen GCompris versions let through | val and test "
+                  "pictures let through | scikit-image's cat: versions let through |", "|---|---|---|---|---|---|---|---|---|"]
+        for name, f, who in (("the second try (then in the app)", e["skin_photo_logistic"], "skin_photo_logistic"),
+                             (e["chosen"].replace(" | ", ", ") + " (chosen)", e["candidate"], "candidate")):
+            g = f["test_refused_by_skin_type"]
+            lines.append(f"| {name} | {_pct(f['test_skin_refused'])} | "
+                         + " / ".join(f"{v['refused']} of {v['n']}" for v in g.values())
+                         + f" | {f['test_malignant_refused']} | {_pct(f['val_dark50_refused'])} | "
+                         f"{_pct(f['val_jpeg50_refused'])} | {f['unseen_accepted']['accepted']} of {f['unseen_accepted']['n']} "
+                         f"| {f['pictures_accepted']['accepted']} of {f['pictures_accepted']['n']} | "
+                         f"{e['sample_versions_let_through'][who]['chelsea']} of 17 |")
+        lines += ["", f"- rule: {_rule_text(e['rule'])}; kept: **{'yes' if e['kept'] else 'no'}**"
+                  + (f" ({e['rule_note']})" if e.get("rule_note") else ""),
+                  f"- command: `{e['command']}` ({e['wall_time_s']} s)"]
     if card.get("cycles_not_kept"):
         lines += ["", "## Training cycles tried and not kept (nothing beat the committed val macro-F1)", ""]
         lines += [f"- `{c['command']}` ({c['epochs']} epochs, {c['wall_time_s']} s): val macro-F1 peaked at "
@@ -384,7 +410,8 @@ def models_table(weights_dir: Path = WEIGHTS_DIR) -> str:
             text = (f"skin photos refused {_pct(m.get('skin_photos_rejected'))} (n={m.get('n')})"
                     + (f", melanoma + BCC photos refused {mal['rejected']} of {mal['n']}" if mal else "")
                     + (f", pictures that are not skin let through {ns['accepted']} of {ns['n']}" if ns else "")
-                    + (f", fresh real photos let through {fr['accepted']} of {fr['n']}" if fr else "")
+                    + (f", real GCompris photos not used in fitting let through {fr['accepted']} of {fr['n']}"
+                       if fr else "")
                     + (" (the check the app runs)" if card["name"] == _default_photo_check() else ""))
         else:
             text = (f"PH2 mean IoU {_pct(m.get('mean_iou'))}, Dice {_pct(m.get('dice'))}, "

@@ -137,3 +137,77 @@ def test_each_fresh_photo_gets_its_17_versions_named_after_it():
     x, names = ns.fresh_versions(photos)
     assert x.shape == (34, ns.SIZE, ns.SIZE, 3)
     assert names[:2].tolist() == ["a/cat#0", "a/cat#1"] and names[-1] == "b/cup#16"
+
+
+def test_a_gcompris_selection_takes_only_the_named_photos_and_the_unseen_set_names_no_fresh_resource(tmp_path):
+    import io
+
+    from PIL import Image
+
+    rcc_dir = tmp_path / ns.FRESH_PACKAGE / "usr/share/gcompris-qt/rcc"
+    rcc_dir.mkdir(parents=True)
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), (90, 140, 60)).save(buf, "WEBP")
+    files = {f"{n}.webp": (buf.getvalue(), False) for n in ("dog", "dog1", "mask")}
+    (rcc_dir / "babyshapes.rcc").write_bytes(_rcc(files))
+    (rcc_dir / "erase.rcc").write_bytes(_rcc(files))
+    got = ns.gcompris_photos({"babyshapes": ("dog", "dog1"), "erase": None}, tmp_path)
+    assert sorted(got) == ["babyshapes/dog", "babyshapes/dog1", "erase/dog", "erase/dog1", "erase/mask"]
+    assert not set(ns.UNSEEN_PHOTOS) & set(ns.FRESH_RESOURCES)  # the third try is judged on resources it never saw
+    with pytest.raises(FileNotFoundError, match="nonskin_photos fetch"):
+        ns.unseen_photos(tmp_path)  # clickgame and the others are missing here
+
+
+def test_close_ups_are_small_squares_of_the_photo_at_the_trunk_size():
+    rgb = np.zeros((300, 400, 3), np.uint8)
+    rgb[:, (np.arange(400) // 10) % 2 == 1] = 250  # stripes 10 px wide: the whole photo has 39 edges across
+    ups = ns.close_ups(rgb, np.random.default_rng(0), n=6)
+    assert len(ups) == 6 and all(u.shape == (ns.SIZE, ns.SIZE, 3) for u in ups)
+    for u in ups:  # a square of 20-45 % of the short side (60-135 px) spans 6 to 14 stripes, spoiled or not
+        row = u[ns.SIZE // 2, :, 0].astype(float)
+        edges = int(np.abs(np.diff(row > row.mean())).sum())
+        assert 4 <= edges <= 15
+
+
+def test_skin_type_weights_make_each_fitzpatrick_group_weigh_as_much_as_types_one_and_two():
+    from skin_core.training.measure_animal_negatives import skin_type_weights
+
+    groups = np.array(["I-II"] * 6 + ["III-IV"] * 3 + ["V-VI"] * 2 + ["unknown"] * 4)
+    w = skin_type_weights(groups)
+    assert {g: round(float(w[groups == g].sum()), 6) for g in ("I-II", "III-IV", "V-VI")} == {
+        "I-II": 6.0, "III-IV": 6.0, "V-VI": 6.0}
+    assert w[groups == "unknown"].tolist() == [1.0] * 4
+
+
+def test_the_learned_checks_card_records_both_animal_tries_and_the_verdicts_follow_their_rules():
+    from skin_core import registry
+    from skin_core.config import REPO_ROOT
+    from skin_core.training import measure_animal_negatives as m
+
+    card = registry.read_card("skin_photo_logistic")
+    third, fourth = card[m.KEY], card[m.WEIGHTED_KEY]
+    md = (REPO_ROOT / "weights" / "skin_photo_logistic.md").read_text()
+    for e in (third, fourth):
+        assert e["kept"] == all(e["rule"].values())
+        per_type = e["candidate"]["test_refused_by_skin_type"].values()
+        assert e["rule"]["d_each_skin_type_at_most_2_5pct"] == all(v["refused"] <= m.GROUP_LIMIT * v["n"] for v in per_type)
+        assert e["rule"]["a_unseen_fewer_let_through"] == (
+            e["candidate"]["unseen_accepted"]["accepted"] < e[m.CURRENT]["unseen_accepted"]["accepted"])
+    assert not third["kept"] and [k for k, v in third["rule"].items() if not v] == ["d_each_skin_type_at_most_2_5pct"]
+    assert fourth["kept"] and card["selection"]["chosen"] == fourth["chosen"]  # the app runs the fourth try
+    assert card["training_command"] == fourth["command"] and "--skin-type-weights" in fourth["command"]
+    assert "kept: **no**" in md and "kept: **yes**" in md
+
+
+def test_a_check_fitted_on_the_fresh_photos_is_judged_on_the_unseen_ones(monkeypatch):
+    from skin_core.training import fit_photo_check as fpc
+
+    photo = np.full((60, 80, 3), 120, np.uint8)
+    monkeypatch.setattr(ns, "fresh_photos", lambda: {"explore_farm_animals/cow": photo})
+    monkeypatch.setattr(ns, "unseen_photos", lambda: {"erase/kitten": photo, "babyshapes/dog": photo})
+    monkeypatch.setattr(fpc, "_passed", lambda x, fn, check: (np.arange(len(x)) % 17 == 0, 0))  # each whole photo
+    before = fpc.fresh_report(None, None, ("train",))
+    after = fpc.fresh_report(None, None, ("train", "gcompris_fresh"))
+    assert (before["set"], before["photos"], before["n"]) == ("fresh_photos", 1, 17)
+    assert (after["set"], after["photos"], after["n"], after["accepted"]) == ("unseen_photos", 2, 34, 2)
+    assert after["photos_let_through"] == ["babyshapes/dog", "erase/kitten"] and after["what"] == ns.UNSEEN_WHAT

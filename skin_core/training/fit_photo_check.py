@@ -36,8 +36,8 @@ LIMITATIONS = ("Fitted on skin photos only. Its pictures that are not skin (`non
                "textures, clip-art photos of animals, food and objects, and versions of the scikit-image and "
                "scikit-learn sample photos, not people's own snapshots; close-ups of fur or food pass more often than "
                "scenes (scikit-image's cat does, as a JPEG). On real photos from GCompris (`fresh_accepted`) it lets "
-               "through about ten times as many as `skin_photo_logistic`, which is why the app no longer runs it. "
-               "Unusual skin photos can be refused (see rates).")
+               "through about ten times as many as the first learned check did, which is why the app no longer runs "
+               "it. Unusual skin photos can be refused (see rates).")
 SOURCES = data.CLASSIFIER_SOURCES + ("ph2",)  # ph2: dermoscopic photos are skin too
 
 
@@ -111,11 +111,13 @@ def nonskin_report(fn, check, fitted_on: tuple[str, ...] = ()) -> dict | None:
             "command": "python -m skin_core.training.nonskin_photos fetch"}
 
 
-def fresh_report(fn, check) -> dict | None:
-    """The 17 versions of each fresh GCompris photo (`nonskin_photos.fresh_photos`) the app lets through, and which
-    photos had any version let through. None when they were never fetched."""
+def fresh_report(fn, check, fitted_on: tuple[str, ...] = ()) -> dict | None:
+    """The 17 versions of each GCompris photo no check had seen when this one was judged that the app lets through,
+    and which photos had any version let through: `nonskin_photos.fresh_photos`, or `unseen_photos` for a check
+    fitted on those ("gcompris_fresh" in `fitted_on`). None when they were never fetched."""
+    unseen = "gcompris_fresh" in fitted_on
     try:
-        photos = nonskin_photos.fresh_photos()
+        photos = nonskin_photos.unseen_photos() if unseen else nonskin_photos.fresh_photos()
     except FileNotFoundError as e:
         print(e)
         return None
@@ -124,6 +126,8 @@ def fresh_report(fn, check) -> dict | None:
     passed, colour_refused = _passed(x, fn, check)
     groups = np.array([n.split("/")[0] for n in names])
     return {"n": int(len(passed)), "photos": len(photos), "accepted": int(passed.sum()),
+            "set": "unseen_photos" if unseen else "fresh_photos",
+            "what": nonskin_photos.UNSEEN_WHAT if unseen else nonskin_photos.FRESH_WHAT,
             "by_group": {str(g): {"n": int((groups == g).sum()), "accepted": int(passed[groups == g].sum())}
                          for g in sorted(set(groups))},
             "photos_let_through": sorted({n for n, ok in zip(names, passed) if ok}),
@@ -143,7 +147,7 @@ def report_only(name: str = NAME) -> None:
     nonskin = nonskin_report(fn, check, tuple(card.get("nonskin_fitted_on", ())))
     if nonskin:
         card["test_metrics"]["nonskin_accepted"] = nonskin
-    fresh = fresh_report(fn, check)
+    fresh = fresh_report(fn, check, tuple(card.get("nonskin_fitted_on", ())))
     if fresh:
         card["test_metrics"]["fresh_accepted"] = fresh
     if name == NAME:

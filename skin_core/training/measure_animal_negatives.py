@@ -51,6 +51,7 @@ CACHE = nonskin_photos.NONSKIN_DIR.parent / "animal_negatives_features.npz"
 RESULT = nonskin_photos.NONSKIN_DIR.parent / "animal_negatives.json"
 CURRENT = second.LEARNED  # the check this try must beat, and the name it would take
 KEY = "animal_negatives_try"  # where the verdict goes in the check's card
+WEIGHTED_KEY = "skin_type_weighted_try"
 
 
 def cached_features(fn=None) -> dict[str, np.ndarray]:
@@ -108,31 +109,59 @@ DATA = ("skin: train split of dermnet-11, dermnet-other, fitzpatrick and ph2, ea
         "crop, mirror, JPEG copy or exposure change); not skin: the train pictures of `nonskin_photos.build()` (Debian "
         "wallpapers, GIMP textures, Tux Paint stamps pasted and close up) and GCompris's 230 `fresh_photos` (17 "
         "versions and 3 close-ups each)")
+WEIGHTED = ("; each skin photo of a Fitzpatrick group weighted n(I-II) / n(its group) (types V-VI about 4.8, III-IV "
+            "about 1.6, unknown type 1)")
 
 LIMITATIONS = ("Its pictures that are not skin are wallpapers, textures, clip-art photos and 230 real photos from "
                "GCompris (animals, monuments, tools, objects), not people's own snapshots. On 65 other GCompris photos "
-               "no check had seen (`fresh_accepted`) it lets through a few versions of monkeys and a calf; close-ups "
-               "of fur still pass at times: scikit-image's cat (`chelsea`) is refused whole and as a JPEG, but 4 of "
-               "its 17 versions (crops of its fur and face) pass. It refuses slightly more skin photos than the "
-               "second try did (see rates).")
+               "(`fresh_accepted`) it lets through a few versions of a calf and two monkeys. Close-ups of fur still "
+               "pass at times: scikit-image's cat (`chelsea`) passes in 14 of its 17 versions, the full-quality photo "
+               "among them, as it did with the second try. Unusual skin photos can be refused (see rates).")
+
+
+def skin_type_weights(groups: np.ndarray) -> np.ndarray:
+    """Per skin photo: n(I-II) / n(its Fitzpatrick group), and 1 for a photo of unknown type."""
+    ref = (groups == "I-II").sum()
+    return np.array([1.0 if g == "unknown" else ref / (groups == g).sum() for g in groups])
+
+
+def refused_by_skin_type(refuse, f: dict, groups: np.ndarray) -> dict[str, dict[str, int]]:
+    """Test skin photos refused through the app's path (with the second look), per skin-type group."""
+    ok = second.app_passes(refuse, f["test"], f["test_bright"], f["test_dim"])
+    return {g: {"n": int((groups == g).sum()), "refused": int((~ok[groups == g]).sum())} for g in SKIN_GROUPS}
+
+
+SKIN_GROUPS = ("I-II", "III-IV", "V-VI")
+GROUP_LIMIT = 0.025  # (d): at most this share of each test skin-type group refused
 
 
 def main(argv=None) -> None:
-    from ..classifiers import shared_trunk
+    import argparse
 
+    from .. import data
+    from ..classifiers import shared_trunk
+    from .fit_photo_check import SOURCES
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--skin-type-weights", action="store_true", help="the fourth try: dark skin weighs as much")
+    weighted = ap.parse_args(argv).skin_type_weights
     t0 = time.time()
     need = not (CACHE.is_file() and second.CACHE.is_file())
     fn = shared_trunk()[1] if need else None
     f = {**second.cached_features(fn), **cached_features(fn)}
     dims = dict(zip(second.MAPS, f["dims"].tolist()))
+    recs = data.select(data.read_manifest(), sources=SOURCES)  # the cache's order
+    train_groups = np.array([r.skin_group for r in recs if r.split == "train"])
+    test_groups = np.array([r.skin_group for r in recs if r.split == "test"])
     fold = np.random.default_rng(0).integers(0, 5, len(f["train_plain"]))
     pos = np.concatenate([f["train_plain"], f["train_spoiled"]])
+    w = np.tile(skin_type_weights(train_groups), 2) if weighted else None
     neg, neg_fold, neg_ok = negatives(f)
-    cv = second.cross_validate(pos, np.r_[fold, fold], neg, neg_fold, neg_ok, f["val"], dims)
+    cv = second.cross_validate(pos, np.r_[fold, fold], neg, neg_fold, neg_ok, f["val"], dims, w)
     checks = {}
     for key, v in cv.items():
         cols = second.columns(second.FEATURE_SETS[v["features"]], dims)
-        score, t = second.fit(pos[:, cols], neg[:, cols], f["val"][:, cols], v["c"])
+        score, t = second.fit(pos[:, cols], neg[:, cols], f["val"][:, cols], v["c"], w)
         checks[key] = lambda a, s=score, t=t, c=cols: s(a[:, c]) > t
         v["val_jpeg50_refused"] = float(checks[key](f["val_jpeg50"]).mean())
     eligible = [k for k, v in cv.items() if v["val_jpeg50_refused"] <= second.JPEG_LIMIT]
@@ -140,10 +169,14 @@ def main(argv=None) -> None:
     sets = ("pictures", "unseen")
     now = second.app_figures(current_check(dims), f, sets)
     new = second.app_figures(checks[chosen], f, sets)
+    now["test_refused_by_skin_type"] = refused_by_skin_type(current_check(dims), f, test_groups)
+    new["test_refused_by_skin_type"] = refused_by_skin_type(checks[chosen], f, test_groups)
     rule = {"a_unseen_fewer_let_through": new["unseen_accepted"]["accepted"] < now["unseen_accepted"]["accepted"],
             "b_test_skin_at_most_2pct": new["test_skin_refused"] <= 0.02,
             "b_test_cancers_no_more_refused": new["test_malignant_refused"] <= now["test_malignant_refused"],
-            "c_val_dark50_at_most_2pct": new["val_dark50_refused"] <= second.DARK_LIMIT}
+            "c_val_dark50_at_most_2pct": new["val_dark50_refused"] <= second.DARK_LIMIT,
+            "d_each_skin_type_at_most_2_5pct": all(v["refused"] <= GROUP_LIMIT * v["n"]
+                                                   for v in new["test_refused_by_skin_type"].values())}
     samples = {}
     for name, check in ((CURRENT, current_check(dims)), ("candidate", checks[chosen])):
         held = f["pictures_kind"] == "sample"
@@ -151,19 +184,22 @@ def main(argv=None) -> None:
             check, f["pictures"][held], f["pictures_bright"][held], f["pictures_dim"][held])
         photo = np.array([n.split("#")[0] for n in f["pictures_name"][held]])
         samples[name] = {p: int(passed[photo == p].sum()) for p in sorted(set(photo))}
-    result = {"command": "python -m skin_core.training.measure_animal_negatives", "chosen": chosen,
-              "eligible": eligible, "cross_validation": cv, "candidate": new, CURRENT: now, "rule": rule,
-              "kept": all(rule.values()), "sample_versions_let_through": samples,
+    command = "python -m skin_core.training.measure_animal_negatives" + (" --skin-type-weights" if weighted else "")
+    result = {"command": command, "chosen": chosen, "eligible": eligible, "cross_validation": cv, "candidate": new,
+              CURRENT: now, "rule": rule, "kept": all(rule.values()), "sample_versions_let_through": samples,
               "wall_time_s": round(time.time() - t0 + float(f.get("build_s", 0)))}
-    RESULT.write_text(json.dumps(result, indent=1))
+    if not weighted:
+        result["rule_note"] = "(d) was added after this try's figures were seen; it met (a)-(c)"
+    (RESULT.with_name(RESULT.stem + ("_weighted" if weighted else "") + ".json")).write_text(json.dumps(result, indent=1))
+    earlier = {k: v for k, v in registry.read_card(CURRENT).items() if k in (KEY, WEIGHTED_KEY)}
     if result["kept"]:
         v = cv[chosen]
-        second.write_check(pos, neg, f["val"], second.FEATURE_SETS[v["features"]], v["c"], dims, result,
-                           description=DESCRIPTION, description_ko=DESCRIPTION_KO, data=DATA, limitations=LIMITATIONS,
-                           nonskin_fitted_on=["train", "gcompris_fresh"],
-                           training_command="python -m skin_core.training.measure_animal_negatives")
-    card = registry.read_card(CURRENT)
-    card[KEY] = result
+        second.write_check(pos, neg, f["val"], second.FEATURE_SETS[v["features"]], v["c"], dims, result, w,
+                           description=DESCRIPTION, description_ko=DESCRIPTION_KO,
+                           data=DATA + (WEIGHTED if weighted else ""), limitations=LIMITATIONS,
+                           nonskin_fitted_on=["train", "gcompris_fresh"], training_command=command)
+    card = {**registry.read_card(CURRENT), **earlier}  # a new card keeps the tries recorded before it
+    card[WEIGHTED_KEY if weighted else KEY] = result
     cards.write_card(card)
     print(json.dumps({k: result[k] for k in ("chosen", "rule", "kept", "sample_versions_let_through")}, indent=1))
     print(json.dumps({"candidate": new, CURRENT: now}, indent=1))

@@ -75,14 +75,16 @@ def photo_batches(recs, view=None, batch: int = 32):
         yield np.stack([view(im) if view else images.resize(im, xd.INPUT_SIZE) for im in rgbs])
 
 
-def fit_parts(pos: np.ndarray, neg: np.ndarray, c: float) -> dict[str, np.ndarray]:
-    """The logistic regression of pos (skin) against neg ("not skin"), as `LogisticPhotoCheck` stores it."""
+def fit_parts(pos: np.ndarray, neg: np.ndarray, c: float, pos_weight=None) -> dict[str, np.ndarray]:
+    """The logistic regression of pos (skin) against neg ("not skin"), as `LogisticPhotoCheck` stores it; `pos_weight`:
+    how much each skin photo counts (default: all alike)."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.concatenate([pos, neg])
     mean, scale = x.mean(0), x.std(0) + 1e-6
     lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-    lr.fit((x - mean) / scale, np.r_[np.zeros(len(pos)), np.ones(len(neg))])
+    weight = np.r_[np.ones(len(pos)) if pos_weight is None else pos_weight, np.ones(len(neg))]
+    lr.fit((x - mean) / scale, np.r_[np.zeros(len(pos)), np.ones(len(neg))], sample_weight=weight)
     return {"mean": mean.astype(np.float32), "scale": scale.astype(np.float32),
             "coef": lr.coef_[0].astype(np.float32), "intercept": np.float32(lr.intercept_[0])}
 
@@ -92,20 +94,21 @@ def log_odds(parts: dict[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
     return ((rows - parts["mean"]) / parts["scale"]) @ parts["coef"] + parts["intercept"]
 
 
-def fit(pos: np.ndarray, neg: np.ndarray, val: np.ndarray, c: float):
+def fit(pos: np.ndarray, neg: np.ndarray, val: np.ndarray, c: float, pos_weight=None):
     """A scorer ("not skin" log-odds) fitted on pos vs neg, and its threshold at the val skin photos' 99th percentile."""
-    p = fit_parts(pos, neg, c)
+    p = fit_parts(pos, neg, c, pos_weight)
     return (lambda a: log_odds(p, a)), float(np.percentile(log_odds(p, val), VAL_QUANTILE))
 
 
-def cross_validate(pos, pos_fold, neg, neg_fold, neg_ok, val, dims) -> dict:
+def cross_validate(pos, pos_fold, neg, neg_fold, neg_ok, val, dims, pos_weight=None) -> dict:
     out = {}
     for name, features in FEATURE_SETS.items():
         cols = columns(features, dims)
         for c in CS:
             refused = accepted = n_neg = 0
             for k in range(5):
-                score, t = fit(pos[pos_fold != k][:, cols], neg[neg_fold != k][:, cols], val[:, cols], c)
+                w = None if pos_weight is None else pos_weight[pos_fold != k]
+                score, t = fit(pos[pos_fold != k][:, cols], neg[neg_fold != k][:, cols], val[:, cols], c, w)
                 held = neg[(neg_fold == k) & neg_ok][:, cols]
                 refused += int((score(pos[pos_fold == k][:, cols]) > t).sum())
                 accepted += int((score(held) <= t).sum())
@@ -189,25 +192,26 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
     return out
 
 
-def app_figures(refuse, f: dict) -> dict:
-    """The rule's figures for one check (`refuse`: pooled rows -> refused?), every one through the app's path."""
+def app_figures(refuse, f: dict, sets=("pictures", "fresh")) -> dict:
+    """The rule's figures for one check (`refuse`: pooled rows -> refused?), every one through the app's path; `sets`:
+    the sets of pictures that are not skin to count (the held-out ones of "pictures", all of the others)."""
     test_ok = app_passes(refuse, f["test"], f["test_bright"], f["test_dim"])
     dark_ok = app_passes(refuse, f["val_dark"], f["val_dark_bright"], np.ones(len(f["val_dark"]), bool))
     out = {"test_skin_refused": float(1 - test_ok.mean()),
            "test_malignant_refused": int((~test_ok[f["test_malignant"]]).sum()),
            "val_dark50_refused": float(1 - dark_ok.mean()),
            "val_jpeg50_refused": float(refuse(f["val_jpeg50"]).mean())}
-    for key in ("pictures", "fresh"):
+    for key in sets:
         passed = f[f"{key}_colour_ok"] & app_passes(refuse, f[key], f[f"{key}_bright"], f[f"{key}_dim"])
-        groups = f["pictures_kind"] if key == "pictures" else np.array([n.split("/")[0] for n in f["fresh_name"]])
+        groups = f["pictures_kind"] if key == "pictures" else np.array([n.split("/")[0] for n in f[f"{key}_name"]])
         if key == "pictures":  # the val and test pictures: the learned check was fitted on the train ones
             held = f["pictures_split"] != "train"
             passed, groups = passed[held], groups[held]
         out[f"{key}_accepted"] = {"n": int(len(passed)),
                                   "accepted": int(passed.sum()),
                                   "by_group": {g: int(passed[groups == g].sum()) for g in sorted(set(groups))}}
-        if key == "fresh":
-            out["fresh_photos_with_a_version_let_through"] = sorted({n.split("#")[0] for n in f["fresh_name"][passed]})
+        if key != "pictures":
+            out[f"{key}_photos_with_a_version_let_through"] = sorted({n.split("#")[0] for n in f[f"{key}_name"][passed]})
     return out
 
 
@@ -233,11 +237,12 @@ def record(result: dict) -> None:
     cards.write_card(card)
 
 
-def write_check(pos, neg, val, features, c, dims, result) -> None:
-    """Fit the chosen setting on all of train, threshold on val, and write the learned check's weights and card. Its
-    test figures are measured through the app's own code: `fit_photo_check --report-only --name skin_photo_logistic`."""
+def write_check(pos, neg, val, features, c, dims, result, pos_weight=None, **text) -> None:
+    """Fit the chosen setting on all of train, threshold on val, and write the learned check's weights and card (`text`
+    replaces card entries: a later try's description, data, limitations...). Its test figures are measured through the
+    app's own code: `fit_photo_check --report-only --name skin_photo_logistic`."""
     cols = columns(features, dims)
-    parts = fit_parts(pos[:, cols], neg[:, cols], c)
+    parts = fit_parts(pos[:, cols], neg[:, cols], c, pos_weight)
     path = registry.weights_path(LEARNED)
     np.savez(path, features=np.array(features), **parts)
     density = registry.read_card(DENSITY)
@@ -257,7 +262,7 @@ def write_check(pos, neg, val, features, c, dims, result) -> None:
         "test_metrics": {},
         "training_command": "python -m skin_core.training.measure_learned_photo_check",
         "training": {"seed": 1, "wall_time_s": result["wall_time_s"], "hardware": cards.hardware()},
-        "intended_use": density["intended_use"], "limitations": LIMITATIONS})
+        "intended_use": density["intended_use"], "limitations": LIMITATIONS, **text})
 
 
 def main(argv=None) -> None:

@@ -11,7 +11,9 @@ picture, so val and test hold kinds of pictures the check never saw:
 Test adds 17 versions (crops, mirror, JPEG copies, blur...) of the scikit-image and scikit-learn sample photos.
 A second, fresh test set (`fresh_photos`, added after the first learned check was measured, and seen by no check
 before it was judged) holds the real photos inside GCompris's activity resources: farm and wild animals (a cat among
-them), monuments, tools, fishes, household objects, wind and solar farms.
+them), monuments, tools, fishes, household objects, wind and solar farms. The third try trained on those, and was
+judged on a third set (`unseen_photos`) from other GCompris resources: animals (a kitten, dogs' fur close up), sea
+beds, instruments, objects, landscape paintings.
 """
 from __future__ import annotations
 
@@ -46,6 +48,8 @@ UNSEEN_PHOTOS = {  # GCompris resources no check had seen before the third try (
     "louis-braille": ("braille_ball", "chart", "night_printing", "rnib", "statue", "workshop"),
     "paintings": tuple(f"{p}_{i}" for p in ("bazille_rampart", "gogh_auvert") for i in range(1, 7)),
 }
+FRESH_WHAT = "animals, monuments, tools, fishes, objects"  # what each set shows, for cards
+UNSEEN_WHAT = "animals (a kitten, dogs' fur close up), sea beds, instruments, objects, landscape paintings"
 VAL_STAMPS = ("food/",)  # Tux Paint categories held out for val
 SKIP_STAMPS = ("symbols/", "people/")  # letters and signs; cartoon people (skin)
 SAMPLE_PHOTOS = ("brick", "camera", "chelsea", "coffee", "coins", "colorwheel", "grass", "gravel", "hubble_deep_field",
@@ -283,13 +287,12 @@ def gcompris_photos(selection: dict, root: Path = NONSKIN_DIR, min_side: int = 1
 
 
 def fresh_photos(root: Path = NONSKIN_DIR) -> dict[str, np.ndarray]:
-    """The second try's test photos (230): animals, monuments, tools, fishes, household objects, wind and solar farms."""
+    """The second try's test photos (230, `FRESH_WHAT`), the third try's train negatives."""
     return gcompris_photos({r: None for r in FRESH_RESOURCES}, root)
 
 
 def unseen_photos(root: Path = NONSKIN_DIR) -> dict[str, np.ndarray]:
-    """The third try's test photos (65, `UNSEEN_PHOTOS`): animals (a kitten, dogs' fur close up), sea beds,
-    instruments, objects, landscape paintings."""
+    """The third try's test photos (65 of `UNSEEN_PHOTOS`, `UNSEEN_WHAT`)."""
     return gcompris_photos(UNSEEN_PHOTOS, root)
 
 
