@@ -28,14 +28,22 @@ elif st.query_params.get("lang") != lang:
 if lang == "ko":  # Korean wraps between words (keep-all), not mid-word, in the narrow result columns
     st.html("<style>.stApp * { word-break: keep-all !important; overflow-wrap: break-word; }</style>")
 
-pages = [
-    st.Page("pages/analyze.py", title=t("nav.analyze", lang), icon=":material/biotech:", url_path="analyze", default=True),
+pages = [  # the default page is served at the root URL; "analyze" is its alias below
+    st.Page("pages/analyze.py", title=t("nav.analyze", lang), icon=":material/biotech:", url_path="start", default=True),
     st.Page("pages/what_if.py", title=t("nav.what_if", lang), icon=":material/tune:", url_path="what_if"),
     st.Page("pages/model_report.py", title=t("nav.model_report", lang), icon=":material/monitoring:", url_path="model_report"),
     st.Page("pages/conditions.py", title=t("nav.conditions", lang), icon=":material/menu_book:", url_path="conditions"),
     st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/health_and_safety:", url_path="about"),
 ]
-page = st.navigation(pages)  # drawn below: .streamlit/config.toml hides Streamlit's own list (see there)
+
+
+def _to_analyze() -> None:
+    """/analyze, typed or shared like the other pages' URLs, opens the analyze page (at the root URL)."""
+    st.switch_page(pages[0])
+
+
+alias = st.Page(_to_analyze, title=t("nav.analyze", lang), url_path="analyze", visibility="hidden")
+page = st.navigation([*pages, alias])  # drawn below: .streamlit/config.toml hides Streamlit's own list (see there)
 with nav:
     for p in pages:
         st.page_link(p)

@@ -358,6 +358,24 @@ def test_direct_link_to_a_page_on_a_fresh_server_opens_it(server, browser, path,
     assert browser.current_url.rstrip("/").endswith(f"/{path}"), browser.current_url
 
 
+def test_the_analyze_pages_own_url_opens_it_at_the_root(server, browser):
+    """/analyze, named like the other pages' URLs, is typed or shared too: it opens the analyze page (served at the
+    root URL), with no 'Page not found' dialog, and the sidebar still lists the five pages only."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{server}/analyze?lang=ko")
+    WebDriverWait(browser, RESULT_TIMEOUT, poll_frequency=0.5).until(
+        lambda d: [h for h in d.find_elements(By.TAG_NAME, "h1") if h.text.strip() == t("analyze.title", "ko")],
+        "/analyze never showed the analyze page")
+    _wait_idle(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stDialog']"), "/analyze opened a dialog"
+    assert "Page not found" not in browser.page_source
+    assert "/analyze" not in browser.current_url and "lang=ko" in browser.current_url, browser.current_url
+    links = [a.text.strip().split("\n")[-1] for a in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebar'] a")]
+    assert links.count(t("nav.analyze", "ko")) == 1 and len(links) == 5, links
+
+
 def test_sidebar_lists_only_the_pages_from_the_first_paint_of_a_fresh_server(server, browser):
     """A fresh server's first run used to list every file in pages/ (`_ui.py`, the entry script) until
     st.navigation took over; the sidebar must only ever show the five pages, in the app's words."""
