@@ -1025,12 +1025,12 @@ CARD_TEXT_KO = {
     "Fitted on skin photos only. Its pictures that are not skin (`nonskin_accepted`) are wallpapers, textures, "
     "clip-art photos of animals, food and objects, and versions of the scikit-image and scikit-learn sample photos, "
     "not people's own snapshots; close-ups of fur or food pass more often than scenes (scikit-image's cat does, as a "
-    "JPEG). On real photos from GCompris (`fresh_accepted`) it lets through about ten times as many as the first "
-    "learned check did, which is why the app no longer runs it. Unusual skin photos can be refused (see rates).":
+    "JPEG). On real photos from GCompris (`fresh_accepted`) it lets through about ten times as many as the learned "
+    "check's second try (86), which is why the app no longer runs it. Unusual skin photos can be refused (see rates).":
         "피부 사진만으로 맞춘 검사입니다. 피부가 아닌 사진(`nonskin_accepted`)으로 잰 것은 배경화면, 질감, 동물·음식·물건의 "
         "클립아트 사진, scikit-image와 scikit-learn 예시 사진의 여러 변형이며, 사람들이 직접 찍은 사진은 아닙니다. 털이나 "
         "음식을 가까이 찍은 사진은 풍경보다 자주 통과합니다(scikit-image의 고양이 사진도 JPEG로 저장하면 통과합니다). "
-        "GCompris의 실제 사진(`fresh_accepted`)에서는 첫 학습 검사보다 열 배가량 많이 통과시키므로 앱은 더 이상 이 "
+        "GCompris의 실제 사진(`fresh_accepted`)에서는 학습 검사의 두 번째 시도(86개)보다 열 배가량 많이 통과시키므로 앱은 더 이상 이 "
         "검사를 쓰지 않습니다. 흔치 않은 피부 사진이 거부될 수 있습니다(거부율 참고).",
     "Its pictures that are not skin are wallpapers, textures, clip-art photos and 230 real photos from GCompris "
     "(animals, monuments, tools, objects), not people's own snapshots. On 65 other GCompris photos (`fresh_accepted`) "

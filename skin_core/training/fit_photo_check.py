@@ -36,8 +36,8 @@ LIMITATIONS = ("Fitted on skin photos only. Its pictures that are not skin (`non
                "textures, clip-art photos of animals, food and objects, and versions of the scikit-image and "
                "scikit-learn sample photos, not people's own snapshots; close-ups of fur or food pass more often than "
                "scenes (scikit-image's cat does, as a JPEG). On real photos from GCompris (`fresh_accepted`) it lets "
-               "through about ten times as many as the first learned check did, which is why the app no longer runs "
-               "it. Unusual skin photos can be refused (see rates).")
+               "through about ten times as many as the learned check's second try (86), which is why the app no "
+               "longer runs it. Unusual skin photos can be refused (see rates).")
 SOURCES = data.CLASSIFIER_SOURCES + ("ph2",)  # ph2: dermoscopic photos are skin too
 
 
