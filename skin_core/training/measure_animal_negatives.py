@@ -52,6 +52,8 @@ RESULT = nonskin_photos.NONSKIN_DIR.parent / "animal_negatives.json"
 CURRENT = second.LEARNED  # the check this try must beat, and the name it would take
 KEY = "animal_negatives_try"  # where the verdict goes in the check's card
 WEIGHTED_KEY = "skin_type_weighted_try"
+SKIN_GROUPS = ("I-II", "III-IV", "V-VI")
+GROUP_LIMIT = 0.025  # (d): at most this share of each test skin-type group refused
 
 
 def cached_features(fn=None) -> dict[str, np.ndarray]:
@@ -69,7 +71,7 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
            "close_colour_ok": np.array([quality.check(p).is_skin for p in x]),
            "close_name": np.array([r[1] for r in rows])}
     x, names = nonskin_photos.fresh_versions(nonskin_photos.unseen_photos())
-    e = second._encode_with_second_look(x, np.array([quality.check(p).brightness for p in x], np.float32), fn)
+    e = second.encode_with_second_look(x, np.array([quality.check(p).brightness for p in x], np.float32), fn)
     out.update(unseen=e["rows"], unseen_bright=e["bright"], unseen_dim=e["dim"], unseen_name=names,
                unseen_colour_ok=np.array([quality.check(p).is_skin for p in x]))
     out["build_s"] = np.array(time.time() - t0)
@@ -130,9 +132,6 @@ def refused_by_skin_type(refuse, f: dict, groups: np.ndarray) -> dict[str, dict[
     ok = second.app_passes(refuse, f["test"], f["test_bright"], f["test_dim"])
     return {g: {"n": int((groups == g).sum()), "refused": int((~ok[groups == g]).sum())} for g in SKIN_GROUPS}
 
-
-SKIN_GROUPS = ("I-II", "III-IV", "V-VI")
-GROUP_LIMIT = 0.025  # (d): at most this share of each test skin-type group refused
 
 
 def main(argv=None) -> None:

@@ -129,7 +129,7 @@ def app_passes(refuse, plain: np.ndarray, bright: np.ndarray, dim: np.ndarray) -
     return ok
 
 
-def _encode_with_second_look(x: np.ndarray, brightness: np.ndarray, fn) -> dict[str, np.ndarray]:
+def encode_with_second_look(x: np.ndarray, brightness: np.ndarray, fn) -> dict[str, np.ndarray]:
     """Rows of x as it is, rows of each dim one brightened (NaN for the others), and which are dim."""
     rows = encode((x[i:i + 32] for i in range(0, len(x), 32)), fn)[0]
     dim = brightness < quality.EXPOSURE_REF
@@ -168,19 +168,19 @@ def cached_features(fn=None) -> dict[str, np.ndarray]:
     out["val_jpeg50"] = encode(photo_batches(
         by["val"], lambda im: nonskin_photos.jpeg_copy(images.resize(im, xd.INPUT_SIZE), 50)), fn)[0]
     x = np.stack([_darkened(im) for im in val])
-    e = _encode_with_second_look(x, np.zeros(len(x)), fn)  # all dim: every one may get its second look
+    e = encode_with_second_look(x, np.zeros(len(x)), fn)  # all dim: every one may get its second look
     out["val_dark"], out["val_dark_bright"] = e["rows"], e["bright"]
     print("val", time.strftime("%X"), flush=True)
     test = [images.load_image(r.path()) for r in by["test"]]
     x = np.stack([images.resize(im, xd.INPUT_SIZE) for im in test])
     b = np.array([quality.check(im).brightness for im in test], np.float32)  # the app reads the photo as loaded
-    e = _encode_with_second_look(x, b, fn)
+    e = encode_with_second_look(x, b, fn)
     out["test"], out["test_bright"], out["test_dim"] = e["rows"], e["bright"], e["dim"]
     out["test_malignant"] = np.array([r.label in data.MALIGNANT for r in by["test"]])
     print("test", time.strftime("%X"), flush=True)
     for key, x, names in (("pictures", ns.x, ns.name), ("fresh", *nonskin_photos.fresh_versions(fresh))):
         b = np.array([quality.check(p).brightness for p in x], np.float32)
-        e = _encode_with_second_look(x, b, fn)
+        e = encode_with_second_look(x, b, fn)
         out[key], out[f"{key}_bright"], out[f"{key}_dim"] = e["rows"], e["bright"], e["dim"]
         out[f"{key}_colour_ok"] = np.array([quality.check(p).is_skin for p in x])
         out[f"{key}_name"] = np.asarray(names).astype(str)
