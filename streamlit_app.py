@@ -11,6 +11,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` adds it; AppTest and other runn
 import streamlit as st  # noqa: E402
 
 from pages import _ui as ui  # noqa: E402
+from skin_core import ui_helpers  # noqa: E402
 from skin_core.i18n import LANG_NAMES, LANGS, t  # noqa: E402
 
 st.set_page_config(page_title="SkinLens", page_icon="🔎", layout="wide")
@@ -26,7 +27,8 @@ if lang == "en":  # English is the default: its links stay clean
 elif st.query_params.get("lang") != lang:
     st.query_params["lang"] = lang
 if lang == "ko":  # Korean wraps between words (keep-all), not mid-word, in the narrow result columns
-    st.html("<style>.stApp * { word-break: keep-all !important; overflow-wrap: break-word; }</style>")
+    st.html("<style>.stApp * { word-break: keep-all !important; overflow-wrap: break-word; }\n"
+            f"{ui_helpers.widget_words_css(lang)}</style>")
 
 pages = [  # the default page is served at the root URL; "analyze" is its alias below
     st.Page("pages/analyze.py", title=t("nav.analyze", lang), icon=":material/biotech:", url_path="start", default=True),

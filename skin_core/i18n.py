@@ -47,6 +47,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "input.sample": {"en": "Try a sample", "ko": "예시 사진"},
     "input.uploader": {"en": f"Photo ({FORMATS_TEXT}, up to {MAX_MB} MB)", "ko": f"사진 ({_FORMATS_KO}, 최대 {MAX_MB}MB)"},
     "input.camera_label": {"en": "Point the camera at the skin problem", "ko": "피부 문제 부위에 카메라를 맞춰 주세요"},
+    # Streamlit's own button words (English only in Streamlit): ui_helpers.widget_words_css puts these in their place
+    "input.browse_button": {"en": "Upload", "ko": "파일 선택"},
+    "input.take_button": {"en": "Take Photo", "ko": "사진 찍기"},
+    "input.clear_button": {"en": "Clear photo", "ko": "사진 지우기"},
     "input.sample_label": {"en": "Sample photo (one the models never trained on)", "ko": "예시 사진(모델이 학습하지 않은 사진)"},
     "input.sample_help": {
         "en": "Photos the models never trained on (the test split), named by the atlas's diagnosis. The models get "

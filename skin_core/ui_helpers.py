@@ -554,3 +554,18 @@ def per_class_rows(card: dict, lang: str) -> list[dict]:
     return rows
 
 
+
+
+def widget_words_css(lang: str) -> str:
+    """CSS that shows Streamlit's own uploader and camera button words in `lang` (Streamlit has them in English
+    only), and hides the uploader's English size line, which the widget's label already says. Empty for English."""
+    if lang == "en":
+        return ""
+    words = {k: t(f"input.{k}_button", lang).replace('"', "") for k in ("browse", "take", "clear")}
+    up = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+    cam = 'button[data-testid="stCameraInputButton"]'
+    return ('[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }\n'
+            f'{up} {{ font-size: 0; }}\n{up}::after {{ content: "{words["browse"]}"; font-size: 0.875rem; }}\n'
+            f'{cam} {{ font-size: 0; }}\n{cam}::after {{ content: "{words["take"]}"; font-size: 1rem; }}\n'
+            f'{cam}:has(svg)::after {{ content: "{words["clear"]}"; }}\n'  # after a shot: an icon and "Clear photo"
+            f'{cam} svg {{ display: none; }}')

@@ -467,3 +467,14 @@ def test_the_json_memo_says_what_the_page_says_about_an_unknown_condition_with_c
     assert a.memo.condition == "other" and pipeline.scores_urgent(a)
     page = uh.memo_sections(a.memo, "en", urgency=a.urgency, red_flags=a.red_flags, scores=True)[0][1]
     assert a.to_dict()["memo"]["summary"] == page[0] == t("memo.other_summary_scores", "en")
+
+
+def test_streamlits_own_widget_words_are_replaced_in_korean_only():
+    from skin_core.i18n import t
+    from skin_core.ui_helpers import widget_words_css
+
+    assert widget_words_css("en") == ""
+    css = widget_words_css("ko")
+    for key in ("browse", "take", "clear"):
+        assert f'content: "{t(f"input.{key}_button", "ko")}"' in css
+    assert css.count("{") == css.count("}") and "stFileUploaderDropzoneInstructions" in css

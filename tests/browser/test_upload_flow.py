@@ -66,8 +66,8 @@ def server(tmp_path):
         log.close()
 
 
-def _chromium(profile: Path):
-    """A headless Debian Chromium driven by chromedriver, with its own profile directory."""
+def _chromium(profile: Path, *extra: str):
+    """A headless Debian Chromium driven by chromedriver, with its own profile directory (and `extra` switches)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -78,7 +78,7 @@ def _chromium(profile: Path):
                 "--disable-extensions", "--no-first-run", "--window-size=1600,1300", f"--user-data-dir={profile}",
                 # as Puppeteer does: no throttling of a page Chromium thinks is in the background (all headless ones)
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                "--disable-backgrounding-occluded-windows", "--disable-ipc-flooding-protection"):
+                "--disable-backgrounding-occluded-windows", "--disable-ipc-flooding-protection", *extra):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
@@ -374,6 +374,35 @@ def test_the_analyze_pages_own_url_opens_it_at_the_root(server, browser):
     assert "/analyze" not in browser.current_url and "lang=ko" in browser.current_url, browser.current_url
     links = [a.text.strip().split("\n")[-1] for a in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebar'] a")]
     assert links.count(t("nav.analyze", "ko")) == 1 and len(links) == 5, links
+
+
+def test_streamlits_own_uploader_and_camera_words_are_korean_in_korean(server, tmp_path):
+    """Streamlit writes "Upload", "Take Photo" and "Clear photo" in English only; in Korean the page shows the i18n
+    table's words in their place (ui_helpers.widget_words_css) and hides the English size line the label repeats."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _require_chromium()
+    driver = _chromium(tmp_path / "profile", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")
+
+    def after(css: str) -> str:
+        el = WebDriverWait(driver, 120, poll_frequency=0.5).until(lambda d: d.find_element(By.CSS_SELECTOR, css))
+        return driver.execute_script("return getComputedStyle(arguments[0], '::after').content", el).strip('"')
+
+    try:
+        browse = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+        driver.get(server)
+        assert after(browse) in ("none", "")  # English: Streamlit's own word, untouched
+        driver.get(f"{server}/?lang=ko")
+        WebDriverWait(driver, 120, poll_frequency=0.5).until(lambda d: after(browse) == t("input.browse_button", "ko"))
+        assert not driver.find_element(By.CSS_SELECTOR, "[data-testid='stFileUploaderDropzoneInstructions']").is_displayed()
+        driver.find_element(By.XPATH, f"//*[text()={_xpath_literal(t('input.camera', 'ko'))}]").click()
+        shot = "button[data-testid='stCameraInputButton']"
+        WebDriverWait(driver, 120, poll_frequency=0.5).until(lambda d: after(shot) == t("input.take_button", "ko"))
+        driver.find_element(By.CSS_SELECTOR, shot).click()
+        WebDriverWait(driver, 120, poll_frequency=0.5).until(lambda d: after(shot) == t("input.clear_button", "ko"))
+    finally:
+        driver.quit()
 
 
 def test_sidebar_lists_only_the_pages_from_the_first_paint_of_a_fresh_server(server, browser):
