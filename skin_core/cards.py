@@ -135,8 +135,7 @@ def _photo_check_md(m: dict) -> list[str]:
                                                                   for k, v in r["by_kind"].items()) + "."]
     if m.get("fresh_accepted"):
         r = m["fresh_accepted"]
-        what = r.get("what", "animals, monuments, tools, fishes, objects")
-        lines += ["", f"Real photos from GCompris ({what}; {r['photos']} photos, 17 versions each, none used in "
+        lines += ["", f"Real photos from GCompris ({r['what']}; {r['photos']} photos, 17 versions each, none used in "
                       f"fitting this check) let through: {r['accepted']} of "
                       f"{r['n']}; " + ", ".join(f"{k} {v['accepted']} of {v['n']}" for k, v in r["by_group"].items())
                   + ". Photos with any version let through: "

@@ -554,8 +554,6 @@ def per_class_rows(card: dict, lang: str) -> list[dict]:
     return rows
 
 
-
-
 def widget_words_css(lang: str) -> str:
     """CSS that shows Streamlit's own uploader and camera button words in `lang` (Streamlit has them in English
     only), and hides the uploader's English size line, which the widget's label already says. Empty for English."""

@@ -94,9 +94,7 @@ def negatives(f: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     neg = np.concatenate([f["pictures"][train], f["fresh"], f["close"]])
     names = np.concatenate([f["pictures_name"][train], f["fresh_name"], f["close_name"]])
     ok = np.concatenate([f["pictures_colour_ok"][train], f["fresh_colour_ok"], f["close_colour_ok"]])
-    groups = np.array([nonskin_photos.group_of(n) for n in names])
-    order = sorted(set(groups))
-    return neg, np.array([order.index(g) % 5 for g in groups]), ok
+    return neg, second.group_folds(names), ok
 
 
 DESCRIPTION = ("Logistic regression, skin photos against pictures that are not skin (Debian wallpapers, textures, "
@@ -157,18 +155,11 @@ def main(argv=None) -> None:
     w = np.tile(skin_type_weights(train_groups), 2) if weighted else None
     neg, neg_fold, neg_ok = negatives(f)
     cv = second.cross_validate(pos, np.r_[fold, fold], neg, neg_fold, neg_ok, f["val"], dims, w)
-    checks = {}
-    for key, v in cv.items():
-        cols = second.columns(second.FEATURE_SETS[v["features"]], dims)
-        score, t = second.fit(pos[:, cols], neg[:, cols], f["val"][:, cols], v["c"], w)
-        checks[key] = lambda a, s=score, t=t, c=cols: s(a[:, c]) > t
-        v["val_jpeg50_refused"] = float(checks[key](f["val_jpeg50"]).mean())
-    eligible = [k for k, v in cv.items() if v["val_jpeg50_refused"] <= second.JPEG_LIMIT]
-    chosen = min(eligible, key=lambda k: (cv[k]["nonskin_accepted"], cv[k]["skin_refused"]))
-    sets = ("pictures", "unseen")
-    now = second.app_figures(current_check(dims), f, sets)
+    checks, eligible, chosen = second.choose(cv, pos, neg, f, dims, w)
+    current, sets = current_check(dims), ("pictures", "unseen")
+    now = second.app_figures(current, f, sets)
     new = second.app_figures(checks[chosen], f, sets)
-    now["test_refused_by_skin_type"] = refused_by_skin_type(current_check(dims), f, test_groups)
+    now["test_refused_by_skin_type"] = refused_by_skin_type(current, f, test_groups)
     new["test_refused_by_skin_type"] = refused_by_skin_type(checks[chosen], f, test_groups)
     rule = {"a_unseen_fewer_let_through": new["unseen_accepted"]["accepted"] < now["unseen_accepted"]["accepted"],
             "b_test_skin_at_most_2pct": new["test_skin_refused"] <= 0.02,
@@ -177,7 +168,7 @@ def main(argv=None) -> None:
             "d_each_skin_type_at_most_2_5pct": all(v["refused"] <= GROUP_LIMIT * v["n"]
                                                    for v in new["test_refused_by_skin_type"].values())}
     samples = {}
-    for name, check in ((CURRENT, current_check(dims)), ("candidate", checks[chosen])):
+    for name, check in ((CURRENT, current), ("candidate", checks[chosen])):
         held = f["pictures_kind"] == "sample"
         passed = f["pictures_colour_ok"][held] & second.app_passes(
             check, f["pictures"][held], f["pictures_bright"][held], f["pictures_dim"][held])

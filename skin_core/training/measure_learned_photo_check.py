@@ -119,6 +119,27 @@ def cross_validate(pos, pos_fold, neg, neg_fold, neg_ok, val, dims, pos_weight=N
     return out
 
 
+def group_folds(names) -> np.ndarray:
+    """Each picture's cross-validation fold: its group (`nonskin_photos.group_of`), by sorted group, modulo 5."""
+    groups = [nonskin_photos.group_of(n) for n in names]
+    order = sorted(set(groups))
+    return np.array([order.index(g) % 5 for g in groups])
+
+
+def choose(cv: dict, pos, neg, f: dict, dims, pos_weight=None) -> tuple[dict, list[str], str]:
+    """Each cross-validated setting fitted on all of train as a refuse(rows) function, its val JPEG-50 refusal added
+    to `cv`; the settings within JPEG_LIMIT; and the chosen one: fewest held-out pictures let through (ties: fewer
+    skin photos refused)."""
+    checks = {}
+    for key, v in cv.items():
+        cols = columns(FEATURE_SETS[v["features"]], dims)
+        score, t = fit(pos[:, cols], neg[:, cols], f["val"][:, cols], v["c"], pos_weight)
+        checks[key] = lambda a, s=score, t=t, c=cols: s(a[:, c]) > t
+        v["val_jpeg50_refused"] = float(checks[key](f["val_jpeg50"]).mean())
+    eligible = [k for k, v in cv.items() if v["val_jpeg50_refused"] <= JPEG_LIMIT]
+    return checks, eligible, min(eligible, key=lambda k: (cv[k]["nonskin_accepted"], cv[k]["skin_refused"]))
+
+
 def app_passes(refuse, plain: np.ndarray, bright: np.ndarray, dim: np.ndarray) -> np.ndarray:
     """The app's verdict from pooled rows (`PhotoCheck.verdicts`): a photo refused as it is and dimmer than
     `quality.EXPOSURE_REF` gets a second look brightened to it (`bright`, that version's rows)."""
@@ -272,20 +293,12 @@ def main(argv=None) -> None:
     f = cached_features(None if CACHE.is_file() else shared_trunk()[1])
     dims = dict(zip(MAPS, f["dims"].tolist()))
     train = f["pictures_split"] == "train"
-    groups = sorted({nonskin_photos.group_of(n) for n in f["pictures_name"][train]})
-    neg_fold = np.array([groups.index(nonskin_photos.group_of(n)) % 5 for n in f["pictures_name"][train]])
     fold = np.random.default_rng(0).integers(0, 5, len(f["train_plain"]))
     pos = np.concatenate([f["train_plain"], f["train_spoiled"]])
     neg = f["pictures"][train]
-    cv = cross_validate(pos, np.r_[fold, fold], neg, neg_fold, f["pictures_colour_ok"][train], f["val"], dims)
-    checks = {}
-    for key, v in cv.items():
-        cols = columns(FEATURE_SETS[v["features"]], dims)
-        score, t = fit(pos[:, cols], neg[:, cols], f["val"][:, cols], v["c"])
-        checks[key] = lambda a, s=score, t=t, c=cols: s(a[:, c]) > t
-        v["val_jpeg50_refused"] = float(checks[key](f["val_jpeg50"]).mean())
-    eligible = [k for k, v in cv.items() if v["val_jpeg50_refused"] <= JPEG_LIMIT]
-    chosen = min(eligible, key=lambda k: (cv[k]["nonskin_accepted"], cv[k]["skin_refused"]))
+    cv = cross_validate(pos, np.r_[fold, fold], neg, group_folds(f["pictures_name"][train]),
+                        f["pictures_colour_ok"][train], f["val"], dims)
+    checks, eligible, chosen = choose(cv, pos, neg, f, dims)
     density = registry.load_model(DENSITY, "photo_check")
     b12 = columns(["trunk_out:mean"], dims)
     gaussian = app_figures(lambda a: density.distance(a[:, b12]) > density.threshold, f)
